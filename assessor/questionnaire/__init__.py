@@ -1,0 +1,1 @@
+"""Question banks, the workbook template, and reading filled workbooks."""

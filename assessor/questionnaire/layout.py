@@ -1,0 +1,34 @@
+"""The workbook format: sheet names and header cells. This is a public contract
+(documented in README.md); the template writer and the reader both use it.
+"""
+from __future__ import annotations
+
+INSTRUCTIONS = "Instructions"
+PROFILE = "Profile"
+QUESTIONS = "Questions"
+ROLES = "Roles"
+RACI = "RACI"
+META = "_meta"
+LISTS = "_lists"
+
+REQUIRED_SHEETS = (PROFILE, QUESTIONS, ROLES, RACI)
+
+PROFILE_HEADERS = ("Field", "Value")
+QUESTION_HEADERS = ("ID", "Dimension", "Question", "Guidance", "Answer", "Evidence")
+ROLE_HEADERS = ("Role ID", "Role", "Holder", "FTE", "In PMO", "Reports to")
+RACI_FIXED_HEADERS = ("Responsibility ID", "Responsibility")
+
+YES = ("yes", "y", "true")
+NO = ("no", "n", "false")
+
+# Defined names stamped in every template (a second copy of the stamp in _meta
+# and the document properties: LibreOffice and hand edits lose some of them).
+NAME_VERSION = "TemplateVersion"
+PROP_ID = "TemplateId"
+PROP_VERSION = "TemplateVersion"
+PROP_HASH = "QuestionsHash"
+
+# Never read more than this many rows of one sheet: a hostile or runaway sheet
+# must not make the import slow or large.
+MAX_ROWS = 5000
+MAX_COLUMNS = 200

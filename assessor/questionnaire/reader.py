@@ -1,0 +1,486 @@
+"""Read filled questionnaire workbooks into the typed model, validating as we go.
+
+Every problem is collected with its cell (``Questions!E14``), the value found
+and what was expected; a workbook with any error raises one ``InputError``
+carrying all of them. Warnings (blank answers, an unstamped older template...)
+travel with the ``Response``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from assessor.errors import InputError, Problem, quote
+from assessor.model import (PROFILE_FIELDS, UNANSWERED, Answer,
+                            Assignment, ProfileValue, Response, ResponsibilityRow, Role, Stamp, Submission)
+from assessor.questionnaire import layout as L
+from assessor.questionnaire.answers import (parse_answer, parse_number, parse_raci, parse_yes_no,
+                                            split_people)
+from assessor.questionnaire.bank import ROLE_ID, Bank
+from assessor.questionnaire.guards import check_workbook_file
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: object
+    formula: bool
+    ref: str  # "Sheet!B7"
+
+    @property
+    def blank(self) -> bool:
+        return self.value is None or (isinstance(self.value, str) and not self.value.strip())
+
+    @property
+    def text(self) -> str:
+        return "" if self.value is None else str(self.value).strip()
+
+
+class Grid:
+    """One sheet's cells by (row, column), both 1-based, read once."""
+
+    def __init__(self, name: str, rows: list[list[Cell]]):
+        self.name = name
+        self.rows = rows
+
+    def cell(self, row: int, col: int) -> Cell:
+        if row <= len(self.rows) and col <= len(self.rows[row - 1]):
+            return self.rows[row - 1][col - 1]
+        return Cell(None, False, f"{self.name}!{_letter(col)}{row}")
+
+    def data_rows(self):
+        """(row number, cells) for every non-empty row below the header."""
+        for number, cells in enumerate(self.rows[1:], start=2):
+            if any(not c.blank for c in cells):
+                yield number, cells
+
+
+def _letter(col: int) -> str:
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _norm(text) -> str:
+    return re.sub(r"\s+", " ", str(text or "")).strip().lower()
+
+
+class _Collector:
+    def __init__(self, file: str):
+        self.file = file
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    def error(self, where: str, message: str, found="", expected: str = ""):
+        self.errors.append(Problem(self.file, where, message, quote(found) if found != "" else "", expected))
+
+    def warn(self, where: str, message: str, found="", expected: str = ""):
+        self.warnings.append(Problem(self.file, where, message, quote(found) if found != "" else "",
+                                     expected, severity="warning"))
+
+
+def read_submission(paths: list[str | Path], bank: Bank) -> Submission:
+    """Read every respondent's workbook; fail once with the problems of all of them."""
+    responses, problems = [], []
+    for path in paths:
+        try:
+            responses.append(read_response(path, bank))
+        except InputError as exc:
+            problems.extend(exc.problems or [Problem(str(path), "", str(exc))])
+    if problems:
+        raise InputError(f"{len(problems)} problem(s) in the workbooks", problems)
+    _check_same_office(responses)
+    return Submission(tuple(responses), bank.id, bank.version)
+
+
+def _check_same_office(responses: list[Response]) -> None:
+    names = {_norm(r.profile_value("organisation")) for r in responses} - {""}
+    if len(names) > 1:
+        first = responses[0]
+        extra = Problem(first.source, "Profile", "respondents name different organisations; "
+                        "they are combined as one office", ", ".join(sorted(names)), "one organisation",
+                        severity="warning")
+        responses[0] = Response(**{**first.__dict__, "warnings": first.warnings + (extra,)})
+
+
+def read_response(path: str | Path, bank: Bank) -> Response:
+    """Read and validate one workbook. Never writes to it."""
+    path = Path(path)
+    check_workbook_file(path)
+    grids, stamp_values, sheet_notes = _load(path)
+    out = _Collector(str(path))
+    for where, message, found, expected in sheet_notes:
+        out.warn(where, message, found, expected)
+    stamp = _stamp(stamp_values, bank, out)
+    sheets = _find_sheets(grids, out)
+    # Check every sheet that is there, even when another is missing: one run lists everything to fix.
+    profile = _profile(sheets[L.PROFILE], out) if L.PROFILE in sheets else ()
+    answers = _questions(sheets[L.QUESTIONS], bank, out) if L.QUESTIONS in sheets else ()
+    roles = _roles(sheets[L.ROLES], bank, out) if L.ROLES in sheets else None
+    # Without a readable Roles sheet the RACI header cannot be checked against it.
+    known_roles = None if roles is None else {r.role_id for r in roles}
+    responsibilities, assignments = _raci(sheets[L.RACI], bank, known_roles, out) if L.RACI in sheets else ((), ())
+    roles = roles or ()
+    if out.errors:
+        raise InputError(f"{path}: {len(out.errors)} problem(s)", out.errors + out.warnings)
+    return Response(str(path), stamp, profile, answers, roles, responsibilities, assignments,
+                    tuple(out.warnings))
+
+
+def _load(path: Path):
+    """Parse the workbook once into plain grids (openpyxl, read-only, formulas kept as text)."""
+    from assessor.xlsx import openpyxl as _openpyxl
+
+    openpyxl = _openpyxl()
+
+    if not getattr(openpyxl, "DEFUSEDXML", False):
+        # Without defusedxml, openpyxl would expand XML entities from untrusted files.
+        raise InputError("defusedxml is not active for openpyxl (is OPENPYXL_DEFUSEDXML=False set?); "
+                         "refusing to read untrusted workbooks")
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about Excel features it drops (extensions, slicers); they do not matter here.
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
+    except Exception as exc:
+        # Any parser failure on a file that passed the guards is a damaged workbook, not our bug.
+        raise InputError(f"{path}: cannot be read", [Problem(
+            str(path), "", "cannot be read as an Excel workbook: the file is damaged or not a workbook; "
+            "open it in Excel and save it again as .xlsx", type(exc).__name__)]) from None
+    try:
+        grids, notes = {}, []
+        for ws in wb.worksheets:
+            grids[ws.title] = _grid(ws, notes)
+        stamp = {}
+        for prop in getattr(wb, "custom_doc_props", []) or []:
+            stamp[f"prop:{prop.name}"] = str(prop.value)
+        if L.NAME_VERSION in wb.defined_names:
+            stamp["name:version"] = str(wb.defined_names[L.NAME_VERSION].attr_text).strip('"')
+        return grids, stamp, notes
+    except Exception as exc:  # malformed sheet XML surfaces only while iterating
+        raise InputError(f"{path}: cannot be read", [Problem(
+            str(path), "", "a sheet of this workbook is damaged and cannot be read; open it in Excel and "
+            "save it again as .xlsx", type(exc).__name__)]) from None
+    finally:
+        wb.close()
+
+
+def _grid(ws, notes) -> Grid:
+    rows = []
+    for r, row in enumerate(ws.iter_rows(max_row=L.MAX_ROWS + 1, max_col=L.MAX_COLUMNS), start=1):
+        if r > L.MAX_ROWS:
+            notes.append((f"{ws.title}!A{r}", f"only the first {L.MAX_ROWS} rows are read", "", ""))
+            break
+        cells = []
+        for c, cell in enumerate(row, start=1):
+            value = getattr(cell, "value", None)
+            formula = getattr(cell, "data_type", None) == "f" or (
+                isinstance(value, str) and value.startswith("=") and len(value) > 1)
+            cells.append(Cell(value, formula, f"{ws.title}!{_letter(c)}{r}"))
+        while cells and cells[-1].blank:
+            cells.pop()
+        rows.append(cells)
+    while rows and not rows[-1]:
+        rows.pop()
+    return Grid(ws.title, rows)
+
+
+def _stamp(grids_stamp: dict, bank: Bank, out: _Collector) -> Stamp:
+    template_id = grids_stamp.get(f"prop:{L.PROP_ID}")
+    version = grids_stamp.get(f"prop:{L.PROP_VERSION}") or grids_stamp.get("name:version")
+    qhash = grids_stamp.get(f"prop:{L.PROP_HASH}", "")
+    found = bool(template_id or version)
+    if not found:
+        out.warn("", "no template stamp (an older template, or sheets copied into a new file): "
+                 "matched by sheet headers and question ids instead")
+    elif template_id and template_id != bank.id:
+        out.error("", "workbook was made from another questionnaire", template_id,
+                  f"'{bank.id}' (choose its bank with --questionnaire {template_id})")
+    elif version and version != bank.version:
+        out.warn("", f"workbook was made from template version {version}, the question bank is version "
+                 f"{bank.version}: matched by question ids")
+    elif qhash and qhash != bank.questions_hash:
+        out.warn("", "question wording differs from the bank's (edited template?): matched by question ids")
+    return Stamp(template_id or "", version or "", qhash, found)
+
+
+def _find_sheets(grids: dict[str, Grid], out: _Collector) -> dict[str, Grid]:
+    found = {}
+    by_norm = {_norm(name): name for name in grids}
+    for wanted in L.REQUIRED_SHEETS:
+        if wanted in grids:
+            found[wanted] = grids[wanted]
+        elif _norm(wanted) in by_norm:
+            actual = by_norm[_norm(wanted)]
+            out.warn(f"{actual}!A1", f"sheet name differs from the template's '{wanted}'; read it anyway", actual,
+                     wanted)
+            found[wanted] = grids[actual]
+        else:
+            others = [n for n in grids if n not in L.REQUIRED_SHEETS and not n.startswith("_")
+                      and n != L.INSTRUCTIONS]
+            out.error(wanted, f"missing sheet '{wanted}' (was it renamed or deleted?)",
+                      ", ".join(others) if others else "", f"a sheet named '{wanted}'")
+    return found
+
+
+def _columns(grid: Grid, headers: tuple[str, ...], out: _Collector) -> dict[str, int] | None:
+    """Find each header in row 1 by name (so moved columns still read); report missing ones."""
+    row1 = {_norm(grid.cell(1, c).value): c for c in range(1, len(grid.rows[0]) + 1)} if grid.rows else {}
+    columns, ok = {}, True
+    for position, header in enumerate(headers, start=1):
+        if _norm(header) in row1:
+            columns[header] = row1[_norm(header)]
+        else:
+            at = grid.cell(1, position)
+            out.error(at.ref, f"missing header '{header}' (renamed or deleted column?)", at.value if not at.blank
+                      else "", f"'{header}' in row 1")
+            ok = False
+    return columns if ok else None
+
+
+def _text(cell: Cell, out: _Collector) -> str:
+    if cell.formula:
+        # Kept as the typed text, inert: a respondent's "=HYPERLINK(...)" stays a string.
+        out.warn(cell.ref, "formula where text is expected; kept as plain text", cell.value)
+    return cell.text
+
+
+def _profile(grid: Grid, out: _Collector) -> tuple[ProfileValue, ...]:
+    if _columns(grid, L.PROFILE_HEADERS, out) is None:
+        return ()
+    rows = {_norm(cells[0].value): number for number, cells in grid.data_rows() if cells}
+    values = []
+    for key, label, kind in PROFILE_FIELDS:
+        number = rows.get(_norm(label))
+        if number is None:
+            out.error(grid.name, f"missing profile field '{label}'", expected=f"a row with '{label}' in column A")
+            continue
+        cell = grid.cell(number, 2)
+        values.append(ProfileValue(key, _profile_value(cell, kind, label, out), cell.ref))
+    for key in ("organisation", "respondent"):
+        if next((v for v in values if v.key == key and v.value in (None, "")), None):
+            ref = next(v.cell for v in values if v.key == key)
+            out.warn(ref, f"{key} is blank")
+    return tuple(values)
+
+
+def _profile_value(cell: Cell, kind: str, label: str, out: _Collector):
+    if cell.blank:
+        return None
+    if cell.formula and kind != "text":
+        out.error(cell.ref, f"formula where a value is expected for {label}", cell.value, "a typed value")
+        return None
+    value = cell.value
+    if kind == "text":
+        return _text(cell, out)
+    if kind == "date":
+        if isinstance(value, dt.datetime):
+            return value.date().isoformat()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        try:
+            return dt.date.fromisoformat(str(value).strip()).isoformat()
+        except ValueError:
+            out.error(cell.ref, f"{label} is not a date", value, "a date such as 2026-11-30")
+            return None
+    try:
+        number = parse_number(value)
+    except ValueError:
+        out.error(cell.ref, f"{label} is not a number", value, "a number")
+        return None
+    if number < 0:
+        out.error(cell.ref, f"{label} is negative", value, "0 or more")
+        return None
+    if kind == "count":
+        if number != int(number):
+            out.error(cell.ref, f"{label} is not a whole number", value, "a whole number")
+            return None
+        return int(number)
+    return number
+
+
+def _questions(grid: Grid, bank: Bank, out: _Collector) -> tuple[Answer, ...]:
+    cols = _columns(grid, L.QUESTION_HEADERS, out)
+    if cols is None:
+        return ()
+    labels = {s.label.lower(): s.value for s in bank.scale}
+    seen: dict[str, str] = {}
+    answers, blanks = [], []
+    for number, _ in grid.data_rows():
+        id_cell = grid.cell(number, cols["ID"])
+        answer_cell = grid.cell(number, cols["Answer"])
+        evidence_cell = grid.cell(number, cols["Evidence"])
+        qid = id_cell.text
+        if not qid:
+            if not answer_cell.blank:
+                out.error(id_cell.ref, "answer in a row without a question ID", "", "the question's ID in column "
+                          + _letter(cols["ID"]))
+            continue
+        if qid in seen:
+            out.error(id_cell.ref, f"duplicate question ID {qid} (first at {seen[qid]})", qid, "each ID once")
+            continue
+        seen[qid] = id_cell.ref
+        if bank.question(qid) is None:
+            out.warn(id_cell.ref, f"question ID {qid} is not in question bank {bank.id} {bank.version}; ignored",
+                     qid)
+            continue
+        status, level = UNANSWERED, None
+        if answer_cell.formula:
+            out.error(answer_cell.ref, "formula where an answer is expected", answer_cell.value,
+                      "a typed answer 0-5, N/A or Don't know")
+            continue
+        if not answer_cell.blank:
+            try:
+                status, level = parse_answer(answer_cell.value, labels, bank.not_applicable, bank.dont_know)
+            except ValueError as exc:
+                what = "out of range" if str(exc) == "out of range" else "not a valid answer"
+                out.error(answer_cell.ref, f"answer to {qid} is {what}", answer_cell.value,
+                          f"0-5 (e.g. 3 or '3 - {bank.scale_label(3)}'), {bank.not_applicable} or {bank.dont_know}")
+                continue
+        else:
+            blanks.append(f"{qid} ({answer_cell.ref.split('!')[1]})")
+        answers.append(Answer(qid, status, level, answer_cell.ref, _text(evidence_cell, out),
+                              evidence_cell.ref, answer_cell.text))
+    for q in bank.questions:
+        if q.id not in seen:
+            out.error(grid.name, f"question {q.id} is missing (deleted row?)",
+                      expected=f"a row with ID {q.id}")
+    if blanks:
+        shown = ", ".join(blanks[:8]) + (f" and {len(blanks) - 8} more" if len(blanks) > 8 else "")
+        column = _letter(cols["Answer"])
+        out.warn(f"{grid.name}!{column}:{column}", f"{len(blanks)} question(s) unanswered, counted as "
+                 f"not answered (not zero): {shown}")
+    return tuple(answers)
+
+
+def _roles(grid: Grid, bank: Bank, out: _Collector) -> tuple[Role, ...] | None:
+    cols = _columns(grid, L.ROLE_HEADERS, out)
+    if cols is None:
+        return None
+    standard = set(bank.role_ids())
+    roles, seen = [], {}
+    for number, _ in grid.data_rows():
+        id_cell = grid.cell(number, cols["Role ID"])
+        rid = id_cell.text
+        if not rid:
+            out.error(id_cell.ref, "role row without a Role ID", expected="a Role ID such as PM or PMO-HEAD")
+            continue
+        if not re.fullmatch(ROLE_ID, rid):
+            out.error(id_cell.ref, "Role ID has the wrong form", rid,
+                      "2-12 capital letters, digits or '-', starting with a letter")
+            continue
+        if rid in seen:
+            out.error(id_cell.ref, f"duplicate Role ID {rid} (first at {seen[rid]})", rid, "each Role ID once")
+            continue
+        seen[rid] = id_cell.ref
+        fte_cell = grid.cell(number, cols["FTE"])
+        fte = None
+        if fte_cell.formula:
+            out.error(fte_cell.ref, "formula where an FTE is expected", fte_cell.value, "a number such as 0.5")
+        elif not fte_cell.blank:
+            try:
+                fte = parse_number(fte_cell.value)
+                if fte < 0:
+                    out.error(fte_cell.ref, f"FTE of {rid} is negative", fte_cell.value, "0 or more")
+                    fte = None
+            except ValueError:
+                out.error(fte_cell.ref, f"FTE of {rid} is not a number", fte_cell.value, "a number such as 0.5")
+        pmo_cell = grid.cell(number, cols["In PMO"])
+        in_pmo = None
+        if not pmo_cell.blank:
+            try:
+                in_pmo = parse_yes_no(pmo_cell.value)
+            except ValueError:
+                out.error(pmo_cell.ref, f"In PMO of {rid} is not yes or no", pmo_cell.value, "Yes or No")
+        reports_cell = grid.cell(number, cols["Reports to"])
+        holder_cell = grid.cell(number, cols["Holder"])
+        roles.append(Role(rid, _text(grid.cell(number, cols["Role"]), out), split_people(_text(holder_cell, out)),
+                          fte, in_pmo, reports_cell.text or None, id_cell.ref, rid in standard,
+                          holder_cell.ref, fte_cell.ref, reports_cell.ref))
+    _reporting_lines(roles, out)
+    return tuple(roles)
+
+
+def _reporting_lines(roles: list[Role], out: _Collector) -> None:
+    by_id = {r.role_id: r for r in roles}
+    for role in roles:
+        if role.reports_to and role.reports_to not in by_id:
+            out.error(role.reports_to_cell, f"{role.role_id} reports to an unknown role", role.reports_to,
+                      "a Role ID listed in the Roles sheet")
+        elif role.reports_to == role.role_id:
+            out.error(role.reports_to_cell, f"{role.role_id} reports to itself", role.reports_to, "another role")
+    reported: set[frozenset] = set()
+    for start in roles:
+        path, current = [], start
+        while current is not None and current.role_id not in path:
+            path.append(current.role_id)
+            current = by_id.get(current.reports_to) if current.reports_to else None
+        if current is not None and len(path) > 1:
+            cycle = path[path.index(current.role_id):]
+            key = frozenset(cycle)
+            if len(cycle) > 1 and key not in reported:
+                reported.add(key)
+                cells = ", ".join(by_id[r].reports_to_cell for r in cycle)
+                out.error(by_id[cycle[0]].reports_to_cell, "reporting lines form a cycle: "
+                          + " -> ".join(cycle + [cycle[0]]) + f" ({cells})",
+                          expected="each line to lead up to a top role with Reports to blank")
+
+
+def _raci(grid: Grid, bank: Bank, role_ids: set[str] | None, out: _Collector):
+    if not grid.rows:
+        out.error(f"{grid.name}!A1", "RACI sheet is empty", expected="the header row Responsibility ID | "
+                  "Responsibility | <Role IDs>")
+        return (), ()
+    if _columns(grid, L.RACI_FIXED_HEADERS, out) is None:
+        return (), ()
+    role_columns: dict[int, str] = {}
+    seen_roles: dict[str, str] = {}
+    for col in range(3, len(grid.rows[0]) + 1):
+        head = grid.cell(1, col)
+        rid = head.text
+        if not rid:
+            continue
+        if role_ids is not None and rid not in role_ids:
+            out.error(head.ref, f"unknown Role ID {rid} in the RACI header", rid, "a Role ID from the Roles sheet")
+            continue
+        if rid in seen_roles:
+            out.error(head.ref, f"duplicate RACI column for {rid} (first at {seen_roles[rid]})", rid,
+                      "one column per role")
+            continue
+        seen_roles[rid] = head.ref
+        role_columns[col] = rid
+    standard = set(bank.responsibility_ids())
+    rows, assignments, seen = [], [], {}
+    for number, _ in grid.data_rows():
+        id_cell = grid.cell(number, 1)
+        resp = id_cell.text
+        if not resp:
+            out.error(id_cell.ref, "RACI row without a Responsibility ID", expected="a Responsibility ID")
+            continue
+        if resp in seen:
+            out.error(id_cell.ref, f"duplicate Responsibility ID {resp} (first at {seen[resp]})", resp,
+                      "each responsibility once")
+            continue
+        seen[resp] = id_cell.ref
+        if resp not in standard:
+            out.warn(id_cell.ref, f"responsibility {resp} is not in the standard catalogue; kept as the "
+                     "client's own", resp)
+        rows.append(ResponsibilityRow(resp, _text(grid.cell(number, 2), out), id_cell.ref, resp in standard))
+        for col, rid in role_columns.items():
+            cell = grid.cell(number, col)
+            if cell.blank:
+                continue
+            if cell.formula:
+                out.error(cell.ref, "formula where a RACI letter is expected", cell.value, "R, A, C, I or A/R")
+                continue
+            try:
+                letters = parse_raci(cell.value)
+            except ValueError:
+                out.error(cell.ref, f"invalid RACI letter for {rid} on {resp}", cell.value, "R, A, C, I or A/R")
+                continue
+            assignments.append(Assignment(resp, rid, letters, cell.ref))
+    return tuple(rows), tuple(assignments)
