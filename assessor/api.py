@@ -33,3 +33,47 @@ def read_workbooks(paths: list[str | Path], questionnaire: str | Path | None = N
     from assessor.questionnaire.reader import read_submission
 
     return read_submission([Path(p) for p in paths], load_bank(questionnaire))
+
+
+class Assessor:
+    """A loaded question bank and rule base with its engine, reusable for many assessments.
+
+    Build one per process (or per thread) and call ``assess`` as often as needed:
+    the engine is compiled once and every assessment's state is deleted after it.
+    """
+
+    def __init__(self, rules: list[str | Path] | None = None, extra_rules: list[str | Path] = (),
+                 questionnaire: str | Path | None = None, engine: str = "durable"):
+        from assessor import paths
+        from assessor.rulebase.rules import load_rulebase
+
+        self.bank = load_bank(questionnaire)
+        folders = [Path(p) for p in (rules or [paths.rules_dir()])] + [Path(p) for p in extra_rules]
+        self.rulebase = load_rulebase(folders, self.bank)
+        self.engine = make_engine(self.rulebase, engine)
+
+    def assess(self, paths: list[str | Path]):
+        from assessor.questionnaire.reader import read_submission
+
+        return self.assess_submission(read_submission([Path(p) for p in paths], self.bank))
+
+    def assess_submission(self, submission: Submission):
+        from assessor.pipeline import evaluate
+
+        return evaluate(submission, self.bank, self.rulebase, self.engine)
+
+
+def make_engine(rulebase, name: str = "durable"):
+    if name == "reference":
+        from assessor.rulebase.reference import ReferenceEngine
+
+        return ReferenceEngine(rulebase)
+    from assessor.rulebase.durable_engine import DurableEngine
+
+    return DurableEngine(rulebase)
+
+
+def assess(paths: list[str | Path], rules: list[str | Path] | None = None, extra_rules: list[str | Path] = (),
+           questionnaire: str | Path | None = None, engine: str = "durable"):
+    """Assess one PMO from its respondents' workbooks (one call, one engine)."""
+    return Assessor(rules, extra_rules, questionnaire, engine).assess(paths)

@@ -1,0 +1,135 @@
+"""One finished assessment and its ``to_dict()``: the stable machine contract.
+
+Everything reporters show comes from ``to_dict()`` (builtin types only). The
+JSON form is documented in README.md and versioned by ``SCHEMA_VERSION``; add
+fields freely, but rename or remove only with a new major version.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assessor import __version__
+from assessor.classification import Decision
+from assessor.factbuilder import FactBase
+from assessor.model import Submission
+from assessor.questionnaire.bank import TIER_NAMES, Bank
+from assessor.rulebase.facts import Fact
+from assessor.rulebase.rules import Rulebase
+from assessor.rulebase.session import Outcome
+
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    submission: Submission
+    bank: Bank
+    rulebase: Rulebase
+    factbase: FactBase
+    outcome: Outcome
+    model: Decision
+    tier: Decision
+    levels: dict            # dimension id -> staged level (None when not applicable)
+    overall_level: int
+    overall_score: float | None
+
+    def to_dict(self) -> dict:
+        facts = {f.id: f for f in self.outcome.facts}
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "tool": {"name": "pmo-assess", "version": __version__},
+            "questionnaire": {"id": self.bank.id, "version": self.bank.version, "title": self.bank.title},
+            "rulebase": {"files": [_short(f) for f in self.rulebase.files], "rules": len(self.rulebase.rules),
+                         "fingerprint": self.rulebase.fingerprint},
+            "organisation": self._organisation(),
+            "respondents": [self._respondent(r) for r in self.submission.responses],
+            "classification": self._classification(facts),
+            "maturity": self._maturity(facts),
+            "findings": [f.to_dict() for f in self.outcome.findings],
+            "trace": [self._firing(x, facts) for x in self.outcome.firings],
+            "warnings": [{"file": w.file, "location": w.location, "message": w.message, "found": w.found}
+                         for w in self.submission.warnings],
+        }
+
+    def _organisation(self) -> dict:
+        primary = self.factbase.primary
+        keys = ("organisation", "pmo_name", "industry", "employees", "active_projects", "active_programmes",
+                "pmo_fte", "pmo_head_reports_to", "assessment_date")
+        return {k: primary.profile_value(k) for k in keys}
+
+    @staticmethod
+    def _respondent(response) -> dict:
+        return {"file": response.source, "respondent": response.profile_value("respondent"),
+                "role": response.profile_value("respondent_role"),
+                "date": response.profile_value("assessment_date"),
+                "template_version": response.stamp.version or None}
+
+    def _because(self, facts_of_kind: list[Fact]) -> list[dict]:
+        return [{"rule": f.derived_by, "conclusion": f.kind, "reason": f.get("reason", ""),
+                 "class": f.get("type", f.get("tier")), "points": f.get("points"),
+                 "evidence": [e.to_dict() for e in f.evidence]}
+                for f in sorted(facts_of_kind, key=lambda f: (-(f.get("points") or 0), f.derived_by))]
+
+    def _classification(self, facts) -> dict:
+        type_facts = self.outcome.derived("type_evidence")
+        tier_facts = self.outcome.derived("tier_evidence")
+        chosen = [f for f in type_facts if f.get("type") == self.model.winner] + \
+                 [f for f in tier_facts if f.get("tier") == self.tier.winner]
+        return {
+            "model": self.model.winner,
+            "tier": self.tier.winner,
+            "tier_name": TIER_NAMES[self.tier.winner],
+            "confidence": {"model": self.model.confidence, "tier": self.tier.confidence},
+            "runner_up": {"model": self.model.runner_up, "tier": self.tier.runner_up,
+                          "tier_name": TIER_NAMES.get(self.tier.runner_up)},
+            "support": {"model": dict(self.model.support),
+                        "tier": {str(k): v for k, v in self.tier.support.items()}},
+            "because": self._because(chosen),
+            "evidence": {"model": self._because(type_facts), "tier": self._because(tier_facts)},
+        }
+
+    def _maturity(self, facts) -> dict:
+        by_dimension = {}
+        for f in self.outcome.derived("maturity_level"):
+            by_dimension.setdefault(f.get("dimension"), []).append(f)
+        crit = {}
+        for c in self.factbase.criteria:
+            crit.setdefault(c.dimension, []).append(c)
+        dimensions = []
+        for d in self.factbase.dimensions:
+            levels = sorted(by_dimension.get(d.dimension, []), key=lambda f: f.get("level"))
+            top = levels[-1] if levels else None
+            dimensions.append({
+                "id": d.dimension, "name": d.name, "level": self.levels[d.dimension], "score": d.score,
+                "applicable": d.applicable, "questions": d.questions, "answered": d.answered,
+                "not_applicable": d.not_applicable, "dont_know": d.dont_know, "unanswered": d.unanswered,
+                "criteria": [{"level": c.level, "score": c.score, "applicable": c.applicable, "answered": c.answered}
+                             for c in sorted(crit.get(d.dimension, []), key=lambda c: c.level)],
+                "because": {"rule": top.derived_by if top else None,
+                            "evidence": [e.to_dict() for e in top.evidence] if top else []},
+            })
+        answers = [{"question": m.question.id, "dimension": m.question.dimension, "level": m.question.level,
+                    "text": m.question.text, "status": m.status, "value": m.value, "low": m.low, "high": m.high,
+                    "weight": m.question.weight, "action": m.question.action,
+                    "responses": [{"file": file, "respondent": who, "cell": a.cell, "answer": a.raw,
+                                   "status": a.status, "value": a.value, "evidence": a.evidence,
+                                   "evidence_cell": a.evidence_cell} for file, who, a in m.answers]}
+                   for m in self.factbase.merged]
+        return {"overall": {"level": self.overall_level, "score": self.overall_score},
+                "dimensions": dimensions, "answers": answers}
+
+    @staticmethod
+    def _firing(firing, facts) -> dict:
+        return {"rule": firing.rule,
+                "matched": [{"as": alias, "fact": fid, "label": facts[fid].label(),
+                             "cells": [f"{e.file} {e.ref}" for e in facts[fid].evidence]}
+                            for alias, fid in firing.bindings],
+                "concluded": facts[firing.concluded].label() if firing.concluded else None,
+                "finding": firing.finding}
+
+
+def _short(path: str) -> str:
+    from pathlib import Path
+
+    p = Path(path)
+    return f"{p.parent.name}/{p.name}" if p.parent.name else p.name

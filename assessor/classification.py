@@ -1,0 +1,49 @@
+"""Turning points of evidence into a PMO type or tier, with confidence and runner-up.
+
+Pure. Rules conclude evidence facts worth points for one class; the rule base
+also tells how many points each class could get at most. A class's support is
+the share of its possible points that fired. Classes are ordered (degree of
+control, or scope), and the award goes to the highest class whose support
+reaches the threshold and whose prerequisites also do.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Decision:
+    winner: object
+    confidence: float
+    runner_up: object | None
+    support: dict          # class -> share of its possible points (0..1)
+
+
+def decide(points: dict, possible: dict, order: list, threshold: float, runner_up_threshold: float,
+           requires: dict | None = None) -> Decision:
+    requires = requires or {}
+    support = {c: round(points.get(c, 0) / possible[c], 4) if possible.get(c) else 0.0 for c in order}
+
+    def qualifies(c, seen=()):
+        if support[c] < threshold:
+            return False
+        return all(qualifies(r, seen + (c,)) for r in requires.get(c, []) if r not in seen)
+
+    qualified = [c for c in order if qualifies(c)]
+    if qualified:
+        winner = qualified[-1]
+    elif any(support.values()):
+        winner = max(order, key=lambda c: (support[c], -order.index(c)))
+    else:
+        winner = order[0]
+    i = order.index(winner)
+    higher = order[i + 1] if i + 1 < len(order) else None
+    lower = order[i - 1] if i > 0 else None
+    # Evidence for the next class up pulls the award into doubt; none means the support stands.
+    confidence = support[winner] * (1 - 0.5 * support[higher]) if higher else support[winner]
+    runner_up = None
+    if higher and support[higher] >= runner_up_threshold:
+        runner_up = higher
+    elif lower and support[winner] < 0.75 and support[lower] >= runner_up_threshold:
+        runner_up = lower
+    return Decision(winner, round(confidence, 2), runner_up, support)

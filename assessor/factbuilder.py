@@ -1,0 +1,104 @@
+"""The typed model becomes facts for the rule engine, each carrying its workbook cells.
+
+Pure: Submission + Bank -> facts, with sequential ids in a fixed order so that
+the same workbooks always give the same facts. Roles and the RACI come from the
+first workbook given (the primary respondent); answers from all of them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assessor.model import Response, Submission
+from assessor.questionnaire.bank import Bank
+from assessor.rulebase.facts import Evidence, Fact, normalise
+from assessor.scoring import Criterion, DimensionScore, MergedAnswer, criteria, dimension_scores, merge_answers
+
+
+@dataclass(frozen=True)
+class FactBase:
+    facts: tuple[Fact, ...]
+    merged: tuple[MergedAnswer, ...]
+    criteria: tuple[Criterion, ...]
+    dimensions: tuple[DimensionScore, ...]
+    primary: Response
+
+
+def _evidence(file: str, ref: str, value="", respondent: str = "") -> Evidence:
+    sheet, _, cell = ref.partition("!")
+    return Evidence(file, sheet, cell, "" if value is None else str(value), respondent)
+
+
+def build_facts(submission: Submission, bank: Bank) -> FactBase:
+    primary = submission.responses[0]
+    merged = merge_answers(submission, bank)
+    crits = criteria(merged)
+    dims = dimension_scores(merged, bank)
+    out: list[Fact] = []
+
+    def add(kind, attrs, evidence=()):
+        out.append(Fact(len(out) + 1, kind, normalise(attrs), tuple(evidence)))
+
+    add("profile", {"organisation": primary.profile_value("organisation") or "",
+                    "industry": primary.profile_value("industry") or "",
+                    "employees": primary.profile_value("employees"),
+                    "active_projects": primary.profile_value("active_projects"),
+                    "active_programmes": primary.profile_value("active_programmes"),
+                    "pmo_fte": primary.profile_value("pmo_fte"),
+                    "respondents": len(submission.responses)},
+        [_evidence(primary.source, p.cell, p.value, primary.respondent) for p in primary.profile
+         if p.key in ("employees", "active_projects", "active_programmes", "pmo_fte")])
+    answer_evidence = {}
+    for m in merged:
+        q = m.question
+        evidence = [_evidence(file, a.cell, a.raw, who) for file, who, a in m.answers]
+        answer_evidence[q.id] = evidence
+        add("answer", {"question": q.id, "dimension": q.dimension, "level": q.level, "weight": q.weight,
+                       "responsibility": q.responsibility, "status": m.status, "value": m.value,
+                       "low": m.low, "high": m.high, "spread": m.spread,
+                       "respondents": sum(a.status == "answered" for _, _, a in m.answers),
+                       "has_evidence": m.has_evidence, "action": q.action}, evidence)
+    for c in sorted(crits, key=lambda c: (c.dimension, c.level)):
+        evidence = [e for m in merged if (m.question.dimension, m.question.level) == (c.dimension, c.level)
+                    for e in answer_evidence[m.question.id]]
+        add("criterion", {"dimension": c.dimension, "level": c.level, "score": c.score, "applicable": c.applicable,
+                          "answered": c.answered, "questions": c.questions}, evidence)
+    for d in dims:
+        evidence = [e for m in merged if m.question.dimension == d.dimension for e in answer_evidence[m.question.id]]
+        add("dimension", {"dimension": d.dimension, "name": d.name, "score": d.score, "applicable": d.applicable,
+                          "questions": d.questions, "answered": d.answered, "not_applicable": d.not_applicable,
+                          "dont_know": d.dont_know, "unanswered": d.unanswered,
+                          "answered_share": d.answered_share}, evidence)
+    _organisation_facts(primary, bank, add)
+    return FactBase(tuple(out), tuple(merged), tuple(crits), tuple(dims), primary)
+
+
+def _organisation_facts(primary: Response, bank: Bank, add) -> None:
+    src, who = primary.source, primary.respondent
+    families = {r.id: r.family for r in bank.roles}
+    held = {r.role_id for r in primary.roles if r.holders}
+    for role in primary.roles:
+        add("role", {"role": role.role_id, "name": role.name, "family": families.get(role.role_id, "client"),
+                     "held": bool(role.holders), "holders": len(role.holders), "fte": role.fte,
+                     "in_pmo": role.in_pmo, "reports_to": role.reports_to, "standard": role.standard},
+            [_evidence(src, role.cell, role.role_id, who), _evidence(src, role.holder_cell, "; ".join(role.holders), who),
+             _evidence(src, role.fte_cell, role.fte, who), _evidence(src, role.reports_to_cell, role.reports_to, who)])
+    for role in primary.roles:
+        for person in role.holders:
+            add("holding", {"person": person, "role": role.role_id, "fte": role.fte},
+                [_evidence(src, role.holder_cell, "; ".join(role.holders), who), _evidence(src, role.fte_cell, role.fte, who)])
+    catalogue = {r.id: r for r in bank.responsibilities}
+    letters_by_resp: dict[str, list] = {}
+    for a in primary.assignments:
+        letters_by_resp.setdefault(a.responsibility_id, []).append(a)
+        add("assignment", {"responsibility": a.responsibility_id, "role": a.role_id, "letters": a.letters,
+                           "accountable": a.letters in ("A", "A/R"), "responsible": a.letters in ("R", "A/R"),
+                           "role_held": a.role_id in held}, [_evidence(src, a.cell, a.letters, who)])
+    for row in primary.responsibilities:
+        spec = catalogue.get(row.responsibility_id)
+        given = letters_by_resp.get(row.responsibility_id, [])
+        add("responsibility", {"responsibility": row.responsibility_id, "family": spec.family if spec else "client",
+                               "scope": spec.scope if spec else None, "standard": row.standard,
+                               "critical": spec.critical if spec else False,
+                               "accountable": sum(a.letters in ("A", "A/R") for a in given),
+                               "responsible": sum(a.letters in ("R", "A/R") for a in given)},
+            [_evidence(src, row.cell, row.responsibility_id, who)] + [_evidence(src, a.cell, a.letters, who) for a in given])

@@ -1,0 +1,42 @@
+"""The one pipeline: a validated submission -> facts -> rules -> decisions -> Assessment."""
+from __future__ import annotations
+
+from assessor.assessment import Assessment
+from assessor.classification import decide
+from assessor.factbuilder import build_facts
+from assessor.model import Submission
+from assessor.questionnaire.bank import PMO_TYPES, TIERS, Bank
+from assessor.rulebase import session
+from assessor.rulebase.rules import Rulebase
+from assessor.scoring import overall
+
+
+def evaluate(submission: Submission, bank: Bank, rulebase: Rulebase, engine) -> Assessment:
+    factbase = build_facts(submission, bank)
+    outcome = session.run(engine, rulebase, list(factbase.facts))
+    setting = rulebase.setting
+    model = decide(_points(outcome.derived("type_evidence"), "type"),
+                   rulebase.possible_points("type_evidence", "type"),
+                   list(setting("type_order", PMO_TYPES)), setting("type_threshold", 0.5),
+                   setting("runner_up_threshold", 0.25))
+    requires = {int(k): [int(x) for x in v] for k, v in (setting("tier_requires", {}) or {}).items()}
+    tier = decide(_points(outcome.derived("tier_evidence"), "tier"),
+                  rulebase.possible_points("tier_evidence", "tier"), list(TIERS),
+                  setting("tier_threshold", 0.5), setting("runner_up_threshold", 0.25), requires)
+    reached: dict[str, int] = {}
+    for fact in outcome.derived("maturity_level"):
+        d = fact.get("dimension")
+        reached[d] = max(reached.get(d, 0), fact.get("level"))
+    levels = {d.dimension: (reached.get(d.dimension, 0) if d.applicable else None) for d in factbase.dimensions}
+    scores = {d.dimension: d.score for d in factbase.dimensions}
+    overall_level, overall_score = overall(levels, scores, setting("overall_share", 0.75),
+                                           tuple(setting("overall_excluded", ()) or ()))
+    return Assessment(submission, bank, rulebase, factbase, outcome, model, tier, levels, overall_level,
+                      overall_score)
+
+
+def _points(facts, key: str) -> dict:
+    totals: dict = {}
+    for f in facts:
+        totals[f.get(key)] = totals.get(f.get(key), 0) + (f.get("points") or 0)
+    return totals

@@ -1,0 +1,144 @@
+"""The durable-rules adapter: the only module that imports the engine.
+
+Compiles validated rules to durable-rules rulesets and runs one assessment at a
+time, synchronously and completely. The traps it avoids (each reproduced on
+this machine, see shared/docs/durable-rules.md):
+- ``durable.lang`` keeps one global host: we make our own ``Host``;
+- every Host starts timer threads that run actions in the background: ``_run``
+  is overridden, so actions only ever run inside our own ``assert_facts`` call;
+- a fact no rule matches raises, and action errors are swallowed: a "sink" rule
+  makes every fact handled, and our action wrapper records every exception and
+  fails the run loudly;
+- facts without an id get a colliding 32-bit hash id: every fact has an explicit one;
+- ``$not`` is checked only when the positive side arrives: absence rules wait for
+  a phase fact asserted after derivations settle;
+- each live session holds memory until ``delete_state``: called in ``finally``.
+"""
+from __future__ import annotations
+
+import itertools
+
+from durable import engine as _durable
+
+from assessor.rulebase.facts import PHASE_KIND
+from assessor.rulebase.rules import Pattern, Ref, Rule, Rulebase, Test
+
+RULESET = "pmo"
+PHASE_ALIAS = "_phase"
+_ids = itertools.count(1)
+
+
+class EngineFailure(RuntimeError):
+    """An action raised inside the engine: a bug, never silently a rule that did not fire."""
+
+
+class _SynchronousHost(_durable.Host):
+    def _run(self):  # no timer threads: actions run only inside our calls
+        pass
+
+
+def compile_rules(rulebase: Rulebase, on_match) -> dict:
+    """durable-rules ruleset definition; ``on_match(rule_id, alternative, closure)`` is every rule's action."""
+    rules = {}
+    for rule in rulebase.rules:
+        for index, patterns in enumerate(rule.alternatives):
+            name = f"{rule.id}#{index}"
+            body = [_pattern(p) for p in patterns]
+            if rule.absence:
+                body.insert(0, {PHASE_ALIAS: {"kind": PHASE_KIND}})
+            rules[name] = {"all": body, "pri": rule.priority, "run": _action(on_match, rule, index)}
+    # Keeps every fact "handled" (so assert_facts never raises for a fact no rule wants)
+    # without ever firing: its second pattern waits for a fact that is never asserted.
+    rules["$sink"] = {"all": [{"f": {"$ex": {"kind": 1}}}, {"n": {"kind": "$never"}}], "run": lambda c: None}
+    return {RULESET: rules}
+
+
+def _action(on_match, rule: Rule, index: int):
+    # One closure per rule: durable-rules rejects partials and default-argument tricks.
+    def action(c):
+        on_match(rule, index, c._m)
+
+    return action
+
+
+def _pattern(pattern: Pattern) -> dict:
+    terms = [{"kind": pattern.kind}] + [_test(t) for t in pattern.tests]
+    if pattern.any_of:
+        groups = [_and([_test(t) for t in group]) for group in pattern.any_of]
+        terms.append(groups[0] if len(groups) == 1 else {"$or": groups})
+    key = f"{pattern.alias}$not" if pattern.negated else pattern.alias
+    return {key: _and(terms)}
+
+
+def _and(terms: list[dict]) -> dict:
+    if not terms:
+        return {"$ex": {"kind": 1}}
+    return terms[0] if len(terms) == 1 else {"$and": terms}
+
+
+def _test(test: Test) -> dict:
+    value = {test.value.alias: test.value.attr} if isinstance(test.value, Ref) else test.value
+    if test.op == "eq":
+        return {test.attr: value}
+    if test.op == "in":
+        return _or([{test.attr: v} for v in value])
+    if test.op == "exists":
+        return {"$ex" if value else "$nex": {test.attr: 1}}
+    op = {"ne": "$neq", "gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte"}[test.op]
+    return {op: {test.attr: value}}
+
+
+def _or(terms: list[dict]) -> dict:
+    return terms[0] if len(terms) == 1 else {"$or": terms}
+
+
+class DurableEngine:
+    """One compiled rule base, reused for any number of assessments (one at a time)."""
+
+    name = "durable"
+
+    def __init__(self, rulebase: Rulebase):
+        self.rulebase = rulebase
+        self._host = _SynchronousHost()
+        self._host.set_rulesets(compile_rules(rulebase, self._on_match))
+        self._sid = None
+        self._matches: list = []
+        self._errors: list = []
+
+    def _on_match(self, rule: Rule, index: int, message: dict) -> None:
+        try:
+            bindings = tuple(sorted((alias, fact["id"]) for alias, fact in message.items() if alias != PHASE_ALIAS))
+            self._matches.append((rule.id, index, bindings))
+        except BaseException as exc:  # never lost inside the engine
+            self._errors.append(exc)
+
+    def open(self) -> None:
+        self._sid = str(next(_ids))
+        self._matches, self._errors = [], []
+
+    def add(self, facts: list[dict]) -> list:
+        if not facts:
+            return []
+        payload = [dict(f, sid=self._sid) for f in facts]
+        self._host.assert_facts(RULESET, payload)
+        if self._errors:
+            raise EngineFailure(f"rule action failed: {self._errors[0]!r}")
+        matches, self._matches = self._matches, []
+        return matches
+
+    def close(self) -> None:
+        if self._sid is not None:
+            try:
+                self._host.delete_state(RULESET, self._sid)
+            finally:
+                self._sid = None
+
+    def release(self) -> None:
+        """Free the compiled C ruleset (throwaway engines otherwise leak it)."""
+        ruleset = self._host.get_ruleset(RULESET)
+        handle = getattr(ruleset, "_handle", None)
+        if handle is not None:
+            try:
+                _durable.durable_rules_engine.delete_ruleset(handle)
+            finally:
+                ruleset._handle = None

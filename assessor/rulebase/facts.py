@@ -1,0 +1,126 @@
+"""Facts: what the rule engine reasons over.
+
+A fact is a kind plus flat attributes of plain types (str, int, float, bool),
+normalised before they reach any engine (durable-rules compares "5" > 10 as
+true). An attribute that does not apply is left out, never None: a test on a
+missing attribute is false in both engines.
+
+``KINDS`` is the schema of every fact kind: rule lint checks kinds and
+attribute names against it, and the compiler type-checks literals with it.
+Rule files may declare further kinds that their rules conclude.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+NUMBER, TEXT, FLAG = "number", "text", "flag"
+
+KINDS: dict[str, dict[str, str]] = {
+    # --- input facts, made from the workbooks -------------------------------------------------
+    "profile": {"organisation": TEXT, "industry": TEXT, "employees": NUMBER, "active_projects": NUMBER,
+                "active_programmes": NUMBER, "pmo_fte": NUMBER, "respondents": NUMBER},
+    "answer": {"question": TEXT, "dimension": TEXT, "level": NUMBER, "weight": NUMBER,
+               "responsibility": TEXT, "status": TEXT, "value": NUMBER, "spread": NUMBER,
+               "low": NUMBER, "high": NUMBER, "respondents": NUMBER, "has_evidence": FLAG, "action": TEXT},
+    "criterion": {"dimension": TEXT, "level": NUMBER, "score": NUMBER, "applicable": FLAG,
+                  "answered": NUMBER, "questions": NUMBER},
+    "dimension": {"dimension": TEXT, "name": TEXT, "score": NUMBER, "applicable": FLAG,
+                  "questions": NUMBER, "answered": NUMBER, "not_applicable": NUMBER, "dont_know": NUMBER,
+                  "unanswered": NUMBER, "answered_share": NUMBER},
+    "role": {"role": TEXT, "name": TEXT, "family": TEXT, "held": FLAG, "holders": NUMBER, "fte": NUMBER,
+             "in_pmo": FLAG, "reports_to": TEXT, "standard": FLAG},
+    "holding": {"person": TEXT, "role": TEXT, "fte": NUMBER},
+    "assignment": {"responsibility": TEXT, "role": TEXT, "letters": TEXT, "accountable": FLAG,
+                   "responsible": FLAG, "role_held": FLAG},
+    "responsibility": {"responsibility": TEXT, "family": TEXT, "scope": TEXT, "standard": FLAG,
+                       "critical": FLAG, "accountable": NUMBER, "responsible": NUMBER},
+    # --- concluded by rules -------------------------------------------------------------------
+    "type_evidence": {"type": TEXT, "points": NUMBER, "reason": TEXT},
+    "tier_evidence": {"tier": NUMBER, "points": NUMBER, "reason": TEXT},
+    "maturity_level": {"dimension": TEXT, "level": NUMBER},
+    "office_function": {"scope": TEXT, "reason": TEXT},
+}
+
+INPUT_KINDS = ("profile", "answer", "criterion", "dimension", "role", "holding", "assignment", "responsibility")
+
+# Asserted by the session after derivations settle; absence (``not``) rules wait for it.
+PHASE_KIND = "phase"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a fact came from in a workbook: the cell and what it held."""
+    file: str
+    sheet: str
+    cell: str
+    value: str = ""
+    respondent: str = ""
+
+    @property
+    def ref(self) -> str:
+        return f"{self.sheet}!{self.cell}"
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "sheet": self.sheet, "cell": self.cell, "value": self.value,
+                "respondent": self.respondent}
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: int
+    kind: str
+    attrs: dict
+    evidence: tuple[Evidence, ...] = ()
+    derived_by: str = ""                 # rule id that concluded it
+    premises: tuple[int, ...] = field(default=())  # fact ids the conclusion rests on
+
+    def get(self, name: str, default=None):
+        return self.attrs.get(name, default)
+
+    def label(self) -> str:
+        key = next((self.attrs[k] for k in ("question", "dimension", "role", "responsibility", "person", "type",
+                                            "tier", "scope") if k in self.attrs), "")
+        return f"{self.kind}:{key}" if key != "" else self.kind
+
+
+def normalise(attrs: dict) -> dict:
+    """Plain, engine-safe values; None dropped; numbers as int when whole (stable JSON)."""
+    out = {}
+    for key, value in attrs.items():
+        if value is None:
+            continue
+        if isinstance(value, bool) or isinstance(value, str):
+            out[key] = value
+        elif isinstance(value, (int, float)):
+            number = float(value)
+            out[key] = int(number) if number.is_integer() else round(number, 4)
+        else:
+            out[key] = str(value)
+    return out
+
+
+# Known value domains: lint uses them to reject rules that can never fire
+# (a test for a value the attribute never takes).
+ANSWER_STATUSES = ("answered", "not_applicable", "dont_know", "unanswered")
+DOMAINS: dict[tuple[str, str], tuple] = {
+    ("answer", "status"): ANSWER_STATUSES,
+    ("answer", "level"): (1, 5),
+    ("answer", "value"): (0, 5),
+    ("answer", "low"): (0, 5),
+    ("answer", "high"): (0, 5),
+    ("answer", "spread"): (0, 5),
+    ("criterion", "level"): (1, 5),
+    ("criterion", "score"): (0, 5),
+    ("dimension", "score"): (0, 5),
+    ("dimension", "answered_share"): (0, 1),
+    ("assignment", "letters"): ("R", "A", "C", "I", "A/R"),
+    ("responsibility", "scope"): ("project", "programme", "portfolio", "coe"),
+    ("type_evidence", "type"): ("supportive", "controlling", "directive"),
+    ("tier_evidence", "tier"): (1, 4),
+    ("maturity_level", "level"): (1, 5),
+    ("office_function", "scope"): ("project", "programme", "portfolio", "coe"),
+}
+
+# Attributes whose literal values must name something in the question bank.
+BANK_REFERENCES = {"question": "question", "dimension": "dimension", "role": "role", "reports_to": "role",
+                   "responsibility": "responsibility"}

@@ -1,0 +1,134 @@
+"""Drive one engine through one assessment: derive until nothing new, then absence rules.
+
+Shared by the durable-rules adapter and the reference evaluator, so both give
+the same facts, firings and findings: matches are sorted before they are
+interpreted, derived facts get ids in that order, and a conclusion already
+known is recorded as extra support rather than asserted twice.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assessor.findings import Finding
+from assessor.rulebase.facts import PHASE_KIND, Evidence, Fact, normalise
+from assessor.rulebase.rules import TEMPLATE_FIELD, Ref, Rule, Rulebase
+
+MAX_ROUNDS = 50  # derivation depth; a rule base needing more is looping
+
+
+@dataclass(frozen=True)
+class Firing:
+    rule: str
+    bindings: tuple[tuple[str, int], ...]  # (alias, fact id)
+    concluded: int | None = None            # derived fact id (new or already known)
+    finding: str | None = None              # finding id
+
+
+@dataclass(frozen=True)
+class Outcome:
+    facts: tuple[Fact, ...]
+    firings: tuple[Firing, ...]
+    findings: tuple[Finding, ...]
+
+    def derived(self, kind: str) -> list[Fact]:
+        return [f for f in self.facts if f.kind == kind and f.derived_by]
+
+
+def run(engine, rulebase: Rulebase, facts: list[Fact]) -> Outcome:
+    by_id = {f.id: f for f in facts}
+    used = rulebase.used_kinds()
+    firings: list[Firing] = []
+    findings: dict[str, Finding] = {}
+    known: dict[tuple, int] = {}
+    next_id = max(by_id, default=0) + 1
+    engine.open()
+    try:
+        # Only kinds some rule tests go to the engine: the rest can never match.
+        new = [f for f in facts if f.kind in used]
+        for _ in range(MAX_ROUNDS):
+            if not new:
+                break
+            matches = sorted(engine.add([_payload(f) for f in new]), key=lambda m: _order(rulebase, m))
+            new = []
+            for rule_id, _alt, bindings in matches:
+                rule = rulebase.rule(rule_id)
+                bound = {alias: by_id[fid] for alias, fid in bindings}
+                if rule.conclusion is None:
+                    firings.append(_finding(rule, bindings, bound, findings))
+                    continue
+                attrs = normalise({attr: (bound[v.alias].get(v.attr) if isinstance(v, Ref) else v)
+                                   for attr, v in rule.conclusion.values})
+                key = (rule.conclusion.kind, tuple(sorted(attrs.items())))
+                if key not in known:
+                    fact = Fact(next_id, rule.conclusion.kind, attrs, _evidence(bound.values()), rule.id,
+                                tuple(fid for _, fid in bindings))
+                    by_id[next_id] = fact
+                    known[key] = next_id
+                    next_id += 1
+                    if fact.kind in used:
+                        new.append(fact)
+                firings.append(Firing(rule.id, bindings, concluded=known[key]))
+        else:
+            raise RuntimeError(f"rule base still deriving after {MAX_ROUNDS} rounds: a rule loop")
+        phase = Fact(next_id, PHASE_KIND, {"name": "absence"})
+        for rule_id, _alt, bindings in sorted(engine.add([_payload(phase)]), key=lambda m: _order(rulebase, m)):
+            rule = rulebase.rule(rule_id)
+            bound = {alias: by_id[fid] for alias, fid in bindings}
+            firings.append(_finding(rule, bindings, bound, findings))
+    finally:
+        engine.close()
+    ordered = sorted(findings.values(), key=Finding.sort_key)
+    return Outcome(tuple(by_id[i] for i in sorted(by_id)), tuple(firings), tuple(ordered))
+
+
+def _payload(fact: Fact) -> dict:
+    return {"id": fact.id, "kind": fact.kind, **fact.attrs}
+
+
+def _order(rulebase: Rulebase, match):
+    rule_id, alt, bindings = match
+    return (rulebase.rule(rule_id).priority, rule_id, alt, bindings)
+
+
+def _evidence(facts) -> tuple[Evidence, ...]:
+    seen = {}
+    for fact in facts:
+        for e in fact.evidence:
+            seen.setdefault((e.file, e.sheet, _cell_key(e.cell), e.respondent), e)
+    return tuple(seen[k] for k in sorted(seen))
+
+
+def _cell_key(cell: str):
+    match = re.fullmatch(r"([A-Z]+)(\d+)", cell)
+    return (len(match.group(1)), match.group(1), int(match.group(2))) if match else (99, cell, 0)
+
+
+def render(template: str, bound: dict[str, Fact]) -> str:
+    def field(m):
+        fact = bound.get(m.group(1))
+        value = fact.get(m.group(2)) if fact else None
+        return "" if value is None else _show(value)
+
+    return TEMPLATE_FIELD.sub(field, template)
+
+
+def _show(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _finding(rule: Rule, bindings, bound: dict[str, Fact], findings: dict) -> Firing:
+    spec = rule.finding
+    subject = render(spec.subject, bound)
+    base = f"{rule.id}:{subject}" if subject else rule.id
+    fid, n = base, 2
+    while fid in findings:
+        fid, n = f"{base}#{n}", n + 1
+    findings[fid] = Finding(fid, rule.id, spec.severity, spec.category, subject, render(spec.message, bound),
+                            render(spec.recommendation, bound), _evidence(bound.values()),
+                            tuple(f for _, f in bindings))
+    return Firing(rule.id, bindings, finding=fid)
