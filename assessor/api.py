@@ -77,3 +77,28 @@ def assess(paths: list[str | Path], rules: list[str | Path] | None = None, extra
            questionnaire: str | Path | None = None, engine: str = "durable"):
     """Assess one PMO from its respondents' workbooks (one call, one engine)."""
     return Assessor(rules, extra_rules, questionnaire, engine).assess(paths)
+
+
+def write_report(data: dict, output: Path, fmt: str, inputs: list[Path] = (), force: bool = False) -> Path:
+    """Write one report file atomically; never over an input, never over an existing file unless forced."""
+    from assessor.reports import reporter
+
+    output = Path(output)
+    check_target(output, list(inputs), force)
+    with atomic_path(output) as tmp:
+        reporter(fmt).write(data, tmp)
+    return output
+
+
+def render_report(data: dict, fmt: str) -> str:
+    from assessor.reports import reporter
+
+    return reporter(fmt).render(data)
+
+
+def list_rules(rules: list[str | Path] | None = None, questionnaire: str | Path | None = None):
+    from assessor import paths
+    from assessor.rulebase.rules import load_rulebase
+
+    folders = [Path(p) for p in (rules or [paths.rules_dir()])]
+    return load_rulebase(folders, load_bank(questionnaire))

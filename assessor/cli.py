@@ -48,7 +48,9 @@ def cli():
     Typical use:
       pmo-assess template -o questionnaire.xlsx     # send to the client
       pmo-assess validate filled-1.xlsx filled-2.xlsx
-    Exit codes: 0 ok, 2 bad input or usage.
+      pmo-assess assess filled-1.xlsx filled-2.xlsx -o report.json
+      pmo-assess rules list
+    Exit codes: 0 ok, 1 findings at or above --fail-on, 2 bad input or usage.
     """
 
 
@@ -85,6 +87,99 @@ def validate(questionnaire, files):
         holders = sum(1 for r in response.roles if r.holders)
         click.echo(f"{response.source}: valid: {answered} of {len(response.answers)} questions answered, "
                    f"{holders} roles held, {len(response.assignments)} RACI assignments")
+
+
+RULES_OPTION = click.option("--rules", "rules", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+                            help="Rule folder to use instead of the shipped rules/ (repeatable).")
+
+
+@cli.command()
+@QUESTIONNAIRE
+@RULES_OPTION
+@click.option("--extra-rules", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Rule folder added to the rule base (repeatable): a consultant's own rule pack.")
+@click.option("--format", "fmt", default=None, help="console or json (default: from -o's extension, else console).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report to this file (format from the extension).")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--fail-on", type=click.Choice(["critical", "high", "medium", "low", "info"]), default=None,
+              help="Exit 1 when there is a finding of this severity or worse.")
+@click.option("--engine", type=click.Choice(["durable", "reference"]), default="durable", hidden=True)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@user_errors
+def assess(questionnaire, rules, extra_rules, fmt, output, force, fail_on, engine, files):
+    """Assess one PMO from its respondents' workbooks: type, tier, maturity, findings."""
+    from assessor import api
+    from assessor.findings import SEVERITY_ORDER
+    from assessor.reports import for_output
+
+    fmt = for_output(output, fmt)
+    if output is not None:
+        from assessor.output import check_target
+        check_target(output, list(files), force)  # refuse before the work, not after
+    assessment = api.Assessor(list(rules) or None, list(extra_rules), questionnaire, engine).assess(list(files))
+    data = assessment.to_dict()
+    for warning in assessment.submission.warnings:
+        click.echo(str(warning), err=True)
+    if output is None:
+        click.echo(api.render_report(data, fmt), nl=False)
+    else:
+        api.write_report(data, output, fmt, list(files), force)
+        click.echo(f"wrote {output}", err=True)
+    if fail_on and any(SEVERITY_ORDER[f["severity"]] <= SEVERITY_ORDER[fail_on] for f in data["findings"]):
+        sys.exit(1)
+
+
+@cli.group()
+def rules():
+    """List, show and lint the rule base."""
+
+
+@rules.command("list")
+@QUESTIONNAIRE
+@RULES_OPTION
+@user_errors
+def rules_list(questionnaire, rules):
+    """One line per rule: id, concern, title."""
+    from assessor import api
+
+    rulebase = api.list_rules(list(rules) or None, questionnaire)
+    for rule in rulebase.rules:
+        click.echo(f"{rule.id:<14} {rule.concern:<14} {rule.title}")
+
+
+@rules.command("show")
+@QUESTIONNAIRE
+@RULES_OPTION
+@click.argument("rule_id")
+@user_errors
+def rules_show(questionnaire, rules, rule_id):
+    """Everything about one rule: rationale, source, condition and outcome."""
+    import yaml
+
+    from assessor import api
+    from assessor.errors import RuleError
+
+    rulebase = api.list_rules(list(rules) or None, questionnaire)
+    rule = rulebase.rule(rule_id) or rulebase.rule(rule_id.upper())
+    if rule is None:
+        raise RuleError(f"no rule {rule_id!r}: `pmo-assess rules list` shows the ids")
+    click.echo(f"{rule.id}: {rule.title}\nfile: {rule.file}\nconcern: {rule.concern}\nsource: {rule.source}\n"
+               f"priority: {rule.priority}\n\n{rule.rationale}\n")
+    click.echo(yaml.safe_dump({"when": rule.raw.get("when"), "then": rule.raw.get("then")}, sort_keys=False,
+                              allow_unicode=True, width=100), nl=False)
+
+
+@rules.command("lint")
+@QUESTIONNAIRE
+@click.argument("folders", nargs=-1, type=click.Path(path_type=Path))
+@user_errors
+def rules_lint(questionnaire, folders):
+    """Check rule files: schema, operators, fact kinds, duplicate ids, bank references, rules that cannot fire."""
+    from assessor import api
+
+    rulebase = api.list_rules(list(folders) or None, questionnaire)
+    click.echo(f"ok: {len(rulebase.rules)} rules in {len(rulebase.files)} files")
 
 
 def main():

@@ -102,6 +102,12 @@ def fill_good(wb, bank) -> None:
 
 
 @pytest.fixture(scope="session")
+def good_roles() -> dict:
+    """Role ID -> (holder, FTE) as filled in the good workbook."""
+    return dict(GOOD_ROLES)
+
+
+@pytest.fixture(scope="session")
 def bank():
     return load_bank()
 
@@ -168,9 +174,9 @@ def apply_edit(wb, edit) -> None:
         raise ValueError(f"unknown workbook edit {edit!r}")
 
 
-@pytest.fixture
-def make_workbook(filled_workbook):
-    """``make_workbook(tmp_path, edits, name=...)``: a copy of the good workbook with ``edits`` applied."""
+@pytest.fixture(scope="session")
+def workbook_factory(filled_workbook):
+    """The function behind ``make_workbook``, for module-scoped fixtures."""
 
     def make(tmp_path: Path, edits=(), name: str = "filled.xlsx") -> Path:
         out = Path(tmp_path) / name
@@ -184,6 +190,12 @@ def make_workbook(filled_workbook):
         return out
 
     return make
+
+
+@pytest.fixture
+def make_workbook(workbook_factory):
+    """``make_workbook(tmp_path, edits, name=...)``: a copy of the good workbook with ``edits`` applied."""
+    return workbook_factory
 
 
 @pytest.fixture

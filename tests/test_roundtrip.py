@@ -234,7 +234,7 @@ def test_reading_the_blank_template_gives_warnings_only(blank_template, bank):
     assert not response.assignments and not any(r.holders for r in response.roles)
     messages = [w.message for w in response.warnings]
     assert "organisation is blank" in messages and "respondent is blank" in messages
-    assert any(m.startswith(f"{len(bank.questions)} question(s) unanswered") and m.endswith("and 57 more")
+    assert any(m.startswith(f"{len(bank.questions)} question(s) unanswered") and m.endswith(f"and {len(bank.questions) - 8} more")
                for m in messages)
 
 

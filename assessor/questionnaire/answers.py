@@ -5,6 +5,7 @@ a short description of what was expected.
 """
 from __future__ import annotations
 
+import math
 import re
 
 from assessor.model import ANSWERED, DONT_KNOW, NOT_APPLICABLE
@@ -65,16 +66,20 @@ def parse_yes_no(value) -> bool:
 
 
 def parse_number(value) -> float:
-    """A number typed as a number, as text, or with a decimal comma ("0,5")."""
+    """A finite number typed as a number, as text, or with a decimal comma ("0,5")."""
     if isinstance(value, bool):
         raise ValueError("true/false")
     if isinstance(value, (int, float)):
-        return float(value)
-    text = str(value).strip().replace(",", ".")
-    try:
-        return float(text)
-    except ValueError:
-        raise ValueError(text) from None
+        number = float(value)
+    else:
+        text = str(value).strip().replace(",", ".")
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(text) from None
+    if not math.isfinite(number):  # "nan" and "inf" parse as floats but are not answers
+        raise ValueError(str(value))
+    return number
 
 
 def split_people(value) -> tuple[str, ...]:

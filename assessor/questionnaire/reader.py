@@ -158,6 +158,10 @@ def _load(path: Path):
         stamp = {}
         for prop in getattr(wb, "custom_doc_props", []) or []:
             stamp[f"prop:{prop.name}"] = str(prop.value)
+        if L.META in grids:  # the hidden sheet: key | value rows under a header
+            for cells in grids[L.META].rows[1:]:
+                if len(cells) >= 2 and not cells[0].blank:
+                    stamp[f"meta:{cells[0].text}"] = cells[1].text
         if L.NAME_VERSION in wb.defined_names:
             stamp["name:version"] = str(wb.defined_names[L.NAME_VERSION].attr_text).strip('"')
         return grids, stamp, notes
@@ -190,9 +194,10 @@ def _grid(ws, notes) -> Grid:
 
 
 def _stamp(grids_stamp: dict, bank: Bank, out: _Collector) -> Stamp:
-    template_id = grids_stamp.get(f"prop:{L.PROP_ID}")
-    version = grids_stamp.get(f"prop:{L.PROP_VERSION}") or grids_stamp.get("name:version")
-    qhash = grids_stamp.get(f"prop:{L.PROP_HASH}", "")
+    template_id = grids_stamp.get(f"prop:{L.PROP_ID}") or grids_stamp.get("meta:template_id")
+    version = (grids_stamp.get(f"prop:{L.PROP_VERSION}") or grids_stamp.get("meta:template_version")
+               or grids_stamp.get("name:version"))
+    qhash = grids_stamp.get(f"prop:{L.PROP_HASH}") or grids_stamp.get("meta:questions_hash", "")
     found = bool(template_id or version)
     if not found:
         out.warn("", "no template stamp (an older template, or sheets copied into a new file): "
@@ -250,16 +255,18 @@ def _text(cell: Cell, out: _Collector) -> str:
 
 
 def _profile(grid: Grid, out: _Collector) -> tuple[ProfileValue, ...]:
-    if _columns(grid, L.PROFILE_HEADERS, out) is None:
+    cols = _columns(grid, L.PROFILE_HEADERS, out)
+    if cols is None:
         return ()
-    rows = {_norm(cells[0].value): number for number, cells in grid.data_rows() if cells}
+    field_col, value_col = cols["Field"], cols["Value"]
+    rows = {_norm(grid.cell(number, field_col).value): number for number, _ in grid.data_rows()}
     values = []
     for key, label, kind in PROFILE_FIELDS:
         number = rows.get(_norm(label))
         if number is None:
-            out.error(grid.name, f"missing profile field '{label}'", expected=f"a row with '{label}' in column A")
+            out.error(grid.name, f"missing profile field '{label}'", expected=f"a row with '{label}' in the Field column")
             continue
-        cell = grid.cell(number, 2)
+        cell = grid.cell(number, value_col)
         values.append(ProfileValue(key, _profile_value(cell, kind, label, out), cell.ref))
     for key in ("organisation", "respondent"):
         if next((v for v in values if v.key == key and v.value in (None, "")), None):
@@ -435,11 +442,15 @@ def _raci(grid: Grid, bank: Bank, role_ids: set[str] | None, out: _Collector):
         out.error(f"{grid.name}!A1", "RACI sheet is empty", expected="the header row Responsibility ID | "
                   "Responsibility | <Role IDs>")
         return (), ()
-    if _columns(grid, L.RACI_FIXED_HEADERS, out) is None:
+    cols = _columns(grid, L.RACI_FIXED_HEADERS, out)
+    if cols is None:
         return (), ()
+    id_col, name_col = cols["Responsibility ID"], cols["Responsibility"]
     role_columns: dict[int, str] = {}
     seen_roles: dict[str, str] = {}
-    for col in range(3, len(grid.rows[0]) + 1):
+    for col in range(1, len(grid.rows[0]) + 1):
+        if col in (id_col, name_col):
+            continue
         head = grid.cell(1, col)
         rid = head.text
         if not rid:
@@ -456,7 +467,7 @@ def _raci(grid: Grid, bank: Bank, role_ids: set[str] | None, out: _Collector):
     standard = set(bank.responsibility_ids())
     rows, assignments, seen = [], [], {}
     for number, _ in grid.data_rows():
-        id_cell = grid.cell(number, 1)
+        id_cell = grid.cell(number, id_col)
         resp = id_cell.text
         if not resp:
             out.error(id_cell.ref, "RACI row without a Responsibility ID", expected="a Responsibility ID")
@@ -469,7 +480,7 @@ def _raci(grid: Grid, bank: Bank, role_ids: set[str] | None, out: _Collector):
         if resp not in standard:
             out.warn(id_cell.ref, f"responsibility {resp} is not in the standard catalogue; kept as the "
                      "client's own", resp)
-        rows.append(ResponsibilityRow(resp, _text(grid.cell(number, 2), out), id_cell.ref, resp in standard))
+        rows.append(ResponsibilityRow(resp, _text(grid.cell(number, name_col), out), id_cell.ref, resp in standard))
         for col, rid in role_columns.items():
             cell = grid.cell(number, col)
             if cell.blank:

@@ -219,7 +219,9 @@ def _stamp(wb, bank: Bank):
     meta = wb.create_sheet(L.META)
     stamp = (("template_id", bank.id), ("template_version", bank.version),
              ("questions_hash", bank.questions_hash), ("generator", f"pmo-assess {__version__}"))
-    for row, (key, value) in enumerate(stamp, start=1):
+    meta.cell(row=1, column=1, value="key")
+    meta.cell(row=1, column=2, value="value")
+    for row, (key, value) in enumerate(stamp, start=2):
         meta.cell(row=row, column=1, value=key)
         meta.cell(row=row, column=2, value=value).data_type = "s"
     meta.sheet_state = "hidden"

@@ -62,7 +62,13 @@ def _action(on_match, rule: Rule, index: int):
 
 
 def _pattern(pattern: Pattern) -> dict:
-    terms = [{"kind": pattern.kind}] + [_test(t) for t in pattern.tests]
+    # Joins must come before any "$or" term: durable-rules 2.0.28 ignores a join that
+    # follows an "$or" inside the same "$and" (reproduced; tests/test_engines_agree.py
+    # catches it). Rule lint keeps joins out of `any:` groups for the same reason.
+    joins = [t for t in pattern.tests if isinstance(t.value, Ref)]
+    plain = [t for t in pattern.tests if not isinstance(t.value, Ref) and t.op != "in"]
+    choices = [t for t in pattern.tests if t.op == "in"]
+    terms = [{"kind": pattern.kind}] + [_test(t) for t in joins + plain + choices]
     if pattern.any_of:
         groups = [_and([_test(t) for t in group]) for group in pattern.any_of]
         terms.append(groups[0] if len(groups) == 1 else {"$or": groups})

@@ -57,8 +57,10 @@ class ReferenceEngine:
             if not any(pattern_holds(pattern, f, bound) for f in candidates):
                 yield from self._solve(patterns, i + 1, bound)
             return
+        taken = {id(f) for f in bound.values()}
         for fact in candidates:
-            if pattern_holds(pattern, fact, bound):
+            # As in durable-rules, one fact fills at most one pattern of a match.
+            if id(fact) not in taken and pattern_holds(pattern, fact, bound):
                 bound[pattern.alias] = fact
                 yield from self._solve(patterns, i + 1, bound)
                 del bound[pattern.alias]

@@ -100,6 +100,7 @@ class Rule:
     finding: FindingSpec | None
     file: str
     concern: str
+    raw: dict = field(default_factory=dict, compare=False, repr=False)  # as written, for `rules show`
 
     @property
     def absence(self) -> bool:
@@ -116,7 +117,11 @@ class Rulebase:
     fingerprint: str = ""
 
     def rule(self, rule_id: str) -> Rule | None:
-        return next((r for r in self.rules if r.id == rule_id), None)
+        index = self.__dict__.get("_index")
+        if index is None:
+            index = {r.id: r for r in self.rules}
+            object.__setattr__(self, "_index", index)
+        return index.get(rule_id)
 
     def setting(self, key: str, default=None):
         return self.settings.get(key, default)
@@ -251,7 +256,7 @@ def _rule(ctx: _Context, rid: str, item, concern: str) -> Rule | None:
     if len(ctx.problems) > before:
         return None
     return Rule(item["id"], item["title"].strip(), item["rationale"].strip(), item["source"].strip(), priority,
-                alternatives, conclusion, finding, ctx.file, concern)
+                alternatives, conclusion, finding, ctx.file, concern, item)
 
 
 def _when(ctx: _Context, rid: str, when) -> tuple:
@@ -314,7 +319,11 @@ def _pattern(ctx, rid, path, raw, aliases: dict, negated: bool, index: int) -> P
             ctx.error(rid, f"{path}.any", "must be a non-empty list of test groups", groups)
         else:
             for g, group in enumerate(groups):
-                any_of.append(_tests(ctx, rid, f"{path}.any[{g}]", group, kind, aliases))
+                group_tests = _tests(ctx, rid, f"{path}.any[{g}]", group, kind, aliases)
+                if any(isinstance(t.value, Ref) for t in group_tests):
+                    ctx.error(rid, f"{path}.any[{g}]", "joins (ref:) are not allowed inside any:",
+                              expected="the join under where:, the alternatives under any:")
+                any_of.append(group_tests)
     _never_fires(ctx, rid, path, kind, tests)
     return Pattern(kind, alias, tests, tuple(any_of), negated)
 
@@ -330,7 +339,7 @@ def _tests(ctx, rid, path, where, kind, aliases) -> tuple[Test, ...]:
             ctx.error(rid, attr_path, f"unknown attribute of {kind}", attr,
                       "one of " + ", ".join(sorted(ctx.kinds[kind])))
             continue
-        if isinstance(spec, dict) and set(spec) != {"ref"}:
+        if isinstance(spec, dict) and set(spec) not in ({"ref"}, {"setting"}):
             if len(spec) != 1:
                 ctx.error(rid, attr_path, "one operator per attribute test", spec, "e.g. {gte: 3}")
                 continue

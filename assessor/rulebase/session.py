@@ -7,11 +7,13 @@ known is recorded as extra support rather than asserted twice.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from assessor.findings import Finding
 from assessor.rulebase.facts import PHASE_KIND, Evidence, Fact, normalise
+from assessor.rulebase.matching import test_holds
 from assessor.rulebase.rules import TEMPLATE_FIELD, Ref, Rule, Rulebase
 
 MAX_ROUNDS = 50  # derivation depth; a rule base needing more is looping
@@ -35,21 +37,89 @@ class Outcome:
         return [f for f in self.facts if f.kind == kind and f.derived_by]
 
 
+class _Feed:
+    """What of each fact goes to the engine: only facts some pattern could accept (judged on its
+    literal tests alone, so no possible match is lost), and only the attributes rules test.
+    Both engines see the same feed; the full facts stay here for explanations and messages.
+    Screens are indexed by an equality test (question, role, level...) so most facts are
+    judged by one dictionary look-up: the feed must cost less than the engine time it saves."""
+
+    def __init__(self, rulebase: Rulebase):
+        cached = rulebase.__dict__.get("_feed")
+        if cached is None:
+            cached = _build_feed(rulebase)
+            object.__setattr__(rulebase, "_feed", cached)
+        self.open, self.keyed, self.attrs = cached
+
+    def accepts(self, fact: Fact) -> bool:
+        attrs = fact.attrs
+        for screen in self.open.get(fact.kind, ()):
+            if screen(attrs):
+                return True
+        for attr, by_value in self.keyed.get(fact.kind, {}).items():
+            value = attrs.get(attr, _MISSING)
+            if value is _MISSING or isinstance(value, bool):
+                continue
+            for screen in by_value.get(value, ()):
+                if screen(attrs):
+                    return True
+        return False
+
+    def payload(self, fact: Fact) -> dict:
+        wanted = self.attrs.get(fact.kind, ())
+        return {"id": fact.id, "kind": fact.kind, **{k: v for k, v in fact.attrs.items() if k in wanted}}
+
+
+_MISSING = object()
+
+
+def _build_feed(rulebase: Rulebase):
+    open_screens: dict[str, list] = {}
+    keyed: dict[str, dict[str, dict]] = {}
+    attrs: dict[str, set] = {}
+    for rule in rulebase.rules:
+        for alt in rule.alternatives:
+            for p in alt:
+                literal = tuple(t for t in p.tests if not isinstance(t.value, Ref))
+                screen = _screen(literal, p.any_of)
+                key = next((t for t in literal if t.op in ("eq", "in") and not isinstance(t.value, bool)), None)
+                if key is None:
+                    open_screens.setdefault(p.kind, []).append(screen)
+                else:
+                    slot = keyed.setdefault(p.kind, {}).setdefault(key.attr, {})
+                    for value in (key.value if key.op == "in" else (key.value,)):
+                        slot.setdefault(value, []).append(screen)
+                attrs.setdefault(p.kind, set()).update(t.attr for t in p.tests + tuple(x for g in p.any_of for x in g))
+                for other in alt:
+                    for t in other.tests:
+                        if isinstance(t.value, Ref) and t.value.alias == p.alias:
+                            attrs[p.kind].add(t.value.attr)
+    return open_screens, keyed, attrs
+
+
+def _screen(tests, any_of):
+    def screen(attrs):
+        if not all(test_holds(t, attrs, {}) for t in tests):
+            return False
+        return not any_of or any(all(test_holds(t, attrs, {}) for t in g) for g in any_of)
+
+    return screen
+
+
 def run(engine, rulebase: Rulebase, facts: list[Fact]) -> Outcome:
     by_id = {f.id: f for f in facts}
-    used = rulebase.used_kinds()
+    feed = _Feed(rulebase)
     firings: list[Firing] = []
     findings: dict[str, Finding] = {}
     known: dict[tuple, int] = {}
     next_id = max(by_id, default=0) + 1
     engine.open()
     try:
-        # Only kinds some rule tests go to the engine: the rest can never match.
-        new = [f for f in facts if f.kind in used]
+        new = [f for f in facts if feed.accepts(f)]
         for _ in range(MAX_ROUNDS):
             if not new:
                 break
-            matches = sorted(engine.add([_payload(f) for f in new]), key=lambda m: _order(rulebase, m))
+            matches = sorted(engine.add([feed.payload(f) for f in new]), key=lambda m: _order(rulebase, m))
             new = []
             for rule_id, _alt, bindings in matches:
                 rule = rulebase.rule(rule_id)
@@ -66,13 +136,14 @@ def run(engine, rulebase: Rulebase, facts: list[Fact]) -> Outcome:
                     by_id[next_id] = fact
                     known[key] = next_id
                     next_id += 1
-                    if fact.kind in used:
+                    if feed.accepts(fact):
                         new.append(fact)
                 firings.append(Firing(rule.id, bindings, concluded=known[key]))
         else:
             raise RuntimeError(f"rule base still deriving after {MAX_ROUNDS} rounds: a rule loop")
         phase = Fact(next_id, PHASE_KIND, {"name": "absence"})
-        for rule_id, _alt, bindings in sorted(engine.add([_payload(phase)]), key=lambda m: _order(rulebase, m)):
+        for rule_id, _alt, bindings in sorted(engine.add([{"id": phase.id, "kind": PHASE_KIND}]),
+                                              key=lambda m: _order(rulebase, m)):
             rule = rulebase.rule(rule_id)
             bound = {alias: by_id[fid] for alias, fid in bindings}
             firings.append(_finding(rule, bindings, bound, findings))
@@ -80,10 +151,6 @@ def run(engine, rulebase: Rulebase, facts: list[Fact]) -> Outcome:
         engine.close()
     ordered = sorted(findings.values(), key=Finding.sort_key)
     return Outcome(tuple(by_id[i] for i in sorted(by_id)), tuple(firings), tuple(ordered))
-
-
-def _payload(fact: Fact) -> dict:
-    return {"id": fact.id, "kind": fact.kind, **fact.attrs}
 
 
 def _order(rulebase: Rulebase, match):
@@ -99,7 +166,9 @@ def _evidence(facts) -> tuple[Evidence, ...]:
     return tuple(seen[k] for k in sorted(seen))
 
 
+@functools.lru_cache(maxsize=8192)
 def _cell_key(cell: str):
+    """Spreadsheet order: B2 before B10, Z9 before AA1."""
     match = re.fullmatch(r"([A-Z]+)(\d+)", cell)
     return (len(match.group(1)), match.group(1), int(match.group(2))) if match else (99, cell, 0)
 

@@ -1,0 +1,44 @@
+"""One reporter per output format, found by name or file extension.
+
+Every reporter reads only ``Assessment.to_dict()`` and escapes untrusted text
+for its own format. Reporters are imported lazily: writing JSON should not pay
+for openpyxl.
+"""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from assessor.errors import OutputError
+
+# format name -> (module, extensions)
+REGISTRY: dict[str, tuple[str, tuple[str, ...]]] = {
+    "console": ("assessor.reports.console", ()),
+    "json": ("assessor.reports.json_report", (".json",)),
+}
+
+
+def formats() -> list[str]:
+    return list(REGISTRY)
+
+
+def for_output(path: Path | None, fmt: str | None) -> str:
+    """The format to write: ``--format`` if given, else from the output's extension, else console."""
+    if fmt:
+        if fmt not in REGISTRY:
+            raise OutputError(f"unknown format {fmt!r}: expected one of {', '.join(REGISTRY)}")
+        return fmt
+    if path is None:
+        return "console"
+    suffix = Path(path).suffix.lower()
+    for name, (_, extensions) in REGISTRY.items():
+        if suffix in extensions:
+            return name
+    known = ", ".join(e for _, exts in REGISTRY.values() for e in exts)
+    raise OutputError(f"{path}: cannot tell the format from the extension {suffix or '(none)'}: "
+                      f"use one of {known} or --format")
+
+
+def reporter(name: str):
+    module = importlib.import_module(REGISTRY[name][0])
+    return module.REPORTER

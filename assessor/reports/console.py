@@ -1,0 +1,67 @@
+"""A short summary for a terminal: type, tier, overall level, worst findings first."""
+from __future__ import annotations
+
+from assessor.reports.base import TextReporter
+
+SHOWN_FINDINGS = 12
+
+
+def _cells(evidence: list[dict], several_files: bool, most: int = 4) -> str:
+    refs = []
+    for e in evidence:
+        ref = f"{e['sheet']}!{e['cell']}"
+        if several_files:
+            ref = f"{e['file'].replace(chr(92), '/').rsplit('/', 1)[-1]} {ref}"
+        if ref not in refs:
+            refs.append(ref)
+    shown = ", ".join(_plain(r) for r in refs[:most])
+    return shown + (f" and {len(refs) - most} more" if len(refs) > most else "")
+
+
+def _plain(text) -> str:
+    # Workbook text reaches the terminal: drop control characters (escape sequences) it may hold.
+    return "".join(ch if ch.isprintable() else " " for ch in str(text if text is not None else ""))
+
+
+class ConsoleReporter(TextReporter):
+    name = "console"
+
+    def render(self, data: dict) -> str:
+        org = data["organisation"]
+        c = data["classification"]
+        m = data["maturity"]
+        lines = [f"{_plain(org.get('organisation') or '(organisation not given)')}"
+                 f" - {_plain(org.get('pmo_name') or 'PMO')}",
+                 f"respondents: {', '.join(_plain(r['respondent'] or r['file']) for r in data['respondents'])}", ""]
+        runner = c["runner_up"]
+        lines.append(f"Type:  {c['model']} (confidence {c['confidence']['model']:.2f}"
+                     + (f"; runner-up {runner['model']}" if runner["model"] else "") + ")")
+        lines.append(f"Tier:  {c['tier']} {c['tier_name']} (confidence {c['confidence']['tier']:.2f}"
+                     + (f"; runner-up {runner['tier']} {runner['tier_name']}" if runner["tier"] else "") + ")")
+        several = len(data["respondents"]) > 1
+        for reason in c["because"]:
+            lines.append(f"  because {reason['reason']} [{reason['rule']}: {_cells(reason['evidence'], several)}]")
+        overall = m["overall"]
+        score = "n/a" if overall["score"] is None else f"{overall['score']:.2f}"
+        lines += ["", f"Maturity: overall level {overall['level']} (score {score} of 5)"]
+        for d in m["dimensions"]:
+            if d["applicable"]:
+                s = "  -  " if d["score"] is None else f"{d['score']:.2f}"
+                lines.append(f"  {d['name']:<42} level {d['level']}  score {s}")
+            else:
+                lines.append(f"  {d['name']:<42} not applicable")
+        findings = data["findings"]
+        counts = {}
+        for f in findings:
+            counts[f["severity"]] = counts.get(f["severity"], 0) + 1
+        summary = ", ".join(f"{n} {s}" for s, n in counts.items()) or "none"
+        lines += ["", f"Findings: {len(findings)} ({summary})"]
+        for f in findings[:SHOWN_FINDINGS]:
+            where = _cells(f["evidence"], several, 3)
+            lines.append(f"  [{f['severity']}] {_plain(f['message'])}" + (f" ({where})" if where else ""))
+        if len(findings) > SHOWN_FINDINGS:
+            lines.append(f"  ... and {len(findings) - SHOWN_FINDINGS} more: write a report with -o report.json")
+        return "\n".join(lines) + "\n"
+
+
+REPORTER = ConsoleReporter()
