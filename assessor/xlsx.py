@@ -23,3 +23,27 @@ def openpyxl():
         if hide:
             del sys.modules["numpy"]
     return module
+
+
+def make_reproducible(path, when) -> None:
+    """Rewrite a saved .xlsx so that saving the same content twice gives the same bytes:
+    openpyxl stamps the save time in docProps/core.xml and in every zip entry."""
+    import re
+    import zipfile
+    from pathlib import Path
+
+    path = Path(path)
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with zipfile.ZipFile(path) as source:
+        entries = [(info, source.read(info.filename)) for info in source.infolist()]
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                              rb"\g<1>" + stamp.encode() + rb"\g<2>", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, data)
+    tmp.replace(path)

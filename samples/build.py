@@ -21,7 +21,7 @@ from assessor.model import PROFILE_FIELDS  # noqa: E402
 from assessor.questionnaire import layout as L  # noqa: E402
 from assessor.questionnaire.bank import load_bank  # noqa: E402
 from assessor.questionnaire.template import write_template  # noqa: E402
-from assessor.xlsx import openpyxl  # noqa: E402
+from assessor.xlsx import make_reproducible, openpyxl  # noqa: E402
 
 # Written into the document properties so that rebuilt samples do not change
 # just because the clock moved.
@@ -51,6 +51,7 @@ def fill(spec: dict, bank, out: Path) -> None:
     wb.properties.created = wb.properties.modified = FIXED_TIME
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
+    make_reproducible(out, FIXED_TIME)
 
 
 def _profile(ws, values: dict) -> None:
@@ -143,6 +144,7 @@ def apply_edits(source: Path, edits: list[dict], out: Path) -> None:
     wb.properties.created = wb.properties.modified = FIXED_TIME
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
+    make_reproducible(out, FIXED_TIME)
 
 
 def load_spec(path: Path) -> dict:

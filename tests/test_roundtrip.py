@@ -268,7 +268,7 @@ def test_respondents_naming_different_organisations_get_a_warning(filled_path, t
     assert warning.severity == "warning"
     assert (warning.file, warning.location) == (str(filled_path), "Profile")
     assert "combined as one office" in warning.message
-    assert "contoso manufacturing" in warning.found and "fabrikam ltd" in warning.found
+    assert "Contoso Manufacturing" in warning.found and "Fabrikam Ltd" in warning.found
 
 
 # --- the bundled samples are what samples/build.py makes from their specs -------------------------

@@ -508,3 +508,36 @@ def test_not_a_workbook_sample_is_refused_before_parsing(bank):
         read_submission([BROKEN / "not-a-workbook.xlsx"], bank)
     (problem,) = caught.value.problems
     assert "CSV or text file renamed to .xlsx" in problem.message
+
+
+# --- what respondents type that is readable with care -----------------------------------------------
+
+@pytest.mark.parametrize("typed", ["12,500", "12 500", "12.500"])
+def test_a_count_with_thousands_separators_is_read_as_a_count(make_workbook, tmp_path, bank, typed):
+    path = make_workbook(tmp_path, [("Profile", "B8", typed)])
+    response = read_submission([path], bank).responses[0]
+    assert response.profile_value("employees") == 12500
+
+
+def test_an_answer_whose_label_names_another_level_uses_the_number_and_warns(make_workbook, tmp_path, bank):
+    path = make_workbook(tmp_path, [("Questions", "E5", "3 - Managed")])
+    submission = read_submission([path], bank)
+    answer = submission.responses[0].answer(bank.questions[3].id)
+    assert answer.value == 3
+    (warning,) = [w for w in submission.warnings if w.location == "Questions!E5"]
+    assert "label 'Managed' (level 4)" in warning.message and "3 is used" in warning.message
+
+
+def test_letters_under_a_raci_column_with_no_role_id_are_an_error(make_workbook, tmp_path, problems):
+    # Column AZ has no Role ID in row 1: letters there could be attributed to nobody.
+    path = make_workbook(tmp_path, [("RACI", "AZ3", "R"), ("RACI", "AZ4", "A")])
+    (problem,) = [p for p in problems(path) if p.location == "RACI!AZ1"]
+    assert problem.severity == "error"
+    assert "RACI letters in a column with no Role ID (2 cells, first RACI!AZ3)" in problem.message
+
+
+def test_reports_to_in_lower_case_is_read_as_the_role_id(make_workbook, tmp_path, bank):
+    path = make_workbook(tmp_path, [("Roles", "F13", "pmo-head")])
+    roles = {r.role_id: r for r in read_submission([path], bank).responses[0].roles}
+    row13 = [r for r in roles.values() if r.cell == "Roles!A13"][0]
+    assert row13.reports_to == "PMO-HEAD"

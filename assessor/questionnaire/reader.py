@@ -98,8 +98,13 @@ def read_submission(paths: list[str | Path], bank: Bank) -> Submission:
 
 
 def _check_same_office(responses: list[Response]) -> None:
-    names = {_norm(r.profile_value("organisation")) for r in responses} - {""}
-    if len(names) > 1:
+    originals = {}
+    for r in responses:
+        name = str(r.profile_value("organisation") or "").strip()
+        if name:
+            originals.setdefault(_norm(name), name)
+    names = set(originals.values())
+    if len(originals) > 1:
         first = responses[0]
         extra = Problem(first.source, "Profile", "respondents name different organisations; "
                         "they are combined as one office", ", ".join(sorted(names)), "one organisation",
@@ -294,6 +299,8 @@ def _profile_value(cell: Cell, kind: str, label: str, out: _Collector):
         except ValueError:
             out.error(cell.ref, f"{label} is not a date", value, "a date such as 2026-11-30")
             return None
+    if kind == "count" and isinstance(value, str) and re.fullmatch(r"\s*\d{1,3}([,. \u00a0]\d{3})+\s*", value):
+        value = re.sub(r"\D", "", value)  # "12,500" or "12 500" is a count, not a decimal
     try:
         number = parse_number(value)
     except ValueError:
@@ -348,6 +355,7 @@ def _questions(grid: Grid, bank: Bank, out: _Collector) -> tuple[Answer, ...]:
                 out.error(answer_cell.ref, f"answer to {qid} is {what}", answer_cell.value,
                           f"0-5 (e.g. 3 or '3 - {bank.scale_label(3)}'), {bank.not_applicable} or {bank.dont_know}")
                 continue
+            _label_mismatch(answer_cell, level, bank, out)
         else:
             blanks.append(f"{qid} ({answer_cell.ref.split('!')[1]})")
         answers.append(Answer(qid, status, level, answer_cell.ref, _text(evidence_cell, out),
@@ -362,6 +370,19 @@ def _questions(grid: Grid, bank: Bank, out: _Collector) -> tuple[Answer, ...]:
         out.warn(f"{grid.name}!{column}:{column}", f"{len(blanks)} question(s) unanswered, counted as "
                  f"not answered (not zero): {shown}")
     return tuple(answers)
+
+
+def _label_mismatch(cell: Cell, level, bank: Bank, out: _Collector) -> None:
+    """"3 - Managed" names two levels: the number is used, and the respondent is told."""
+    if level is None or not isinstance(cell.value, str):
+        return
+    match = re.match(r"\s*\d+\s*[-–—:.)]\s*(.+?)\s*$", cell.value)
+    if not match:
+        return
+    named = {s.label.lower(): s.value for s in bank.scale}.get(match.group(1).lower())
+    if named is not None and named != level:
+        out.warn(cell.ref, f"answer names level {level} and label '{match.group(1)}' (level {named}); "
+                 f"{level} is used", cell.value, f"'{level} - {bank.scale_label(level)}'")
 
 
 def _roles(grid: Grid, bank: Bank, out: _Collector) -> tuple[Role, ...] | None:
@@ -408,13 +429,15 @@ def _roles(grid: Grid, bank: Bank, out: _Collector) -> tuple[Role, ...] | None:
         roles.append(Role(rid, _text(grid.cell(number, cols["Role"]), out), split_people(_text(holder_cell, out)),
                           fte, in_pmo, reports_cell.text or None, id_cell.ref, rid in standard,
                           holder_cell.ref, fte_cell.ref, reports_cell.ref))
-    _reporting_lines(roles, out)
+    _reporting_lines(roles, out)  # may normalise "pmo-head" to "PMO-HEAD" in place
     return tuple(roles)
 
 
 def _reporting_lines(roles: list[Role], out: _Collector) -> None:
     by_id = {r.role_id: r for r in roles}
-    for role in roles:
+    for i, role in enumerate(roles):
+        if role.reports_to and role.reports_to not in by_id and role.reports_to.upper() in by_id:
+            roles[i] = role = Role(**{**role.__dict__, "reports_to": role.reports_to.upper()})
         if role.reports_to and role.reports_to not in by_id:
             out.error(role.reports_to_cell, f"{role.role_id} reports to an unknown role", role.reports_to,
                       "a Role ID listed in the Roles sheet")
@@ -448,12 +471,17 @@ def _raci(grid: Grid, bank: Bank, role_ids: set[str] | None, out: _Collector):
     id_col, name_col = cols["Responsibility ID"], cols["Responsibility"]
     role_columns: dict[int, str] = {}
     seen_roles: dict[str, str] = {}
-    for col in range(1, len(grid.rows[0]) + 1):
+    width = max((len(cells) for cells in grid.rows), default=0)
+    for col in range(1, width + 1):
         if col in (id_col, name_col):
             continue
         head = grid.cell(1, col)
         rid = head.text
         if not rid:
+            filled = [grid.cell(n, col) for n, _ in grid.data_rows() if not grid.cell(n, col).blank]
+            if filled:  # letters nobody can attribute would silently vanish from the analysis
+                out.error(head.ref, f"RACI letters in a column with no Role ID ({len(filled)} cells, first "
+                          f"{filled[0].ref})", "", "the Role ID in row 1")
             continue
         if role_ids is not None and rid not in role_ids:
             out.error(head.ref, f"unknown Role ID {rid} in the RACI header", rid, "a Role ID from the Roles sheet")

@@ -130,6 +130,8 @@ def _dropdown(ws, formula: str, cells: str, title: str, prompt: str):
     dv.promptTitle, dv.prompt = title[:32], prompt[:255]
     dv.showInputMessage = True
     dv.errorTitle, dv.error = "Not on the list", f"Choose a value from the list. {prompt}"[:255]
+    # A warning, not a stop: respondents may type "3" or "0,5", which the reader accepts.
+    dv.errorStyle = "warning"
     dv.showErrorMessage = True
     ws.add_data_validation(dv)
     dv.add(cells)
@@ -189,6 +191,7 @@ def _roles(ws, bank: Bank, lists):
     fte = DataValidation(type="decimal", operator="between", formula1="0", formula2="5", allow_blank=True)
     fte.promptTitle, fte.prompt = "FTE", "Share of a full-time job each holder spends in this role, e.g. 0.5"
     fte.showInputMessage = fte.showErrorMessage = True
+    fte.errorStyle = "warning"
     ws.add_data_validation(fte)
     fte.add(f"D2:D{last}")
 
