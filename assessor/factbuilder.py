@@ -23,9 +23,9 @@ class FactBase:
     primary: Response
 
 
-def _evidence(file: str, ref: str, value="", respondent: str = "") -> Evidence:
+def _evidence(file: str, ref: str, value="", respondent: str = "", attr: str = "") -> Evidence:
     sheet, _, cell = ref.partition("!")
-    return Evidence(file, sheet, cell, "" if value is None else str(value), respondent)
+    return Evidence(file, sheet, cell, "" if value is None else str(value), respondent, attr)
 
 
 def build_facts(submission: Submission, bank: Bank) -> FactBase:
@@ -45,8 +45,8 @@ def build_facts(submission: Submission, bank: Bank) -> FactBase:
                     "active_programmes": primary.profile_value("active_programmes"),
                     "pmo_fte": primary.profile_value("pmo_fte"),
                     "respondents": len(submission.responses)},
-        [_evidence(primary.source, p.cell, p.value, primary.respondent) for p in primary.profile
-         if p.key in ("employees", "active_projects", "active_programmes", "pmo_fte")])
+        [_evidence(primary.source, p.cell, p.value, primary.respondent, p.key) for p in primary.profile
+         if p.key in ("organisation", "industry", "employees", "active_projects", "active_programmes", "pmo_fte")])
     answer_evidence = {}
     for m in merged:
         q = m.question
@@ -80,8 +80,12 @@ def _organisation_facts(primary: Response, bank: Bank, add) -> None:
         add("role", {"role": role.role_id, "name": role.name, "family": families.get(role.role_id, "client"),
                      "held": bool(role.holders), "holders": len(role.holders), "fte": role.fte,
                      "in_pmo": role.in_pmo, "reports_to": role.reports_to, "standard": role.standard},
-            [_evidence(src, role.cell, role.role_id, who), _evidence(src, role.holder_cell, "; ".join(role.holders), who),
-             _evidence(src, role.fte_cell, role.fte, who), _evidence(src, role.reports_to_cell, role.reports_to, who)])
+            [_evidence(src, role.cell, role.role_id, who),
+             _evidence(src, role.holder_cell, "; ".join(role.holders), who, "held"),
+             _evidence(src, role.holder_cell, "; ".join(role.holders), who, "holders"),
+             _evidence(src, role.fte_cell, role.fte, who, "fte"),
+             _evidence(src, role.in_pmo_cell, role.in_pmo, who, "in_pmo"),
+             _evidence(src, role.reports_to_cell, role.reports_to, who, "reports_to")])
     for role in primary.roles:
         for person in role.holders:
             add("holding", {"person": person, "role": role.role_id, "fte": role.fte},

@@ -63,6 +63,7 @@ class Role:
     holder_cell: str = ""
     fte_cell: str = ""
     reports_to_cell: str = ""
+    in_pmo_cell: str = ""
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,23 @@ def header(title: str, what: list[str], quick: bool) -> None:
     print(f"   revision: {revision()}")
     if quick:
         print("   --quick: fewer repetitions, a smoke run only (not a valid measurement)")
+    warning = load_warning()
+    if warning:
+        print(f"   {warning}")
     print(flush=True)
+
+
+def load_warning() -> str:
+    """Timings on a busy machine are not comparable: say so when the 1-minute load is high."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # pragma: no cover
+        return ""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if load > 0.5 * cpus:
+        return (f"WARNING: 1-minute load average {load:.2f} on {cpus} CPUs: other work is running, "
+                "timings may be inflated; rerun on an idle machine before trusting a FAIL")
+    return ""
 
 
 def parse_args(description: str, extra=None) -> argparse.Namespace:

@@ -173,7 +173,7 @@ def test_one_answer_per_bank_question_in_bank_order(response, bank):
 def test_roles_with_holders_fte_and_reporting_lines(response):
     roles = {r.role_id: r for r in response.roles}
     assert roles["PMO-HEAD"] == Role("PMO-HEAD", "Head of PMO", ("Alex Morgan",), 1.0, True, "SPONSOR",
-                                     "Roles!A6", True, "Roles!C6", "Roles!D6", "Roles!F6")
+                                     "Roles!A6", True, "Roles!C6", "Roles!D6", "Roles!F6", "Roles!E6")
     assert roles["PM"].holders == ("Aisha Khan", "Bruno Silva")
     assert roles["PM"].in_pmo is True          # "yes" typed over the prefilled "No"
     assert roles["PM"].reports_to == "PMO-HEAD"
@@ -192,7 +192,7 @@ def test_custom_role_is_read_as_the_clients_own(response):
     custom = response.roles[-1]
     assert custom == Role("CHANGE-LEAD", "Change lead", ("Pat Quinn",), 0.8, False, "SPONSOR",
                           f"Roles!A{CUSTOM_ROLE_ROW}", False, f"Roles!C{CUSTOM_ROLE_ROW}",
-                          f"Roles!D{CUSTOM_ROLE_ROW}", f"Roles!F{CUSTOM_ROLE_ROW}")
+                          f"Roles!D{CUSTOM_ROLE_ROW}", f"Roles!F{CUSTOM_ROLE_ROW}", f"Roles!E{CUSTOM_ROLE_ROW}")
     assert sum(1 for r in response.roles if r.standard) == 24
 
 

@@ -428,7 +428,7 @@ def _roles(grid: Grid, bank: Bank, out: _Collector) -> tuple[Role, ...] | None:
         holder_cell = grid.cell(number, cols["Holder"])
         roles.append(Role(rid, _text(grid.cell(number, cols["Role"]), out), split_people(_text(holder_cell, out)),
                           fte, in_pmo, reports_cell.text or None, id_cell.ref, rid in standard,
-                          holder_cell.ref, fte_cell.ref, reports_cell.ref))
+                          holder_cell.ref, fte_cell.ref, reports_cell.ref, pmo_cell.ref))
     _reporting_lines(roles, out)  # may normalise "pmo-head" to "PMO-HEAD" in place
     return tuple(roles)
 

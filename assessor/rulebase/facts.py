@@ -55,6 +55,7 @@ class Evidence:
     cell: str
     value: str = ""
     respondent: str = ""
+    attr: str = ""  # the fact attribute this cell supplies ("" = the whole fact)
 
     @property
     def ref(self) -> str:

@@ -125,13 +125,13 @@ def run(engine, rulebase: Rulebase, facts: list[Fact]) -> Outcome:
                 rule = rulebase.rule(rule_id)
                 bound = {alias: by_id[fid] for alias, fid in bindings}
                 if rule.conclusion is None:
-                    firings.append(_finding(rule, bindings, bound, findings))
+                    firings.append(_finding(rule, _alt, bindings, bound, findings))
                     continue
                 attrs = normalise({attr: (bound[v.alias].get(v.attr) if isinstance(v, Ref) else v)
                                    for attr, v in rule.conclusion.values})
                 key = (rule.conclusion.kind, tuple(sorted(attrs.items())))
                 if key not in known:
-                    fact = Fact(next_id, rule.conclusion.kind, attrs, _evidence(bound.values()), rule.id,
+                    fact = Fact(next_id, rule.conclusion.kind, attrs, _evidence(rule, _alt, bound), rule.id,
                                 tuple(fid for _, fid in bindings))
                     by_id[next_id] = fact
                     known[key] = next_id
@@ -142,11 +142,11 @@ def run(engine, rulebase: Rulebase, facts: list[Fact]) -> Outcome:
         else:
             raise RuntimeError(f"rule base still deriving after {MAX_ROUNDS} rounds: a rule loop")
         phase = Fact(next_id, PHASE_KIND, {"name": "absence"})
-        for rule_id, _alt, bindings in sorted(engine.add([{"id": phase.id, "kind": PHASE_KIND}]),
-                                              key=lambda m: _order(rulebase, m)):
+        for rule_id, alt, bindings in sorted(engine.add([{"id": phase.id, "kind": PHASE_KIND}]),
+                                             key=lambda m: _order(rulebase, m)):
             rule = rulebase.rule(rule_id)
             bound = {alias: by_id[fid] for alias, fid in bindings}
-            firings.append(_finding(rule, bindings, bound, findings))
+            firings.append(_finding(rule, alt, bindings, bound, findings))
     finally:
         engine.close()
     ordered = sorted(findings.values(), key=Finding.sort_key)
@@ -158,12 +158,42 @@ def _order(rulebase: Rulebase, match):
     return (rulebase.rule(rule_id).priority, rule_id, alt, bindings)
 
 
-def _evidence(facts) -> tuple[Evidence, ...]:
+def _evidence(rule: Rule, alternative: int, bound: dict[str, Fact]) -> tuple[Evidence, ...]:
+    """The cells a firing rests on: of each matched fact, the cells behind the attributes the rule
+    looked at (a role's FTE cell only when the rule tested FTE), plus cells behind the whole fact."""
+    looked_at = _attributes_used(rule, alternative)
     seen = {}
-    for fact in facts:
+    for alias, fact in bound.items():
+        wanted = looked_at.get(alias, ())
         for e in fact.evidence:
-            seen.setdefault((e.file, e.sheet, _cell_key(e.cell), e.respondent), e)
+            if not e.attr or e.attr in wanted:
+                seen.setdefault((e.file, e.sheet, _cell_key(e.cell), e.respondent), Evidence(
+                    e.file, e.sheet, e.cell, e.value, e.respondent))
     return tuple(seen[k] for k in sorted(seen))
+
+
+@functools.lru_cache(maxsize=4096)
+def _attributes_used(rule: Rule, alternative: int) -> dict[str, frozenset]:
+    patterns = rule.alternatives[alternative]
+    used: dict[str, set] = {p.alias: set() for p in patterns}
+    for p in patterns:
+        tests = p.tests + tuple(t for g in p.any_of for t in g)
+        if not p.negated:
+            used[p.alias].update(t.attr for t in tests)
+        for t in tests:
+            if isinstance(t.value, Ref):
+                used.setdefault(t.value.alias, set()).add(t.value.attr)
+    texts = []
+    if rule.finding:
+        texts = [rule.finding.subject, rule.finding.message, rule.finding.recommendation]
+    for text in texts:
+        for alias, attr in TEMPLATE_FIELD.findall(text):
+            used.setdefault(alias, set()).add(attr)
+    if rule.conclusion:
+        for _, v in rule.conclusion.values:
+            if isinstance(v, Ref):
+                used.setdefault(v.alias, set()).add(v.attr)
+    return {alias: frozenset(attrs) for alias, attrs in used.items()}
 
 
 @functools.lru_cache(maxsize=8192)
@@ -190,7 +220,7 @@ def _show(value) -> str:
     return str(value)
 
 
-def _finding(rule: Rule, bindings, bound: dict[str, Fact], findings: dict) -> Firing:
+def _finding(rule: Rule, alternative: int, bindings, bound: dict[str, Fact], findings: dict) -> Firing:
     spec = rule.finding
     subject = render(spec.subject, bound)
     base = f"{rule.id}:{subject}" if subject else rule.id
@@ -198,6 +228,6 @@ def _finding(rule: Rule, bindings, bound: dict[str, Fact], findings: dict) -> Fi
     while fid in findings:
         fid, n = f"{base}#{n}", n + 1
     findings[fid] = Finding(fid, rule.id, spec.severity, spec.category, subject, render(spec.message, bound),
-                            render(spec.recommendation, bound), _evidence(bound.values()),
+                            render(spec.recommendation, bound), _evidence(rule, alternative, bound),
                             tuple(f for _, f in bindings))
     return Firing(rule.id, bindings, finding=fid)

@@ -1,0 +1,168 @@
+"""Issue 3: rule evaluation time, durable-rules vs the reference evaluator, and memory over many assessments.
+
+Targets, per bundled sample, in-process, one Assessor() built once:
+- `session.run(engine, rulebase, facts)` with the durable engine < 5 ms (median of >= 50 runs after
+  warm-up; facts from `factbuilder.build_facts(submission, bank)`);
+- durable / reference < 4x (median of per-run ratios, the two engines timed alternately on the same facts);
+and, in a separate subprocess (so it starts clean of the timing runs' memory):
+- 5,000 `Assessor.assess_submission(submission)` calls on one Assessor grow VmRSS by < 20 MB
+  (measured after 200 warm-up assessments; submissions read once, the samples taken in turn).
+For information: the full `assess_submission(...)` + `to_dict()` per sample, with its parts.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common  # noqa: E402
+
+RULES_LIMIT_MS = 5.0
+RATIO_LIMIT = 4.0
+MEMORY_LIMIT_MB = 20.0
+MEMORY_WARMUP = 200
+MEMORY_COUNT = 5000
+
+
+def _extra(parser) -> None:
+    parser.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--warmup", type=int, default=MEMORY_WARMUP)
+    parser.add_argument("--count", type=int, default=MEMORY_COUNT)
+    parser.add_argument("--skip-memory", action="store_true", help="only the in-process timings")
+
+
+# -- memory (runs in its own process) -------------------------------------------
+
+def memory_child(warmup: int, count: int) -> dict:
+    from assessor.api import Assessor
+    from assessor.questionnaire.reader import read_submission
+
+    assessor = Assessor()  # one, reused for every assessment
+    submissions = [read_submission([path], assessor.bank) for path in common.SAMPLES]
+    n = len(submissions)
+    for i in range(warmup):
+        assessor.assess_submission(submissions[i % n])
+    gc.collect()
+    before = common.rss_mb()
+    checkpoints = []
+    step = max(count // 5, 1)
+    start = time.perf_counter()
+    for i in range(count):
+        assessor.assess_submission(submissions[i % n])
+        if (i + 1) % step == 0 or i + 1 == count:
+            gc.collect()
+            checkpoints.append((i + 1, round(common.rss_mb() - before, 2)))
+    elapsed = time.perf_counter() - start
+    gc.collect()
+    after = common.rss_mb()
+    return {"before": before, "after": after, "growth": after - before, "checkpoints": checkpoints,
+            "count": count, "warmup": warmup, "seconds": elapsed, "samples": [p.name for p in common.SAMPLES]}
+
+
+def measure_memory(quick: bool) -> None:
+    warmup, count = (50, 500) if quick else (MEMORY_WARMUP, MEMORY_COUNT)
+    print(f"memory: {count} assessments after {warmup} warm-up in a fresh subprocess ...", flush=True)
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--memory-child",
+                           "--warmup", str(warmup), "--count", str(count)],
+                          cwd=common.REPO, capture_output=True, text=True)
+    if proc.returncode != 0:
+        print(proc.stdout, proc.stderr, sep="\n")
+        common.ROWS.append(common.Row(f"RSS growth, {count} assessments", "error", f"< {MEMORY_LIMIT_MB} MB", "FAIL",
+                                      f"child exited {proc.returncode}"))
+        return
+    data = json.loads(proc.stdout.strip().splitlines()[-1])
+    trend = ", ".join(f"{k}: {v:+.1f}" for k, v in data["checkpoints"])
+    common.check(f"RSS growth, {count} assess_submission", data["growth"], MEMORY_LIMIT_MB, "MB",
+                 f"VmRSS {data['before']:.1f} -> {data['after']:.1f} MB; by count (MB) {trend}; "
+                 f"{data['seconds'] / count * 1000:.1f} ms/assessment")
+
+
+# -- in-process timings -------------------------------------------------------
+
+def _signature(outcome):
+    return (outcome.firings, tuple(f.id for f in outcome.findings), tuple((f.id, f.kind, f.attrs) for f in outcome.facts))
+
+
+def measure_timings(quick: bool) -> None:
+    from assessor.api import Assessor, make_engine
+    from assessor.factbuilder import build_facts
+    from assessor.questionnaire.reader import read_submission
+    from assessor.rulebase import session
+
+    runs, warm = (10, 3) if quick else (60, 10)
+    started = time.perf_counter()
+    assessor = Assessor()
+    print(f"Assessor() (bank + rule base + durable compile): {(time.perf_counter() - started) * 1000:.0f} ms; "
+          f"{len(assessor.rulebase.rules)} rules", flush=True)
+    durable = assessor.engine
+    reference = make_engine(assessor.rulebase, "reference")
+    rulebase = assessor.rulebase
+
+    for path in common.SAMPLES:
+        name = path.stem
+        submission = read_submission([path], assessor.bank)
+        facts = list(build_facts(submission, assessor.bank).facts)
+
+        a = session.run(durable, rulebase, facts)
+        b = session.run(reference, rulebase, facts)
+        if _signature(a) != _signature(b):
+            common.ROWS.append(common.Row(f"{name}: engines agree", "no", "same outcome", "FAIL",
+                                          "durable and reference outcomes differ: ratio not comparable"))
+            print(f"FAIL  {name}: durable and reference outcomes differ", flush=True)
+
+        for _ in range(warm):
+            session.run(durable, rulebase, facts)
+            session.run(reference, rulebase, facts)
+        t_durable, t_reference, ratios = [], [], []
+        for _ in range(runs):  # alternate so both engines see the same machine state
+            d = common.time_call(session.run, durable, rulebase, facts)
+            r = common.time_call(session.run, reference, rulebase, facts)
+            t_durable.append(d * 1000)
+            t_reference.append(r * 1000)
+            ratios.append(d / r)
+        common.check(f"{name}: rules, durable", common.median(t_durable), RULES_LIMIT_MS, "ms",
+                     f"{common.spread(t_durable, 'ms')}; {len(facts)} facts in, {len(a.firings)} firings")
+        common.check(f"{name}: durable / reference", common.median(ratios), RATIO_LIMIT, "x",
+                     f"reference median {common.median(t_reference):.2f} ms")
+
+        full, facts_ms, dict_ms = [], [], []
+        for i in range(warm + runs):
+            t0 = time.perf_counter()
+            assessment = assessor.assess_submission(submission)
+            assessment.to_dict()
+            if i >= warm:
+                full.append((time.perf_counter() - t0) * 1000)
+            facts_ms.append(common.time_call(build_facts, submission, assessor.bank) * 1000)
+            dict_ms.append(common.time_call(assessment.to_dict) * 1000)
+        common.info(f"{name}: assess_submission + to_dict", common.median(full), "ms",
+                    f"{common.spread(full, 'ms')}; of which build_facts ~{common.median(facts_ms[warm:]):.2f} ms, "
+                    f"to_dict ~{common.median(dict_ms[warm:]):.2f} ms")
+
+
+def main() -> int:
+    args = common.parse_args(__doc__.splitlines()[0], _extra)
+    if args.memory_child:
+        print(json.dumps(memory_child(args.warmup, args.count)))
+        return 0
+    runs = 10 if args.quick else 60
+    common.header("bench_rules: rule evaluation and memory (issue 3)", [
+        f"in-process, shipped rule base, samples: {', '.join(p.name for p in common.SAMPLES)}",
+        f"session.run per engine: median of {runs} alternating runs after warm-up; "
+        f"targets durable < {RULES_LIMIT_MS:g} ms, durable/reference < {RATIO_LIMIT:g}x",
+        f"memory: VmRSS growth over {MEMORY_COUNT} assess_submission calls after {MEMORY_WARMUP} warm-up, "
+        f"separate subprocess, one Assessor; target < {MEMORY_LIMIT_MB:g} MB",
+    ], args.quick)
+    measure_timings(args.quick)
+    if not args.skip_memory:
+        measure_memory(args.quick)
+    return common.finish(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
