@@ -17,9 +17,10 @@ $(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
 	touch $@
 
 demo: $(VENV)/.installed
-	@echo "== validating the bundled samples =="
-	$(BIN)/pmo-assess validate $(SAMPLES)
-	@echo "== a deliberately broken workbook (expected: a list of problems, exit 2) =="
+	@for f in $(SAMPLES); do echo; echo "== pmo-assess assess $$f =="; $(BIN)/pmo-assess assess $$f || exit 1; done
+	@echo; echo "== two respondents for one office =="
+	$(BIN)/pmo-assess assess samples/meridian-bank.xlsx samples/more-respondents/meridian-bank-finance.xlsx --format json -o report.json --force
+	@echo; echo "== a deliberately broken workbook (expected: a list of problems, exit 2) =="
 	-$(BIN)/pmo-assess validate samples/broken/typos-and-gaps.xlsx
 
 test: $(VENV)/.installed

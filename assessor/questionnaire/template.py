@@ -59,7 +59,7 @@ def write_template(bank: Bank, out: Path) -> Path:
 def _header(ws, headers, widths):
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    for col, (text, width) in enumerate(zip(headers, widths), start=1):
+    for col, (text, width) in enumerate(zip(headers, widths, strict=True), start=1):
         cell = ws.cell(row=1, column=col, value=text)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)

@@ -509,8 +509,8 @@ def _whole_base_checks(rules: list[Rule], bank) -> list[Problem]:
     derived = {"type_evidence", "tier_evidence", "maturity_level", "office_function"}
     known = _bank_ids(bank) if bank is not None else None
     for rule in rules:
-        for a, alt in enumerate(rule.alternatives):
-            for i, p in enumerate(alt):
+        for alt in rule.alternatives:
+            for p in alt:
                 where = f"rules[{rule.id}].when"
                 if (p.kind in derived or p.kind not in KINDS) and p.kind not in concluded:
                     problems.append(Problem(rule.file, where, f"can never fire: no rule concludes {p.kind}", p.kind,
