@@ -228,3 +228,9 @@ def test_validate_never_shows_a_traceback_for_an_odd_count(run, make_workbook, t
     result = run("validate", path)
     assert result.exit_code == 2
     assert f"{path}: Profile!B8: error: Employees" in result.stderr
+
+
+def test_the_same_workbook_given_twice_is_refused(run):
+    result = run("validate", "samples/harbour-city-council.xlsx", "./samples/harbour-city-council.xlsx")
+    assert result.exit_code == 2
+    assert "the same workbook is given twice (also as samples/harbour-city-council.xlsx)" in result.output

@@ -85,8 +85,14 @@ class _Collector:
 
 def read_submission(paths: list[str | Path], bank: Bank) -> Submission:
     """Read every respondent's workbook; fail once with the problems of all of them."""
-    responses, problems = [], []
+    responses, problems, seen = [], [], {}
     for path in paths:
+        key = Path(path).resolve()
+        if key in seen:  # the same respondent twice would double their weight in every median
+            problems.append(Problem(str(path), "", f"the same workbook is given twice (also as {seen[key]})",
+                                    expected="each respondent's workbook once"))
+            continue
+        seen[key] = str(path)
         try:
             responses.append(read_response(path, bank))
         except InputError as exc:

@@ -71,6 +71,7 @@ class Pattern:
     tests: tuple[Test, ...]
     any_of: tuple[tuple[Test, ...], ...] = ()
     negated: bool = False
+    path: str = ""  # where it is in the rule, e.g. "when.all[0]", for messages
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,7 @@ def load_rulebase(directories: list[Path], bank=None) -> Rulebase:
                     problems.append(Problem(file, f"settings.{key}", "setting already defined in another file",
                                             key, "each setting once"))
                 settings[key] = value
+    problems.extend(_check_settings(raw))
     rules, seen = [], {}
     for file, data in raw:
         ctx = _Context(file, kinds, settings)
@@ -219,7 +221,7 @@ def _file_rules(ctx: _Context, data, seen: dict):
         ctx.problems.append(Problem(ctx.file, "rules", "must be a list of rules", quote(items)))
         return
     for index, item in enumerate(items):
-        rid = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else f"#{index}"
+        rid = str(item["id"]) if isinstance(item, dict) and isinstance(item.get("id"), (str, int)) else f"#{index}"
         if rid in seen:
             ctx.error(rid, "id", f"duplicate rule id (first in {seen[rid]})", rid, "a unique id")
             continue
@@ -241,7 +243,9 @@ def _rule(ctx: _Context, rid: str, item, concern: str) -> Rule | None:
     for key in ("id", "title", "rationale", "source", "when", "then"):
         if key not in item:
             ctx.error(rid, key, "missing required key", expected=f"a value for '{key}'")
-    if isinstance(item.get("id"), str) and not re.fullmatch(RULE_ID, item["id"]):
+    if "id" in item and not isinstance(item["id"], str):
+        ctx.error(rid, "id", "rule id must be text", item["id"], "capitals and digits in dash-separated parts, e.g. TYPE-DIR-01")
+    elif isinstance(item.get("id"), str) and not re.fullmatch(RULE_ID, item["id"]):
         ctx.error(rid, "id", "rule id has the wrong form", item["id"], "capitals and digits in dash-separated parts, e.g. TYPE-DIR-01")
     for key in ("title", "rationale", "source"):
         if key in item and (not isinstance(item[key], str) or not item[key].strip()):
@@ -251,7 +255,10 @@ def _rule(ctx: _Context, rid: str, item, concern: str) -> Rule | None:
         ctx.error(rid, "priority", "priority out of range", priority, "a whole number 0..65535 (lower fires first)")
         priority = 100
     alternatives = _when(ctx, rid, item.get("when"))
-    aliases = {p.alias: p.kind for alt in alternatives for p in alt if not p.negated}
+    # What `then` may refer to: aliases bound in every alternative (with `any`, each
+    # alternative fires on its own, so an alias of another alternative is unbound).
+    per_alt = [{p.alias: p.kind for p in alt if not p.negated} for alt in alternatives]
+    aliases = {a: k for a, k in per_alt[0].items() if all(other.get(a) == k for other in per_alt)} if per_alt else {}
     conclusion, finding = _then(ctx, rid, item.get("then"), aliases)
     if len(ctx.problems) > before:
         return None
@@ -325,7 +332,7 @@ def _pattern(ctx, rid, path, raw, aliases: dict, negated: bool, index: int) -> P
                               expected="the join under where:, the alternatives under any:")
                 any_of.append(group_tests)
     _never_fires(ctx, rid, path, kind, tests)
-    return Pattern(kind, alias, tests, tuple(any_of), negated)
+    return Pattern(kind, alias, tests, tuple(any_of), negated, path)
 
 
 def _tests(ctx, rid, path, where, kind, aliases) -> tuple[Test, ...]:
@@ -502,6 +509,49 @@ def _then(ctx, rid, then, aliases: dict):
     return None, FindingSpec(*(str(body.get(k, "")).strip() for k in allowed))
 
 
+# The settings the scoring and classification code reads: (check, what is expected).
+def _number(low, high):
+    return lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and low <= v <= high
+
+
+_TYPES = ("supportive", "controlling", "directive")
+KNOWN_SETTINGS = {
+    "criterion_met_score": (_number(0, 5), "a number from 0 to 5"),
+    "overall_share": (_number(0.01, 1), "a share from 0.01 to 1 (0.75 = three quarters)"),
+    "overall_excluded": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of dimension ids"),
+    "type_order": (lambda v: isinstance(v, list) and sorted(v) == sorted(_TYPES),
+                   "the three types, lowest control first: [supportive, controlling, directive]"),
+    "type_threshold": (_number(0, 1), "a share from 0 to 1"),
+    "runner_up_threshold": (_number(0, 1), "a share from 0 to 1"),
+    "tier_threshold": (_number(0, 1), "a share from 0 to 1"),
+    "tier_requires": (lambda v: isinstance(v, dict) and all(k in (1, 2, 3, 4) and isinstance(x, list)
+                                                              and all(t in (1, 2, 3, 4) for t in x) for k, x in v.items()),
+                      "a mapping from tier (1-4) to the list of tiers it needs"),
+    "authority_present": (_number(0, 5), "an answer value from 0 to 5"),
+    "authority_absent": (_number(0, 5), "an answer value from 0 to 5"),
+    "function_level": (lambda v: v in (1, 2, 3, 4, 5) and not isinstance(v, bool), "a level from 1 to 5"),
+    "coe_level": (lambda v: v in (1, 2, 3, 4, 5) and not isinstance(v, bool), "a level from 1 to 5"),
+    "disagreement_spread": (_number(1, 5), "a number of levels from 1 to 5"),
+    "min_answered_share": (_number(0, 1), "a share from 0 to 1"),
+}
+
+
+def _check_settings(raw) -> list[Problem]:
+    problems = []
+    for file, data in raw:
+        settings = data.get("settings") if isinstance(data, dict) else None
+        if settings is None:
+            continue
+        if not isinstance(settings, dict):
+            problems.append(Problem(file, "settings", "must be a mapping of name: value", quote(settings)))
+            continue
+        for key, value in settings.items():
+            check = KNOWN_SETTINGS.get(key)
+            if check and not check[0](value):
+                problems.append(Problem(file, f"settings.{key}", "setting has the wrong value", quote(value), check[1]))
+    return problems
+
+
 def _whole_base_checks(rules: list[Rule], bank) -> list[Problem]:
     """Checks that need every rule: derived kinds nobody concludes, ids the bank does not know."""
     problems = []
@@ -511,13 +561,15 @@ def _whole_base_checks(rules: list[Rule], bank) -> list[Problem]:
     for rule in rules:
         for alt in rule.alternatives:
             for p in alt:
-                where = f"rules[{rule.id}].when"
-                if (p.kind in derived or p.kind not in KINDS) and p.kind not in concluded:
-                    problems.append(Problem(rule.file, where, f"can never fire: no rule concludes {p.kind}", p.kind,
-                                            "a rule with then: conclude: kind: " + p.kind))
+                where = f"rules[{rule.id}].{p.path}"
+                if (p.kind in derived or p.kind not in KINDS) and p.kind not in concluded and not p.negated:
+                    problems.append(Problem(rule.file, f"{where}.fact", f"can never fire: no rule concludes {p.kind}",
+                                            p.kind, "a rule with then: conclude: kind: " + p.kind))
                 if known is None:
                     continue
-                for t in p.tests + tuple(x for g in p.any_of for x in g):
+                tests = [(f"where.{t.attr}", t) for t in p.tests]
+                tests += [(f"any[{g}].{t.attr}", t) for g, group in enumerate(p.any_of) for t in group]
+                for key, t in tests:
                     space = BANK_REFERENCES.get(t.attr)
                     if space is None or isinstance(t.value, Ref) or t.op not in ("eq", "ne", "in"):
                         continue
@@ -527,7 +579,7 @@ def _whole_base_checks(rules: list[Rule], bank) -> list[Problem]:
                         else:
                             ok = v in known[space]
                         if not ok:
-                            problems.append(Problem(rule.file, f"{where}.{p.alias}.{t.attr}",
+                            problems.append(Problem(rule.file, f"{where}.{key}",
                                                     f"unknown {space} id in the question bank", quote(v),
                                                     f"a {space} id from the question bank or catalogues"))
     return problems
