@@ -98,12 +98,33 @@ def _build_feed(rulebase: Rulebase):
 
 
 def _screen(tests, any_of):
+    checks = [_literal_check(t) for t in tests]
+    groups = [[_literal_check(t) for t in g] for g in any_of]
+
     def screen(attrs):
-        if not all(test_holds(t, attrs, {}) for t in tests):
-            return False
-        return not any_of or any(all(test_holds(t, attrs, {}) for t in g) for g in any_of)
+        for check in checks:
+            if not check(attrs):
+                return False
+        if not groups:
+            return True
+        return any(all(check(attrs) for check in group) for group in groups)
 
     return screen
+
+
+def _literal_check(test):
+    """A fast predicate for one literal test, with the semantics of ``matching.test_holds``."""
+    attr, op, value = test.attr, test.op, test.value
+    if op == "exists":
+        return (lambda a: attr in a) if value else (lambda a: attr not in a)
+    if op == "eq" and not isinstance(value, (bool, str)):
+        return lambda a: test_holds(test, a, {})  # numbers: keep the one careful definition
+    if op == "eq":
+        return lambda a: a.get(attr, _MISSING) == value and type(a.get(attr)) is type(value)
+    if op == "in" and all(isinstance(v, str) for v in value):
+        allowed = frozenset(value)
+        return lambda a: isinstance(a.get(attr), str) and a[attr] in allowed
+    return lambda a: test_holds(test, a, {})
 
 
 def run(engine, rulebase: Rulebase, facts: list[Fact]) -> Outcome:
@@ -167,13 +188,24 @@ def _evidence(rule: Rule, alternative: int, bound: dict[str, Fact]) -> tuple[Evi
         wanted = looked_at.get(alias, ())
         for e in fact.evidence:
             if not e.attr or e.attr in wanted:
-                seen.setdefault((e.file, e.sheet, _cell_key(e.cell), e.respondent), Evidence(
-                    e.file, e.sheet, e.cell, e.value, e.respondent))
-    return tuple(seen[k] for k in sorted(seen))
+                seen.setdefault((e.file, e.sheet, e.cell, e.respondent), e)
+    return tuple(seen[k] for k in sorted(seen, key=_evidence_key))
 
 
-@functools.lru_cache(maxsize=4096)
+def _evidence_key(key):
+    file, sheet, cell, respondent = key
+    return (file, sheet, _cell_key(cell), respondent)
+
+
 def _attributes_used(rule: Rule, alternative: int) -> dict[str, frozenset]:
+    cache = rule.__dict__.get("_used")
+    if cache is None:
+        cache = {i: _compute_attributes_used(rule, i) for i in range(len(rule.alternatives))}
+        object.__setattr__(rule, "_used", cache)  # rules are immutable: compute once
+    return cache[alternative]
+
+
+def _compute_attributes_used(rule: Rule, alternative: int) -> dict[str, frozenset]:
     patterns = rule.alternatives[alternative]
     used: dict[str, set] = {p.alias: set() for p in patterns}
     for p in patterns:
