@@ -31,7 +31,7 @@ def _evidence(file: str, ref: str, value="", respondent: str = "", attr: str = "
 def build_facts(submission: Submission, bank: Bank) -> FactBase:
     primary = submission.responses[0]
     merged = merge_answers(submission, bank)
-    crits = criteria(merged)
+    crits = criteria(merged, bank)
     dims = dimension_scores(merged, bank)
     out: list[Fact] = []
 

@@ -88,15 +88,19 @@ def _weighted_mean(answers: list[MergedAnswer]) -> float | None:
     return round(sum(a.value * a.question.weight for a in scored) / weight, 2)
 
 
-def criteria(merged: list[MergedAnswer]) -> list[Criterion]:
+def criteria(merged: list[MergedAnswer], bank: Bank) -> list[Criterion]:
+    """One criterion per dimension and level 1-5; a level without questions is not applicable
+    (it cannot block the levels above it)."""
     groups: dict[tuple[str, int], list[MergedAnswer]] = {}
     for a in merged:
         groups.setdefault((a.question.dimension, a.question.level), []).append(a)
     out = []
-    for (dimension, level), answers in groups.items():
-        out.append(Criterion(dimension, level, _weighted_mean(answers),
-                             any(a.status != NOT_APPLICABLE for a in answers),
-                             sum(a.status == ANSWERED for a in answers), len(answers)))
+    for dim in bank.dimensions:
+        for level in range(1, 6):
+            answers = groups.get((dim.id, level), [])
+            out.append(Criterion(dim.id, level, _weighted_mean(answers),
+                                 any(a.status != NOT_APPLICABLE for a in answers),
+                                 sum(a.status == ANSWERED for a in answers), len(answers)))
     return out
 
 

@@ -89,6 +89,16 @@ def _signature(outcome):
     return (outcome.firings, tuple(f.id for f in outcome.findings), tuple((f.id, f.kind, f.attrs) for f in outcome.facts))
 
 
+def _calibration() -> None:
+    """A fixed pure-Python workload (about 0.7 ms on an idle run of the 2-core dev VM). Timed beside
+    every rule run, it tells a slow machine state from slow code: the same code measured twice moves
+    with it, and `durable / calibration` stays put."""
+    table = {}
+    for i in range(4000):
+        table[str(i)] = i * i
+    sorted(table, key=table.get)
+
+
 def measure_timings(quick: bool) -> None:
     from assessor.api import Assessor, make_engine
     from assessor.factbuilder import build_facts
@@ -104,45 +114,56 @@ def measure_timings(quick: bool) -> None:
     reference = make_engine(assessor.rulebase, "reference")
     rulebase = assessor.rulebase
 
+    cases = []
     for path in common.SAMPLES:
         name = path.stem
         submission = read_submission([path], assessor.bank)
         facts = list(build_facts(submission, assessor.bank).facts)
-
         a = session.run(durable, rulebase, facts)
         b = session.run(reference, rulebase, facts)
         if _signature(a) != _signature(b):
             common.ROWS.append(common.Row(f"{name}: engines agree", "no", "same outcome", "FAIL",
                                           "durable and reference outcomes differ: ratio not comparable"))
             print(f"FAIL  {name}: durable and reference outcomes differ", flush=True)
+        cases.append({"name": name, "submission": submission, "facts": facts, "firings": len(a.firings),
+                      "durable": [], "cpu": [], "reference": [], "ratio": [], "cal": [],
+                      "full": [], "build_facts": [], "to_dict": []})
 
-        for _ in range(warm):
-            session.run(durable, rulebase, facts)
-            session.run(reference, rulebase, facts)
-        t_durable, t_reference, ratios = [], [], []
-        for _ in range(runs):  # alternate so both engines see the same machine state
-            d = common.time_call(session.run, durable, rulebase, facts)
+    # Round robin: every sample in every round, so drift in machine speed hits all samples alike;
+    # within a sample the calibration, durable and reference runs alternate.
+    for round_ in range(warm + runs):
+        for case in cases:
+            facts = case["facts"]
+            c = common.time_call(_calibration)
+            d, d_cpu = common.time_call_cpu(session.run, durable, rulebase, facts)
             r = common.time_call(session.run, reference, rulebase, facts)
-            t_durable.append(d * 1000)
-            t_reference.append(r * 1000)
-            ratios.append(d / r)
-        common.check(f"{name}: rules, durable", common.median(t_durable), RULES_LIMIT_MS, "ms",
-                     f"{common.spread(t_durable, 'ms')}; {len(facts)} facts in, {len(a.firings)} firings")
-        common.check(f"{name}: durable / reference", common.median(ratios), RATIO_LIMIT, "x",
-                     f"reference median {common.median(t_reference):.2f} ms")
-
-        full, facts_ms, dict_ms = [], [], []
-        for i in range(warm + runs):
             t0 = time.perf_counter()
-            assessment = assessor.assess_submission(submission)
+            assessment = assessor.assess_submission(case["submission"])
             assessment.to_dict()
-            if i >= warm:
-                full.append((time.perf_counter() - t0) * 1000)
-            facts_ms.append(common.time_call(build_facts, submission, assessor.bank) * 1000)
-            dict_ms.append(common.time_call(assessment.to_dict) * 1000)
-        common.info(f"{name}: assess_submission + to_dict", common.median(full), "ms",
-                    f"{common.spread(full, 'ms')}; of which build_facts ~{common.median(facts_ms[warm:]):.2f} ms, "
-                    f"to_dict ~{common.median(dict_ms[warm:]):.2f} ms")
+            full = time.perf_counter() - t0
+            f = common.time_call(build_facts, case["submission"], assessor.bank)
+            t = common.time_call(assessment.to_dict)
+            if round_ < warm:
+                continue
+            for key, value in (("cal", c), ("durable", d), ("cpu", d_cpu), ("reference", r), ("full", full),
+                               ("build_facts", f), ("to_dict", t)):
+                case[key].append(value * 1000)
+            case["ratio"].append(d / r)
+
+    all_cal = [x for case in cases for x in case["cal"]]
+    for case in cases:
+        name, med = case["name"], common.median
+        per_cal = med(d / c for d, c in zip(case["durable"], case["cal"]))
+        common.check(f"{name}: rules, durable", med(case["durable"]), RULES_LIMIT_MS, "ms",
+                     f"{common.spread(case['durable'], 'ms')}; CPU {med(case['cpu']):.2f} ms; "
+                     f"{per_cal:.1f}x calibration; {len(case['facts'])} facts in, {case['firings']} firings")
+        common.check(f"{name}: durable / reference", med(case["ratio"]), RATIO_LIMIT, "x",
+                     f"reference median {med(case['reference']):.2f} ms")
+        common.info(f"{name}: assess_submission + to_dict", med(case["full"]), "ms",
+                    f"{common.spread(case['full'], 'ms')}; parts: build_facts ~{med(case['build_facts']):.2f} ms, "
+                    f"to_dict ~{med(case['to_dict']):.2f} ms")
+    common.info("calibration: fixed Python workload", common.median(all_cal), "ms",
+                f"{common.spread(all_cal, 'ms')}; ~0.7 ms idle on the dev VM; higher = slower machine state")
 
 
 def main() -> int:
@@ -153,7 +174,8 @@ def main() -> int:
     runs = 10 if args.quick else 60
     common.header("bench_rules: rule evaluation and memory (issue 3)", [
         f"in-process, shipped rule base, samples: {', '.join(p.name for p in common.SAMPLES)}",
-        f"session.run per engine: median of {runs} alternating runs after warm-up; "
+        f"session.run per engine: median of {runs} rounds (samples round-robin, engines alternating) "
+        f"after warm-up; "
         f"targets durable < {RULES_LIMIT_MS:g} ms, durable/reference < {RATIO_LIMIT:g}x",
         f"memory: VmRSS growth over {MEMORY_COUNT} assess_submission calls after {MEMORY_WARMUP} warm-up, "
         f"separate subprocess, one Assessor; target < {MEMORY_LIMIT_MB:g} MB",

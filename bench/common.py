@@ -57,6 +57,13 @@ def time_call(func, *args) -> float:
     return time.perf_counter() - start
 
 
+def time_call_cpu(func, *args) -> tuple[float, float]:
+    """(wall, CPU) seconds of one in-process call; CPU well under wall means the thread was descheduled."""
+    wall, cpu = time.perf_counter(), time.thread_time()
+    func(*args)
+    return time.perf_counter() - wall, time.thread_time() - cpu
+
+
 def rss_mb() -> float:
     """Resident memory of this process (VmRSS from /proc/self/status) in MiB."""
     with open("/proc/self/status") as status:

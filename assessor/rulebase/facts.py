@@ -118,7 +118,7 @@ DOMAINS: dict[tuple[str, str], tuple] = {
     ("responsibility", "scope"): ("project", "programme", "portfolio", "coe"),
     ("type_evidence", "type"): ("supportive", "controlling", "directive"),
     ("tier_evidence", "tier"): (1, 4),
-    ("maturity_level", "level"): (1, 5),
+    ("maturity_level", "level"): (0, 5),
     ("office_function", "scope"): ("project", "programme", "portfolio", "coe"),
 }
 
