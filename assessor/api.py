@@ -102,3 +102,17 @@ def list_rules(rules: list[str | Path] | None = None, questionnaire: str | Path 
 
     folders = [Path(p) for p in (rules or [paths.rules_dir()])]
     return load_rulebase(folders, load_bank(questionnaire))
+
+
+def export_graph(paths: list[str | Path], output: Path, rules=None, extra_rules=(), questionnaire=None,
+                 force: bool = False) -> Path:
+    """Assess, then write the responsibility graph with the gaps marked (format from the extension)."""
+    from assessor.graph_export import format_for, marked_graph, write_graph
+
+    output = Path(output)
+    fmt = format_for(output)
+    check_target(output, [Path(p) for p in paths], force)
+    assessment = Assessor(rules, extra_rules, questionnaire).assess(paths)
+    with atomic_path(output) as tmp:
+        write_graph(marked_graph(assessment), tmp, fmt)
+    return output

@@ -18,6 +18,8 @@ from assessor.rulebase.rules import Rulebase
 from assessor.rulebase.session import Outcome
 
 SCHEMA_VERSION = "1.0"
+COVERAGE_CATEGORIES = ("coverage", "capacity", "resilience", "independence", "governance", "consistency",
+                       "next-tier")
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class Assessment:
             "respondents": [self._respondent(r) for r in self.submission.responses],
             "classification": self._classification(facts),
             "maturity": self._maturity(facts),
+            "coverage": self._coverage(),
             "findings": [f.to_dict() for f in self.outcome.findings],
             "trace": [self._firing(x, facts) for x in self.outcome.firings],
             "warnings": [{"file": w.file, "location": w.location, "message": w.message, "found": w.found}
@@ -117,6 +120,49 @@ class Assessment:
                    for m in self.factbase.merged]
         return {"overall": {"level": self.overall_level, "score": self.overall_score},
                 "dimensions": dimensions, "answers": answers}
+
+    def _coverage(self) -> dict:
+        from assessor.responsibility import coverage, loads
+
+        graph = self.factbase.graph
+        names = {r.responsibility_id: r.name for r in self.factbase.primary.responsibilities}
+        required = {}
+        for f in self.outcome.facts:
+            if f.kind == "requirement":
+                required[(f.get("subject"), f.get("item"))] = f.get("scope")
+        flagged: dict[str, list[str]] = {}
+        for finding in self.outcome.findings:
+            if finding.category in COVERAGE_CATEGORIES:
+                flagged.setdefault(finding.subject, []).append(finding.rule)
+        rows = []
+        for c in coverage(graph):
+            if len(c.accountable) > 1:
+                status = "several accountable"
+            elif c.accountable_held and c.responsible_held:
+                status = "covered"
+            elif c.accountable_held:
+                status = "accountable does the work"
+            elif c.accountable:
+                status = "accountable role not held"
+            elif c.responsible or c.consulted or c.informed:
+                status = "no accountable"
+            else:
+                status = "not assigned"
+            rows.append({"id": c.responsibility, "name": names.get(c.responsibility, ""),
+                         "required": required.get(("responsibility", c.responsibility)),
+                         "accountable": list(c.accountable), "responsible": list(c.responsible),
+                         "consulted": list(c.consulted), "informed": list(c.informed),
+                         "people": list(c.people), "status": status,
+                         "findings": sorted(set(flagged.get(c.responsibility, []))), "cells": list(c.cells)})
+        people = [{"person": load.person, "roles": list(load.roles), "fte": load.fte, "accountable": load.accountable,
+                   "responsible": load.responsible, "sole_critical": list(load.sole_critical),
+                   "findings": sorted(set(flagged.get(load.person, []))), "cells": list(load.cells)}
+                  for load in loads(graph)]
+        roles = [{"id": r.role_id, "name": r.name, "holders": list(r.holders), "fte": r.fte, "in_pmo": r.in_pmo,
+                  "reports_to": r.reports_to, "required": required.get(("role", r.role_id)),
+                  "findings": sorted(set(flagged.get(r.role_id, []))), "cell": r.cell}
+                 for r in self.factbase.primary.roles]
+        return {"responsibilities": rows, "people": people, "roles": roles}
 
     @staticmethod
     def _firing(firing, facts) -> dict:

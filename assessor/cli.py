@@ -130,6 +130,24 @@ def assess(questionnaire, rules, extra_rules, fmt, output, force, fail_on, engin
         sys.exit(1)
 
 
+@cli.command()
+@QUESTIONNAIRE
+@RULES_OPTION
+@click.option("--extra-rules", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Rule folder added to the rule base (repeatable).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Output file: .graphml (yEd, Gephi), .gexf (Gephi), .dot (Graphviz) or .json (node-link).")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@user_errors
+def graph(questionnaire, rules, extra_rules, output, force, files):
+    """Export the responsibility graph (people, roles, responsibilities, reporting lines) with gaps marked."""
+    from assessor import api
+
+    written = api.export_graph(list(files), output, list(rules) or None, list(extra_rules), questionnaire, force)
+    click.echo(f"wrote {written}", err=True)
+
+
 @cli.group()
 def rules():
     """List, show and lint the rule base."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from assessor.model import Response, Submission
 from assessor.questionnaire.bank import Bank
+from assessor.responsibility import build_graph, conflicts, coverage, escalation, loads, reporting_cycles
 from assessor.rulebase.facts import Evidence, Fact, normalise
 from assessor.scoring import Criterion, DimensionScore, MergedAnswer, criteria, dimension_scores, merge_answers
 
@@ -21,6 +22,7 @@ class FactBase:
     criteria: tuple[Criterion, ...]
     dimensions: tuple[DimensionScore, ...]
     primary: Response
+    graph: object  # the networkx responsibility graph (assessor/responsibility.py)
 
 
 def _evidence(file: str, ref: str, value="", respondent: str = "", attr: str = "") -> Evidence:
@@ -68,18 +70,28 @@ def build_facts(submission: Submission, bank: Bank) -> FactBase:
                           "questions": d.questions, "answered": d.answered, "not_applicable": d.not_applicable,
                           "dont_know": d.dont_know, "unanswered": d.unanswered,
                           "answered_share": d.answered_share}, evidence)
-    _organisation_facts(primary, bank, add)
-    return FactBase(tuple(out), tuple(merged), tuple(crits), tuple(dims), primary)
+    graph = build_graph(primary, bank)
+    _organisation_facts(primary, bank, graph, merged, add)
+    return FactBase(tuple(out), tuple(merged), tuple(crits), tuple(dims), primary, graph)
 
 
-def _organisation_facts(primary: Response, bank: Bank, add) -> None:
+def _organisation_facts(primary: Response, bank: Bank, graph, merged, add) -> None:
     src, who = primary.source, primary.respondent
     families = {r.id: r.family for r in bank.roles}
     held = {r.role_id for r in primary.roles if r.holders}
+    covered = {c.responsibility: c for c in coverage(graph)}
+    escalates = escalation(graph, {r.id for r in bank.roles if r.family == "governance"})
+    role_letters: dict[str, list[str]] = {}
+    for a in primary.assignments:
+        role_letters.setdefault(a.role_id, []).append(a.letters)
     for role in primary.roles:
+        letters = role_letters.get(role.role_id, [])
         add("role", {"role": role.role_id, "name": role.name, "family": families.get(role.role_id, "client"),
                      "held": bool(role.holders), "holders": len(role.holders), "fte": role.fte,
-                     "in_pmo": role.in_pmo, "reports_to": role.reports_to, "standard": role.standard},
+                     "in_pmo": role.in_pmo, "reports_to": role.reports_to, "standard": role.standard,
+                     "accountable": sum(x in ("A", "A/R") for x in letters),
+                     "responsible": sum(x in ("R", "A/R") for x in letters),
+                     "escalates": escalates.get(role.role_id, False)},
             [_evidence(src, role.cell, role.role_id, who),
              _evidence(src, role.holder_cell, "; ".join(role.holders), who, "held"),
              _evidence(src, role.holder_cell, "; ".join(role.holders), who, "holders"),
@@ -97,12 +109,44 @@ def _organisation_facts(primary: Response, bank: Bank, add) -> None:
         add("assignment", {"responsibility": a.responsibility_id, "role": a.role_id, "letters": a.letters,
                            "accountable": a.letters in ("A", "A/R"), "responsible": a.letters in ("R", "A/R"),
                            "role_held": a.role_id in held}, [_evidence(src, a.cell, a.letters, who)])
+    claims: dict[str, list[float]] = {}
+    for m in merged:
+        if m.value is not None:
+            claims.setdefault(m.question.responsibility, []).append(m.value)
     for row in primary.responsibilities:
         spec = catalogue.get(row.responsibility_id)
         given = letters_by_resp.get(row.responsibility_id, [])
-        add("responsibility", {"responsibility": row.responsibility_id, "family": spec.family if spec else "client",
+        c = covered.get(row.responsibility_id)
+        claim = claims.get(row.responsibility_id)
+        add("responsibility", {"responsibility": row.responsibility_id, "name": row.name or (spec.name if spec else ""),
+                               "family": spec.family if spec else "client",
                                "scope": spec.scope if spec else None, "standard": row.standard,
                                "critical": spec.critical if spec else False,
                                "accountable": sum(a.letters in ("A", "A/R") for a in given),
-                               "responsible": sum(a.letters in ("R", "A/R") for a in given)},
+                               "responsible": sum(a.letters in ("R", "A/R") for a in given),
+                               "letters": len(given),
+                               "accountable_held": len(c.accountable_held) if c else 0,
+                               "responsible_held": len(c.responsible_held) if c else 0,
+                               "claim": max(claim) if claim else None},
             [_evidence(src, row.cell, row.responsibility_id, who)] + [_evidence(src, a.cell, a.letters, who) for a in given])
+    _graph_facts(graph, bank, src, who, add)
+
+
+def _graph_facts(graph, bank: Bank, src: str, who: str, add) -> None:
+    for load in loads(graph):
+        add("person", {"person": load.person, "fte": load.fte, "roles": len(load.roles),
+                       "accountable": load.accountable, "responsible": load.responsible,
+                       "sole_critical": len(load.sole_critical), "role_list": ", ".join(load.roles),
+                       "sole_list": ", ".join(load.sole_critical)},
+            [_evidence(src, cell, "", who) for cell in load.cells])
+    assures = {r.id: r.assures for r in bank.responsibilities if r.assures}
+    for c in conflicts(graph, assures):
+        add("independence", {"delivered": c.delivered, "assurance": c.assurance, "role_delivery": c.role_delivery,
+                             "role_assurance": c.role_assurance, "person": c.person or None,
+                             "same_role": not c.person},
+            [_evidence(src, cell, "", who) for cell in c.cells])
+    for cycle in reporting_cycles(graph):
+        cells = [graph.edges[e]["cell"] for e in graph.edges(keys=True) if graph.edges[e].get("kind") == "reports_to"
+                 and graph.nodes[e[0]]["id"] in cycle]
+        add("reporting_cycle", {"roles": " -> ".join(cycle + (cycle[0],))},
+            [_evidence(src, cell, "", who) for cell in sorted(cells)])

@@ -30,6 +30,10 @@ def atomic_path(out: Path):
     out = Path(out)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=out.suffix, dir=out.parent or ".")
     os.close(fd)
+    # mkstemp makes the file private (0600); a report should get the permissions any new file gets.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
     try:
         yield Path(tmp)
         os.replace(tmp, out)

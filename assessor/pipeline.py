@@ -6,6 +6,7 @@ from assessor.classification import decide
 from assessor.factbuilder import build_facts
 from assessor.model import Submission
 from assessor.questionnaire.bank import PMO_TYPES, TIERS, Bank
+from assessor.requirements import requirement_facts
 from assessor.rulebase import session
 from assessor.rulebase.rules import Rulebase
 from assessor.scoring import overall
@@ -13,16 +14,18 @@ from assessor.scoring import overall
 
 def evaluate(submission: Submission, bank: Bank, rulebase: Rulebase, engine) -> Assessment:
     factbase = build_facts(submission, bank)
-    outcome = session.run(engine, rulebase, list(factbase.facts))
+    decided = {}
+
+    def classified(facts):
+        # Type and tier are decided from the evidence rules drew; what that office is expected
+        # to have (and what the next tier up adds) then enters as requirement facts.
+        decided["model"], decided["tier"] = classify(facts, rulebase)
+        return [(kind, attrs, ()) for kind, attrs in
+                requirement_facts(bank, decided["model"].winner, decided["tier"].winner)]
+
+    outcome = session.run(engine, rulebase, list(factbase.facts), on_settled=classified)
+    model, tier = decided["model"], decided["tier"]
     setting = rulebase.setting
-    model = decide(_points(outcome.derived("type_evidence"), "type"),
-                   rulebase.possible_points("type_evidence", "type"),
-                   list(setting("type_order", PMO_TYPES)), setting("type_threshold", 0.5),
-                   setting("runner_up_threshold", 0.25))
-    requires = {int(k): [int(x) for x in v] for k, v in (setting("tier_requires", {}) or {}).items()}
-    tier = decide(_points(outcome.derived("tier_evidence"), "tier"),
-                  rulebase.possible_points("tier_evidence", "tier"), list(TIERS),
-                  setting("tier_threshold", 0.5), setting("runner_up_threshold", 0.25), requires)
     reached: dict[str, int] = {}
     for fact in outcome.derived("maturity_level"):
         d = fact.get("dimension")
@@ -33,6 +36,20 @@ def evaluate(submission: Submission, bank: Bank, rulebase: Rulebase, engine) -> 
                                            tuple(setting("overall_excluded", ()) or ()))
     return Assessment(submission, bank, rulebase, factbase, outcome, model, tier, levels, overall_level,
                       overall_score)
+
+
+def classify(facts, rulebase: Rulebase):
+    setting = rulebase.setting
+    derived = [f for f in facts if f.derived_by]
+    model = decide(_points([f for f in derived if f.kind == "type_evidence"], "type"),
+                   rulebase.possible_points("type_evidence", "type"),
+                   list(setting("type_order", PMO_TYPES)), setting("type_threshold", 0.5),
+                   setting("runner_up_threshold", 0.25))
+    requires = {int(k): [int(x) for x in v] for k, v in (setting("tier_requires", {}) or {}).items()}
+    tier = decide(_points([f for f in derived if f.kind == "tier_evidence"], "tier"),
+                  rulebase.possible_points("tier_evidence", "tier"), list(TIERS),
+                  setting("tier_threshold", 0.5), setting("runner_up_threshold", 0.25), requires)
+    return model, tier
 
 
 def _points(facts, key: str) -> dict:

@@ -106,6 +106,7 @@ def _role_row(ws, row: int, role: dict) -> None:
 
 
 def _raci(ws, spec: dict, bank, held: set[str]) -> None:
+    """The catalogue's typical RACI for the roles the organisation has, changed as the spec says."""
     columns = {ws.cell(row=1, column=c).value: c for c in range(3, ws.max_column + 1)}
     for extra in spec.get("extra_roles", []):
         col = ws.max_column + 1
@@ -117,6 +118,9 @@ def _raci(ws, spec: dict, bank, held: set[str]) -> None:
         resp = ws.cell(row=row, column=1).value
         if resp not in defaults:
             continue
+        accountable = next((r for r, v in defaults[resp].items() if v in ("A", "A/R")), None)
+        if resp not in overrides and accountable not in held:
+            continue  # nobody holds the usual Accountable: the organisation does not do this at all
         letters = {role: v for role, v in defaults[resp].items() if role in held}
         change = overrides.get(resp, {})
         if change is None:  # the organisation does not do this at all

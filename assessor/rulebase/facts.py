@@ -28,12 +28,23 @@ KINDS: dict[str, dict[str, str]] = {
                   "questions": NUMBER, "answered": NUMBER, "not_applicable": NUMBER, "dont_know": NUMBER,
                   "unanswered": NUMBER, "answered_share": NUMBER},
     "role": {"role": TEXT, "name": TEXT, "family": TEXT, "held": FLAG, "holders": NUMBER, "fte": NUMBER,
-             "in_pmo": FLAG, "reports_to": TEXT, "standard": FLAG},
+             "in_pmo": FLAG, "reports_to": TEXT, "standard": FLAG, "accountable": NUMBER, "responsible": NUMBER,
+             "escalates": FLAG},
     "holding": {"person": TEXT, "role": TEXT, "fte": NUMBER},
     "assignment": {"responsibility": TEXT, "role": TEXT, "letters": TEXT, "accountable": FLAG,
                    "responsible": FLAG, "role_held": FLAG},
-    "responsibility": {"responsibility": TEXT, "family": TEXT, "scope": TEXT, "standard": FLAG,
-                       "critical": FLAG, "accountable": NUMBER, "responsible": NUMBER},
+    "responsibility": {"responsibility": TEXT, "name": TEXT, "family": TEXT, "scope": TEXT, "standard": FLAG,
+                       "critical": FLAG, "accountable": NUMBER, "responsible": NUMBER, "letters": NUMBER,
+                       "accountable_held": NUMBER, "responsible_held": NUMBER, "claim": NUMBER},
+    # --- from the responsibility graph (assessor/responsibility.py) ---------------------------------
+    "person": {"person": TEXT, "fte": NUMBER, "roles": NUMBER, "accountable": NUMBER, "responsible": NUMBER,
+               "sole_critical": NUMBER, "role_list": TEXT, "sole_list": TEXT},
+    "independence": {"delivered": TEXT, "assurance": TEXT, "role_delivery": TEXT, "role_assurance": TEXT,
+                     "person": TEXT, "same_role": FLAG},
+    "reporting_cycle": {"roles": TEXT},
+    # --- asserted once the type and tier are decided (assessor/requirements.py) ---------------------
+    "requirement": {"subject": TEXT, "item": TEXT, "name": TEXT, "scope": TEXT, "tier": NUMBER, "type": TEXT,
+                    "reason": TEXT},
     # --- concluded by rules -------------------------------------------------------------------
     "type_evidence": {"type": TEXT, "points": NUMBER, "reason": TEXT},
     "tier_evidence": {"tier": NUMBER, "points": NUMBER, "reason": TEXT},
@@ -41,7 +52,8 @@ KINDS: dict[str, dict[str, str]] = {
     "office_function": {"scope": TEXT, "reason": TEXT},
 }
 
-INPUT_KINDS = ("profile", "answer", "criterion", "dimension", "role", "holding", "assignment", "responsibility")
+INPUT_KINDS = ("profile", "answer", "criterion", "dimension", "role", "holding", "assignment", "responsibility",
+               "person", "independence", "reporting_cycle", "requirement")
 
 # Asserted by the session after derivations settle; absence (``not``) rules wait for it.
 PHASE_KIND = "phase"
@@ -120,8 +132,13 @@ DOMAINS: dict[tuple[str, str], tuple] = {
     ("tier_evidence", "tier"): (1, 4),
     ("maturity_level", "level"): (0, 5),
     ("office_function", "scope"): ("project", "programme", "portfolio", "coe"),
+    ("requirement", "subject"): ("role", "responsibility"),
+    ("requirement", "scope"): ("current", "next"),
+    ("requirement", "tier"): (1, 4),
+    ("person", "sole_critical"): (0, 10000),
 }
 
 # Attributes whose literal values must name something in the question bank.
 BANK_REFERENCES = {"question": "question", "dimension": "dimension", "role": "role", "reports_to": "role",
-                   "responsibility": "responsibility"}
+                   "responsibility": "responsibility", "delivered": "responsibility",
+                   "assurance": "responsibility", "role_delivery": "role", "role_assurance": "role"}

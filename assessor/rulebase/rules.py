@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from assessor.errors import Problem, RuleError, quote
-from assessor.rulebase.facts import BANK_REFERENCES, DOMAINS, FLAG, KINDS, NUMBER, PHASE_KIND, TEXT
+from assessor.rulebase.facts import BANK_REFERENCES, DOMAINS, FLAG, INPUT_KINDS, KINDS, NUMBER, PHASE_KIND, TEXT
 from assessor.yamlfile import load_yaml
 
 # No regex operator: durable-rules has its own regex dialect, and the reference
@@ -179,6 +179,9 @@ def load_rulebase(directories: list[Path], bank=None) -> Rulebase:
             for kind, attrs in data["facts"].items():
                 if kind in kinds:
                     problems.append(Problem(file, f"facts.{kind}", "fact kind already defined", kind, "a new name"))
+                elif isinstance(attrs, dict) and {"id", "kind", "sid"} & set(attrs):
+                    problems.append(Problem(file, f"facts.{kind}", "id, kind and sid are reserved attribute names",
+                                            ", ".join(sorted({"id", "kind", "sid"} & set(attrs)))))
                 elif not isinstance(attrs, dict) or any(t not in (NUMBER, TEXT, FLAG) for t in attrs.values()):
                     problems.append(Problem(file, f"facts.{kind}", "attributes must map names to number, text or flag",
                                             str(attrs)))
@@ -465,8 +468,7 @@ def _then(ctx, rid, then, aliases: dict):
         return None, None
     if what == "conclude":
         kind = body.get("kind")
-        if kind not in ctx.kinds or kind in ("profile", "answer", "criterion", "dimension", "role", "holding",
-                                             "assignment", "responsibility"):
+        if kind not in ctx.kinds or kind in INPUT_KINDS:
             ctx.error(rid, "then.conclude.kind", "cannot conclude this fact kind", kind if kind else "",
                       "a derived kind such as type_evidence, tier_evidence, maturity_level, office_function")
             return None, None

@@ -127,7 +127,10 @@ def _literal_check(test):
     return lambda a: test_holds(test, a, {})
 
 
-def run(engine, rulebase: Rulebase, facts: list[Fact]) -> Outcome:
+def run(engine, rulebase: Rulebase, facts: list[Fact], on_settled=None) -> Outcome:
+    """Run the rule base over ``facts``. ``on_settled(facts)``, called once when the first
+    derivations settle, may return more facts as (kind, attrs, evidence): the pipeline uses it
+    to add requirement facts once the type and tier are decided."""
     by_id = {f.id: f for f in facts}
     feed = _Feed(rulebase)
     firings: list[Firing] = []
@@ -138,6 +141,14 @@ def run(engine, rulebase: Rulebase, facts: list[Fact]) -> Outcome:
     try:
         new = [f for f in facts if feed.accepts(f)]
         for _ in range(MAX_ROUNDS):
+            if not new and on_settled is not None:
+                later, on_settled = on_settled([by_id[i] for i in sorted(by_id)]), None
+                for kind, attrs, evidence in later:
+                    fact = Fact(next_id, kind, normalise(attrs), tuple(evidence))
+                    by_id[next_id] = fact
+                    next_id += 1
+                    if feed.accepts(fact):
+                        new.append(fact)
             if not new:
                 break
             matches = sorted(engine.add([feed.payload(f) for f in new]), key=lambda m: _order(rulebase, m))

@@ -1,0 +1,129 @@
+"""Export the responsibility graph for graph viewers, with the gaps marked.
+
+GraphML (yEd, Gephi), GEXF (Gephi), DOT (Graphviz) and node-link JSON (d3 and
+friends); the format comes from the output's extension. Every node and edge
+carries ``kind`` and ``label``; nodes and edges involved in a coverage finding
+carry ``gap`` (true), ``severity`` (the worst) and ``findings`` (rule ids), so
+a viewer can colour them. Names come from workbooks: the XML writers escape
+them, and the DOT writer quotes and escapes them itself.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from assessor.assessment import COVERAGE_CATEGORIES
+from assessor.errors import OutputError
+from assessor.findings import SEVERITY_ORDER
+
+FORMATS = {".graphml": "graphml", ".gexf": "gexf", ".dot": "dot", ".gv": "dot", ".json": "json"}
+COLOURS = {"person": "#4e79a7", "role": "#59a14f", "responsibility": "#edc948", "family": "#bab0ac"}
+GAP_COLOUR = {"critical": "#9c0006", "high": "#e15759", "medium": "#f28e2b", "low": "#ff9da7", "info": "#b07aa1"}
+
+
+def format_for(path: Path) -> str:
+    fmt = FORMATS.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise OutputError(f"{path}: unknown graph format {Path(path).suffix or '(none)'}: use one of "
+                          + ", ".join(sorted(FORMATS)))
+    return fmt
+
+
+def marked_graph(assessment):
+    """A plain DiGraph of the responsibility graph, sorted, with the gap flags on it."""
+    import networkx as nx
+
+    source = assessment.factbase.graph
+    node_flags: dict[str, list] = {}
+    cell_flags: dict[str, list] = {}
+    by_subject = _subject_nodes(source)
+    for f in assessment.outcome.findings:
+        if f.category not in COVERAGE_CATEGORIES:
+            continue
+        for node in by_subject.get(f.subject, ()):
+            node_flags.setdefault(node, []).append(f)
+        for e in f.evidence:
+            cell_flags.setdefault(f"{e.sheet}!{e.cell}", []).append(f)
+    g = nx.DiGraph()
+    for node, data in sorted(source.nodes(data=True)):
+        g.add_node(node, **_clean(data), **_flags(node_flags.get(node, [])), colour=_colour(data, node_flags.get(node)))
+    for u, v, data in sorted(source.edges(data=True), key=lambda e: (e[0], e[1], e[2].get("kind", ""))):
+        attrs = _clean(data)
+        attrs["label"] = data.get("letters") or data.get("kind")
+        attrs.update(_flags(cell_flags.get(data.get("cell", ""), [])))
+        g.add_edge(u, v, **attrs)
+    return g
+
+
+def _subject_nodes(g) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for node, data in g.nodes(data=True):
+        for key in (data.get("id"), data.get("label")):
+            if key:
+                out.setdefault(str(key), []).append(node)
+    return out
+
+
+def _clean(data: dict) -> dict:
+    # GraphML and GEXF take only scalars, and no None.
+    return {k: v for k, v in data.items() if isinstance(v, (str, int, float, bool))}
+
+
+def _flags(findings: list) -> dict:
+    if not findings:
+        return {"gap": False, "severity": "", "findings": ""}
+    worst = min(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9)).severity
+    return {"gap": True, "severity": worst, "findings": " ".join(sorted({f.rule for f in findings}))}
+
+
+def _colour(data: dict, findings) -> str:
+    if findings:
+        return GAP_COLOUR[min(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9)).severity]
+    return COLOURS.get(data.get("kind"), "#cccccc")
+
+
+def write_graph(g, path: Path, fmt: str) -> None:
+    import networkx as nx
+
+    if fmt == "graphml":
+        nx.write_graphml(g, path, encoding="utf-8", prettyprint=True)
+    elif fmt == "gexf":
+        viz = g.copy()
+        for _, data in viz.nodes(data=True):
+            colour = data["colour"].lstrip("#")
+            data["viz"] = {"color": {"r": int(colour[0:2], 16), "g": int(colour[2:4], 16), "b": int(colour[4:6], 16),
+                                     "a": 1.0}}
+        nx.write_gexf(viz, path, encoding="utf-8", prettyprint=True)
+    elif fmt == "dot":
+        Path(path).write_text(to_dot(g), encoding="utf-8")
+    else:
+        data = nx.node_link_data(g, edges="edges")
+        Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+
+
+SHAPES = {"person": "ellipse", "role": "box", "responsibility": "note", "family": "folder"}
+
+
+def _dot_string(value) -> str:
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "")
+    return f'"{text}"'
+
+
+def to_dot(g) -> str:
+    lines = ["digraph responsibility {", "  rankdir=LR;", '  node [style=filled, fontname="Helvetica"];']
+    for node, data in g.nodes(data=True):
+        attrs = {"label": data.get("label", node), "shape": SHAPES.get(data.get("kind"), "ellipse"),
+                 "fillcolor": data["colour"], "kind": data.get("kind", ""), "gap": str(data["gap"]).lower()}
+        if data["gap"]:
+            attrs.update(penwidth="3", color=data["colour"], tooltip=data["findings"])
+        lines.append(f"  {_dot_string(node)} [" + ", ".join(f"{k}={_dot_string(v)}" for k, v in attrs.items()) + "];")
+    for u, v, data in g.edges(data=True):
+        attrs = {"label": data.get("label", ""), "kind": data.get("kind", ""), "gap": str(data["gap"]).lower()}
+        if data.get("kind") == "reports_to":
+            attrs["style"] = "dashed"
+        if data["gap"]:
+            attrs.update(color=GAP_COLOUR[data["severity"]], penwidth="2.5", tooltip=data["findings"])
+        lines.append(f"  {_dot_string(u)} -> {_dot_string(v)} [" + ", ".join(f"{k}={_dot_string(x)}"
+                                                                       for k, x in attrs.items()) + "];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
