@@ -52,15 +52,21 @@ class Assessor:
         self.rulebase = load_rulebase(folders, self.bank)
         self.engine = make_engine(self.rulebase, engine)
 
-    def assess(self, paths: list[str | Path]):
+    def assess(self, paths: list[str | Path], targets: Path | None = None):
         from assessor.questionnaire.reader import read_submission
 
-        return self.assess_submission(read_submission([Path(p) for p in paths], self.bank))
+        spec = self.targets(targets)
+        return self.assess_submission(read_submission([Path(p) for p in paths], self.bank), spec)
 
-    def assess_submission(self, submission: Submission):
+    def targets(self, path: Path | None) -> dict:
+        from assessor.targets import load_targets
+
+        return load_targets(path, [d.id for d in self.bank.dimensions])
+
+    def assess_submission(self, submission: Submission, targets: dict | None = None):
         from assessor.pipeline import evaluate
 
-        return evaluate(submission, self.bank, self.rulebase, self.engine)
+        return evaluate(submission, self.bank, self.rulebase, self.engine, targets)
 
 
 def make_engine(rulebase, name: str = "durable"):

@@ -34,6 +34,8 @@ class Assessment:
     levels: dict            # dimension id -> staged level (None when not applicable)
     overall_level: int
     overall_score: float | None
+    targets: dict = None    # dimension id -> target level (None when not applicable)
+    roadmap: tuple = ()     # items from assessor.targets.roadmap
 
     def to_dict(self) -> dict:
         facts = {f.id: f for f in self.outcome.facts}
@@ -48,6 +50,7 @@ class Assessment:
             "classification": self._classification(facts),
             "maturity": self._maturity(facts),
             "coverage": self._coverage(),
+            "roadmap": self._roadmap(),
             "findings": [f.to_dict() for f in self.outcome.findings],
             "trace": [self._firing(x, facts) for x in self.outcome.firings],
             "warnings": [{"file": w.file, "location": w.location, "message": w.message, "found": w.found}
@@ -102,8 +105,10 @@ class Assessment:
         for d in self.factbase.dimensions:
             levels = sorted(by_dimension.get(d.dimension, []), key=lambda f: f.get("level"))
             top = levels[-1] if levels else None
+            level, target = self.levels[d.dimension], (self.targets or {}).get(d.dimension)
             dimensions.append({
-                "id": d.dimension, "name": d.name, "level": self.levels[d.dimension], "score": d.score,
+                "id": d.dimension, "name": d.name, "level": level, "score": d.score,
+                "target": target, "gap": (target - level) if level is not None and target is not None else None,
                 "applicable": d.applicable, "questions": d.questions, "answered": d.answered,
                 "not_applicable": d.not_applicable, "dont_know": d.dont_know, "unanswered": d.unanswered,
                 "criteria": [{"level": c.level, "score": c.score, "applicable": c.applicable, "answered": c.answered}
@@ -120,6 +125,14 @@ class Assessment:
                    for m in self.factbase.merged]
         return {"overall": {"level": self.overall_level, "score": self.overall_score},
                 "dimensions": dimensions, "answers": answers}
+
+    def _roadmap(self) -> dict:
+        tier = self.tier.winner
+        missing = [{"rule": f.rule, "subject": f.subject, "message": f.message, "recommendation": f.recommendation}
+                   for f in self.outcome.findings if f.category == "next-tier"]
+        return {"items": [dict(i) for i in self.roadmap],
+                "next_tier": {"tier": tier + 1 if tier < 4 else None,
+                              "tier_name": TIER_NAMES.get(tier + 1), "missing": missing}}
 
     def _coverage(self) -> dict:
         from assessor.responsibility import coverage, loads

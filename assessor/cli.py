@@ -98,16 +98,19 @@ RULES_OPTION = click.option("--rules", "rules", multiple=True, type=click.Path(f
 @RULES_OPTION
 @click.option("--extra-rules", multiple=True, type=click.Path(file_okay=False, path_type=Path),
               help="Rule folder added to the rule base (repeatable): a consultant's own rule pack.")
-@click.option("--format", "fmt", default=None, help="console or json (default: from -o's extension, else console).")
+@click.option("--format", "fmt", default=None,
+              help="console, json, xlsx or html (default: from -o's extension, else console).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report to this file (format from the extension).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.option("--fail-on", type=click.Choice(["critical", "high", "medium", "low", "info"]), default=None,
               help="Exit 1 when there is a finding of this severity or worse.")
+@click.option("--targets", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="YAML file of target levels per dimension (default: one level above the current one).")
 @click.option("--engine", type=click.Choice(["durable", "reference"]), default="durable", hidden=True)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @user_errors
-def assess(questionnaire, rules, extra_rules, fmt, output, force, fail_on, engine, files):
+def assess(questionnaire, rules, extra_rules, fmt, output, force, fail_on, targets, engine, files):
     """Assess one PMO from its respondents' workbooks: type, tier, maturity, findings."""
     from assessor import api
     from assessor.findings import SEVERITY_ORDER
@@ -117,7 +120,7 @@ def assess(questionnaire, rules, extra_rules, fmt, output, force, fail_on, engin
     if output is not None:
         from assessor.output import check_target
         check_target(output, list(files), force)  # refuse before the work, not after
-    assessment = api.Assessor(list(rules) or None, list(extra_rules), questionnaire, engine).assess(list(files))
+    assessment = api.Assessor(list(rules) or None, list(extra_rules), questionnaire, engine).assess(list(files), targets)
     data = assessment.to_dict()
     for warning in assessment.submission.warnings:
         click.echo(str(warning), err=True)

@@ -7,12 +7,13 @@ from assessor.factbuilder import build_facts
 from assessor.model import Submission
 from assessor.questionnaire.bank import PMO_TYPES, TIERS, Bank
 from assessor.requirements import requirement_facts
+from assessor.targets import resolve, roadmap
 from assessor.rulebase import session
 from assessor.rulebase.rules import Rulebase
 from assessor.scoring import overall
 
 
-def evaluate(submission: Submission, bank: Bank, rulebase: Rulebase, engine) -> Assessment:
+def evaluate(submission: Submission, bank: Bank, rulebase: Rulebase, engine, targets: dict | None = None) -> Assessment:
     factbase = build_facts(submission, bank)
     decided = {}
 
@@ -34,8 +35,11 @@ def evaluate(submission: Submission, bank: Bank, rulebase: Rulebase, engine) -> 
     scores = {d.dimension: d.score for d in factbase.dimensions}
     overall_level, overall_score = overall(levels, scores, setting("overall_share", 0.75),
                                            tuple(setting("overall_excluded", ()) or ()))
+    goals = resolve(levels, targets or {"default": "next", "targets": {}})
+    plan = roadmap(factbase.merged, levels, goals, {d.id: d.name for d in bank.dimensions},
+                   setting("criterion_met_score", 3), tuple(setting("overall_excluded", ()) or ()))
     return Assessment(submission, bank, rulebase, factbase, outcome, model, tier, levels, overall_level,
-                      overall_score)
+                      overall_score, goals, tuple(plan))
 
 
 def classify(facts, rulebase: Rulebase):

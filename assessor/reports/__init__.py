@@ -15,6 +15,8 @@ from assessor.errors import OutputError
 REGISTRY: dict[str, tuple[str, tuple[str, ...]]] = {
     "console": ("assessor.reports.console", ()),
     "json": ("assessor.reports.json_report", (".json",)),
+    "xlsx": ("assessor.reports.xlsx_report", (".xlsx",)),
+    "html": ("assessor.reports.html_report", (".html", ".htm")),
 }
 
 

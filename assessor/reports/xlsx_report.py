@@ -1,0 +1,338 @@
+"""The Excel gap report a consultant hands to a client (openpyxl, native Excel features only).
+
+Sheets: Summary (type, tier, reasons, overall maturity, findings by severity,
+radar chart), Dimensions (bar chart), Findings (an Excel table with a
+remediation plan: Owner, Due, Status), Coverage (the RACI matrix, gaps marked
+by conditional formatting that stays live as the client edits it; load per
+person), Roadmap, Answers, Trace.
+
+Every string that came from a workbook is written as text, never as a formula
+or a link: ``text()`` forces the cell type and strips characters XML cannot
+hold, so a respondent's ``=HYPERLINK(...)`` stays inert.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from assessor.reports.base import TextReporter
+
+HEADER_FILL = "1F3864"
+SEVERITY_FILL = {"critical": "9C0006", "high": "E15759", "medium": "F28E2B", "low": "FFD966", "info": "D9D9D9"}
+STATUS_CHOICES = ("Open", "In progress", "Done", "Accepted risk", "Not applicable")
+GAP_STATUSES = ("no accountable", "several accountable", "accountable role not held")
+WARN_STATUSES = ("accountable does the work",)
+
+
+def _letter(col: int) -> str:
+    s = ""
+    while col:
+        col, r = divmod(col - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+class XlsxReporter(TextReporter):
+    name = "xlsx"
+    binary = True
+
+    def render(self, data: dict) -> bytes:
+        import io
+
+        buffer = io.BytesIO()
+        self._workbook(data).save(buffer)
+        return buffer.getvalue()
+
+    def write(self, data: dict, path: Path) -> None:
+        self._workbook(data).save(path)
+
+    def _workbook(self, data: dict):
+        from assessor.xlsx import openpyxl
+
+        wb = openpyxl().Workbook()
+        book = _Book(wb, data)
+        book.summary(wb.active)
+        book.dimensions(wb.create_sheet("Dimensions"))
+        book.findings(wb.create_sheet("Findings"))
+        book.coverage(wb.create_sheet("Coverage"))
+        book.roadmap(wb.create_sheet("Roadmap"))
+        book.answers(wb.create_sheet("Answers"))
+        book.trace(wb.create_sheet("Trace"))
+        book.summary_charts(wb.active)
+        org = data["organisation"].get("organisation") or ""
+        wb.properties.title = _clean(f"PMO assessment - {org}")[:200]
+        wb.properties.creator = f"pmo-assess {data['tool']['version']}"
+        return wb
+
+
+def _clean(value) -> str:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub(" ", str(value))
+
+
+class _Book:
+    def __init__(self, wb, data: dict):
+        from openpyxl.styles import Alignment, Font, PatternFill
+
+        self.wb, self.data = wb, data
+        self.bold = Font(bold=True)
+        self.head_font = Font(bold=True, color="FFFFFF")
+        self.head_fill = PatternFill("solid", fgColor=HEADER_FILL)
+        self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.fills = {k: PatternFill("solid", fgColor=v) for k, v in SEVERITY_FILL.items()}
+
+    # --- writing cells -------------------------------------------------------------------------
+    def put(self, ws, row: int, col: int, value, wrap: bool = False):
+        """Numbers stay numbers; every string is forced to text (never a formula or link)."""
+        cell = ws.cell(row=row, column=col)
+        if value is None:
+            return cell
+        if isinstance(value, bool):
+            cell.value = "yes" if value else "no"
+        elif isinstance(value, (int, float)):
+            cell.value = value
+        else:
+            cell.value = _clean(value)
+            cell.data_type = "s"
+            if cell.value[:1] in ("=", "+", "-", "@"):
+                cell.quotePrefix = True  # Excel shows it as typed and will not evaluate it on edit
+        if wrap:
+            cell.alignment = self.wrap
+        return cell
+
+    def table_head(self, ws, row: int, headers, widths):
+        for col, (text, width) in enumerate(zip(headers, widths, strict=True), start=1):
+            cell = self.put(ws, row, col, text)
+            cell.font, cell.fill = self.head_font, self.head_fill
+            cell.alignment = self.wrap
+            ws.column_dimensions[_letter(col)].width = width
+        ws.freeze_panes = ws.cell(row=row + 1, column=1)
+        ws.print_title_rows = f"{row}:{row}"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+    def rows(self, ws, start: int, rows, wrap_cols=()):
+        for r, values in enumerate(rows, start=start):
+            for c, value in enumerate(values, start=1):
+                self.put(ws, r, c, value, wrap=c in wrap_cols)
+        return start + len(rows) - 1
+
+    # --- sheets --------------------------------------------------------------------------------
+    def summary(self, ws):
+        from openpyxl.styles import Font
+
+        d = self.data
+        org, c, m = d["organisation"], d["classification"], d["maturity"]
+        ws.title = "Summary"
+        ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 26, 90
+        self.put(ws, 1, 1, f"PMO assessment: {org.get('organisation') or ''}").font = Font(bold=True, size=16)
+        lines = [
+            ("PMO", org.get("pmo_name")),
+            ("Assessment date", org.get("assessment_date")),
+            ("Respondents", ", ".join(str(r.get("respondent") or r["file"]) for r in d["respondents"])),
+            ("Question bank", f"{d['questionnaire']['id']} {d['questionnaire']['version']}"),
+            ("PMO type", f"{c['model']} (confidence {c['confidence']['model']:.2f}"
+                         + (f"; runner-up {c['runner_up']['model']}" if c["runner_up"]["model"] else "") + ")"),
+            ("Tier", f"{c['tier']} - {c['tier_name']} (confidence {c['confidence']['tier']:.2f}"
+                     + (f"; runner-up {c['runner_up']['tier']} {c['runner_up']['tier_name']}"
+                        if c["runner_up"]["tier"] else "") + ")"),
+            ("Overall maturity", f"level {m['overall']['level']}, score "
+                                 + ("n/a" if m["overall"]["score"] is None else f"{m['overall']['score']:.2f}")
+                                 + " of 5"),
+        ]
+        row = 3
+        for label, value in lines:
+            self.put(ws, row, 1, label).font = self.bold
+            self.put(ws, row, 2, value, wrap=True)
+            row += 1
+        row += 1
+        self.put(ws, row, 1, "Why this type and tier").font = self.bold
+        for reason in c["because"]:
+            row += 1
+            cells = ", ".join(sorted({f"{e['sheet']}!{e['cell']}" for e in reason["evidence"]}))
+            self.put(ws, row, 1, reason["rule"])
+            self.put(ws, row, 2, f"{reason['reason']} ({cells})", wrap=True)
+        row += 2
+        self.put(ws, row, 1, "Findings by severity").font = self.bold
+        counts = {}
+        for f in d["findings"]:
+            counts[f["severity"]] = counts.get(f["severity"], 0) + 1
+        for severity in SEVERITY_FILL:
+            row += 1
+            self.put(ws, row, 1, severity).fill = self.fills[severity]
+            self.put(ws, row, 2, counts.get(severity, 0))
+        self.chart_anchor = f"D{3}"
+
+    def summary_charts(self, ws):
+        from openpyxl.chart import RadarChart, Reference
+
+        dims = self._scored_dimensions()
+        if not dims:
+            return
+        chart = RadarChart()
+        chart.type = "marker"
+        chart.title = "Maturity: current and target level"
+        chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 5
+        sheet = self.wb["Dimensions"]
+        last = 1 + len(dims)
+        chart.add_data(Reference(sheet, min_col=4, max_col=5, min_row=1, max_row=last), titles_from_data=True)
+        chart.set_categories(Reference(sheet, min_col=2, min_row=2, max_row=last))
+        chart.height, chart.width = 11, 16
+        ws.add_chart(chart, "D3")
+
+    def _scored_dimensions(self):
+        return [d for d in self.data["maturity"]["dimensions"] if d["applicable"]]
+
+    def dimensions(self, ws):
+        from openpyxl.chart import BarChart, Reference
+
+        headers = ("ID", "Dimension", "Score (0-5)", "Level", "Target", "Gap", "Answered", "N/A", "Don't know",
+                   "Unanswered")
+        self.table_head(ws, 1, headers, (14, 40, 11, 8, 8, 8, 10, 8, 11, 12))
+        dims = self._scored_dimensions() + [d for d in self.data["maturity"]["dimensions"] if not d["applicable"]]
+        self.rows(ws, 2, [(d["id"], d["name"], d["score"], d["level"], d["target"], d["gap"], d["answered"],
+                           d["not_applicable"], d["dont_know"], d["unanswered"]) for d in dims])
+        scored = len(self._scored_dimensions())
+        if scored:
+            chart = BarChart()
+            chart.type = "bar"
+            chart.title = "Score and level by dimension"
+            chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 5
+            chart.add_data(Reference(ws, min_col=3, max_col=4, min_row=1, max_row=1 + scored), titles_from_data=True)
+            chart.set_categories(Reference(ws, min_col=2, min_row=2, max_row=1 + scored))
+            chart.height, chart.width = 12, 18
+            ws.add_chart(chart, "L2")
+
+    def findings(self, ws):
+        from openpyxl.worksheet.datavalidation import DataValidation
+        from openpyxl.worksheet.table import Table, TableStyleInfo
+
+        headers = ("ID", "Severity", "Category", "Subject", "Message", "Where in the workbook", "Recommendation",
+                   "Rule", "Owner", "Due", "Status")
+        self.table_head(ws, 1, headers, (26, 10, 13, 22, 60, 30, 50, 14, 16, 12, 14))
+        findings = self.data["findings"]
+        rows = []
+        for f in findings:
+            where = "; ".join(dict.fromkeys(f"{_file(e['file'])} {e['sheet']}!{e['cell']}" for e in f["evidence"]))
+            rows.append((f["id"], f["severity"], f["category"], f["subject"], f["message"], where,
+                         f["recommendation"], f["rule"], None, None, "Open"))
+        last = self.rows(ws, 2, rows, wrap_cols=(5, 6, 7)) if rows else 1
+        for r, f in enumerate(findings, start=2):
+            ws.cell(row=r, column=2).fill = self.fills.get(f["severity"], self.fills["info"])
+            ws.cell(row=r, column=10).number_format = "yyyy-mm-dd"
+        end = max(last, 2)
+        table = Table(displayName="Findings", ref=f"A1:K{end}")
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+        ws.add_table(table)
+        status = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"', allow_blank=True)
+        status.promptTitle, status.prompt = "Status", "Where the remediation stands"
+        status.showInputMessage = True
+        ws.add_data_validation(status)
+        status.add(f"K2:K{end + 500}")
+        due = DataValidation(type="date", operator="greaterThan", formula1="DATE(2000,1,1)", allow_blank=True)
+        due.promptTitle, due.prompt = "Due", "Date the action is due, e.g. 2027-03-31"
+        due.showInputMessage, due.errorStyle = True, "warning"
+        ws.add_data_validation(due)
+        due.add(f"J2:J{end + 500}")
+
+    def coverage(self, ws):
+        from openpyxl.formatting.rule import CellIsRule, FormulaRule
+        from openpyxl.styles import Alignment, PatternFill
+
+        cov = self.data["coverage"]
+        roles = [r["id"] for r in cov["roles"]]
+        headers = ("Responsibility ID", "Responsibility", "Required", "Status", "Findings") + tuple(roles)
+        self.table_head(ws, 1, headers, (26, 42, 10, 24, 18) + (6,) * len(roles))
+        for col in range(6, 6 + len(roles)):
+            ws.cell(row=1, column=col).alignment = Alignment(text_rotation=90, horizontal="center")
+        ws.row_dimensions[1].height = 95
+        ws.freeze_panes = "F2"
+        rows = []
+        for r in cov["responsibilities"]:
+            letters = {}
+            for key, letter in (("informed", "I"), ("consulted", "C"), ("responsible", "R"), ("accountable", "A")):
+                for role in r[key]:
+                    letters[role] = "A/R" if (letter == "A" and letters.get(role) == "R") else letter
+            rows.append((r["id"], r["name"], r["required"], r["status"], " ".join(r["findings"]))
+                        + tuple(letters.get(role) for role in roles))
+        last = self.rows(ws, 2, rows) if rows else 1
+        red = PatternFill("solid", fgColor="F4B6B6")
+        amber = PatternFill("solid", fgColor="FCE4B6")
+        status_range = f"D2:D{max(last, 2)}"
+        for text in GAP_STATUSES:
+            ws.conditional_formatting.add(status_range, CellIsRule(operator="equal", formula=[f'"{text}"'], fill=red))
+        for text in WARN_STATUSES:
+            ws.conditional_formatting.add(status_range, CellIsRule(operator="equal", formula=[f'"{text}"'], fill=amber))
+        if roles:
+            first, end = "F", _letter(5 + len(roles))
+            # Live checks on the matrix itself: a row whose letters do not hold exactly one A turns red.
+            ws.conditional_formatting.add(
+                f"A2:B{max(last, 2)}",
+                FormulaRule(formula=[f'AND(COUNTA(${first}2:${end}2)>0,COUNTIF(${first}2:${end}2,"A")'
+                                     f'+COUNTIF(${first}2:${end}2,"A/R")<>1)'], fill=red))
+        # Load per person, below the matrix.
+        row = max(last, 2) + 3
+        self.put(ws, row, 1, "Load per person").font = self.bold
+        row += 1
+        for col, text in enumerate(("Person", "Roles", "FTE", "Accountable for", "Responsible for",
+                                    "Sole R/A on critical", "Findings"), start=1):
+            cell = self.put(ws, row, col, text)
+            cell.font, cell.fill = self.head_font, self.head_fill
+        start = row + 1
+        end_row = self.rows(ws, start, [(p["person"], ", ".join(p["roles"]), p["fte"], p["accountable"],
+                                         p["responsible"], ", ".join(p["sole_critical"]), " ".join(p["findings"]))
+                                        for p in cov["people"]]) if cov["people"] else start
+        ws.conditional_formatting.add(f"C{start}:C{end_row}", CellIsRule(operator="greaterThan", formula=["1"],
+                                                                         fill=red))
+
+    def roadmap(self, ws):
+        headers = ("Rank", "Dimension", "Current level", "Target", "Question", "Level", "Answer", "Weighted gap",
+                   "Action", "Owner", "Due")
+        self.table_head(ws, 1, headers, (6, 34, 9, 8, 9, 7, 9, 10, 70, 16, 12))
+        items = self.data["roadmap"]["items"]
+        last = self.rows(ws, 2, [(i["rank"], i["dimension_name"], i["current_level"], i["target"], i["question"],
+                                  i["question_level"], i["answer"] if i["answer"] is not None else i["status"],
+                                  i["weighted_gap"], i["action"], None, None) for i in items], wrap_cols=(9,)) \
+            if items else 1
+        nxt = self.data["roadmap"]["next_tier"]
+        row = last + 3
+        if nxt["tier"]:
+            self.put(ws, row, 1, f"To reach tier {nxt['tier']} ({nxt['tier_name']})").font = self.bold
+            for item in nxt["missing"]:
+                row += 1
+                self.put(ws, row, 2, item["message"], wrap=True)
+                self.put(ws, row, 9, item["recommendation"], wrap=True)
+            if not nxt["missing"]:
+                self.put(ws, row + 1, 2, "No role or responsibility of the next tier is missing.")
+
+    def answers(self, ws):
+        headers = ("Question", "Dimension", "Level", "Question text", "Merged answer", "Status", "Respondent",
+                   "Answer given", "Cell", "Evidence", "File")
+        self.table_head(ws, 1, headers, (9, 14, 6, 60, 9, 13, 20, 16, 14, 50, 30))
+        rows = []
+        for a in self.data["maturity"]["answers"]:
+            for given in a["responses"]:
+                rows.append((a["question"], a["dimension"], a["level"], a["text"], a["value"], a["status"],
+                             given["respondent"], given["answer"], given["cell"], given["evidence"],
+                             _file(given["file"])))
+        if rows:
+            self.rows(ws, 2, rows, wrap_cols=(4, 10))
+            ws.auto_filter.ref = f"A1:K{1 + len(rows)}"
+
+    def trace(self, ws):
+        headers = ("Rule", "Matched facts", "Cells", "Concluded", "Finding")
+        self.table_head(ws, 1, headers, (16, 50, 60, 30, 30))
+        rows = [(t["rule"], "; ".join(f"{m['as']}={m['label']}" for m in t["matched"]),
+                 "; ".join(dict.fromkeys(c for m in t["matched"] for c in m["cells"])),
+                 t["concluded"], t["finding"]) for t in self.data["trace"]]
+        if rows:
+            self.rows(ws, 2, rows, wrap_cols=(2, 3))
+            ws.auto_filter.ref = f"A1:E{1 + len(rows)}"
+
+
+def _file(path: str) -> str:
+    return str(path).replace("\\", "/").rsplit("/", 1)[-1]
+
+
+REPORTER = XlsxReporter()

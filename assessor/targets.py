@@ -1,0 +1,100 @@
+"""Target maturity levels per dimension, and the roadmap to reach them.
+
+Targets default to one level above the current one (capped at 5); a YAML file
+(``--targets``) overrides them per dimension::
+
+    default: next        # or a level 0-5 for every dimension not listed
+    targets:
+      reporting: 4
+      portfolio: 3
+
+The roadmap lists, per dimension below target, the questions at the levels
+between the current level and the target whose answers do not yet meet the
+criterion, with the bank's improvement action. Each item's weighted gap is the
+question's weight times how far its answer is below the criterion score (a
+missing answer counts as 0); dimensions come in order of their total weighted
+gap, the items within one in level order (the next level first), then by
+weighted gap.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from assessor.errors import InputError, Problem, quote
+from assessor.model import ANSWERED, NOT_APPLICABLE
+
+
+def load_targets(path: Path | None, dimension_ids: list[str]) -> dict:
+    """The overrides from a targets file: {"default": "next" | int, "targets": {dim: int}}."""
+    if path is None:
+        return {"default": "next", "targets": {}}
+    from assessor.yamlfile import load_yaml
+
+    data = load_yaml(Path(path), InputError)
+    problems = []
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: not a targets file", [Problem(str(path), "(top level)", "must be a mapping",
+                                                                  quote(data), "default: and targets:")])
+    for key in data:
+        if key not in ("default", "targets"):
+            problems.append(Problem(str(path), key, "unknown key", quote(key), "default or targets"))
+    default = data.get("default", "next")
+    if default != "next" and not _level(default):
+        problems.append(Problem(str(path), "default", "must be next or a level 0-5", quote(default), "next or 0-5"))
+    targets = data.get("targets") or {}
+    if not isinstance(targets, dict):
+        problems.append(Problem(str(path), "targets", "must map dimension ids to levels", quote(targets)))
+        targets = {}
+    for dim, level in targets.items():
+        if dim not in dimension_ids:
+            problems.append(Problem(str(path), f"targets.{dim}", "unknown dimension", quote(dim),
+                                    "one of " + ", ".join(dimension_ids)))
+        elif not _level(level):
+            problems.append(Problem(str(path), f"targets.{dim}", "target must be a level 0-5", quote(level), "0-5"))
+    if problems:
+        raise InputError(f"{path}: invalid targets", problems)
+    return {"default": default, "targets": dict(targets)}
+
+
+def _level(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 5
+
+
+def resolve(levels: dict, spec: dict) -> dict:
+    """Target per dimension (None where the dimension is not applicable)."""
+    out = {}
+    for dim, level in levels.items():
+        if level is None:
+            out[dim] = None
+        elif dim in spec["targets"]:
+            out[dim] = spec["targets"][dim]
+        elif spec["default"] == "next":
+            out[dim] = min(level + 1, 5)
+        else:
+            out[dim] = spec["default"]
+    return out
+
+
+def roadmap(merged, levels: dict, targets: dict, names: dict, threshold: float, excluded=()) -> list[dict]:
+    by_dimension: dict[str, list[dict]] = {}
+    for m in merged:
+        q = m.question
+        level, target = levels.get(q.dimension), targets.get(q.dimension)
+        if level is None or target is None or q.dimension in excluded or not level < q.level <= target:
+            continue
+        if m.status == NOT_APPLICABLE or (m.status == ANSWERED and m.value >= threshold):
+            continue
+        value = m.value if m.status == ANSWERED else None
+        gap = round(q.weight * (threshold - (value or 0)), 2)
+        by_dimension.setdefault(q.dimension, []).append({
+            "dimension": q.dimension, "dimension_name": names.get(q.dimension, q.dimension),
+            "current_level": level, "target": target, "question": q.id, "question_level": q.level,
+            "question_text": q.text, "answer": value, "status": m.status, "weight": q.weight,
+            "weighted_gap": gap, "action": q.action})
+    ordered = sorted(by_dimension.items(), key=lambda kv: (-sum(i["weighted_gap"] for i in kv[1]), kv[0]))
+    items = []
+    for _, group in ordered:
+        items.extend(sorted(group, key=lambda i: (i["question_level"], -i["weighted_gap"], i["question"])))
+    for rank, item in enumerate(items, start=1):
+        item["rank"] = rank
+    return items
