@@ -95,7 +95,7 @@ class HtmlReporter(TextReporter):
                  ", ".join(f"{n} {s}" for s, n in counts.items() if n))]
         because = "".join(
             f"<tr><td>{esc(r['rule'])}</td><td>{esc(r['reason'])}</td>"
-            f"<td>{esc(', '.join(sorted({e['sheet'] + '!' + e['cell'] for e in r['evidence']})))}</td></tr>"
+            f"<td>{esc(', '.join(dict.fromkeys(e['sheet'] + '!' + e['cell'] for e in r['evidence'])))}</td></tr>"
             for r in c["because"])
         return (f'<h2 id="summary">Summary</h2><div class="kpi">'
                 + "".join(f"<div>{esc(k)}<b>{esc(v)}</b><span class=\"muted\">{esc(x)}</span></div>"
@@ -205,25 +205,26 @@ def radar(dimensions: list[dict], size: int = 420) -> str:
     dims = [d for d in dimensions if d["applicable"]]
     if len(dims) < 3:
         return ""
-    cx = cy = size / 2
-    radius = size / 2 - 70
+    width = size + 320  # room for the dimension names left and right
+    cx, cy = width / 2, size / 2
+    radius = size / 2 - 60
 
     def point(i, value):
         angle = -math.pi / 2 + 2 * math.pi * i / len(dims)
         r = radius * (value or 0) / 5
         return cx + r * math.cos(angle), cy + r * math.sin(angle)
 
-    out = [f'<svg role="img" aria-label="Maturity radar: current and target level" viewBox="0 0 {size} {size}" '
-           f'width="{size}" height="{size}" xmlns="http://www.w3.org/2000/svg">']
+    out = [f'<svg role="img" aria-label="Maturity radar: current and target level" viewBox="0 0 {width} {size}" '
+           f'width="100%" style="max-width:{width}px" xmlns="http://www.w3.org/2000/svg">']
     for ring in range(1, 6):
         pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, ring) for i in range(len(dims))))
         out.append(f'<polygon points="{pts}" fill="none" stroke="#d9e2ec"/>')
     for i, d in enumerate(dims):
-        x, y = point(i, 5.9)
+        x, y = point(i, 5.6)
         ex, ey = point(i, 5)
         out.append(f'<line x1="{cx}" y1="{cy}" x2="{ex:.1f}" y2="{ey:.1f}" stroke="#d9e2ec"/>')
         anchor = "middle" if abs(x - cx) < 10 else ("start" if x > cx else "end")
-        out.append(f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}">{esc(d["name"][:28])}</text>')
+        out.append(f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}">{esc(_short(d["name"], 34))}</text>')
     for key, colour, dash in (("target", "#f28e2b", "4 3"), ("level", "#1f3864", "")):
         pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, d[key]) for i, d in enumerate(dims)))
         out.append(f'<polygon points="{pts}" fill="{colour}" fill-opacity="0.15" stroke="{colour}" stroke-width="2"'
@@ -260,3 +261,7 @@ def bars(dimensions: list[dict], width: int = 520) -> str:
 
 
 REPORTER = HtmlReporter()
+
+
+def _short(text: str, most: int) -> str:
+    return text if len(text) <= most else text[: most - 1].rstrip() + "…"

@@ -114,8 +114,13 @@ class _Book:
 
     def rows(self, ws, start: int, rows, wrap_cols=()):
         for r, values in enumerate(rows, start=start):
+            lines = 1
             for c, value in enumerate(values, start=1):
                 self.put(ws, r, c, value, wrap=c in wrap_cols)
+                if c in wrap_cols and value:
+                    lines = max(lines, _lines(value, ws.column_dimensions[_letter(c)].width))
+            if lines > 1:  # spreadsheet programs do not grow rows for wrapped text on their own when printing
+                ws.row_dimensions[r].height = 15 * min(lines, 12)
         return start + len(rows) - 1
 
     # --- sheets --------------------------------------------------------------------------------
@@ -125,7 +130,10 @@ class _Book:
         d = self.data
         org, c, m = d["organisation"], d["classification"], d["maturity"]
         ws.title = "Summary"
-        ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 26, 90
+        ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 20, 70
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
         self.put(ws, 1, 1, f"PMO assessment: {org.get('organisation') or ''}").font = Font(bold=True, size=16)
         lines = [
             ("PMO", org.get("pmo_name")),
@@ -145,14 +153,17 @@ class _Book:
         for label, value in lines:
             self.put(ws, row, 1, label).font = self.bold
             self.put(ws, row, 2, value, wrap=True)
+            ws.row_dimensions[row].height = 15 * _lines(value, 70)
             row += 1
         row += 1
         self.put(ws, row, 1, "Why this type and tier").font = self.bold
         for reason in c["because"]:
             row += 1
-            cells = ", ".join(sorted({f"{e['sheet']}!{e['cell']}" for e in reason["evidence"]}))
+            cells = ", ".join(dict.fromkeys(f"{e['sheet']}!{e['cell']}" for e in reason["evidence"]))
             self.put(ws, row, 1, reason["rule"])
-            self.put(ws, row, 2, f"{reason['reason']} ({cells})", wrap=True)
+            text = f"{reason['reason']} ({cells})"
+            self.put(ws, row, 2, text, wrap=True)
+            ws.row_dimensions[row].height = 15 * min(_lines(text, 70), 6)
         row += 2
         self.put(ws, row, 1, "Findings by severity").font = self.bold
         counts = {}
@@ -179,7 +190,7 @@ class _Book:
         chart.add_data(Reference(sheet, min_col=4, max_col=5, min_row=1, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(sheet, min_col=2, min_row=2, max_row=last))
         chart.height, chart.width = 11, 16
-        ws.add_chart(chart, "D3")
+        ws.add_chart(chart, "D3")  # beside the summary table, on the same printed page
 
     def _scored_dimensions(self):
         return [d for d in self.data["maturity"]["dimensions"] if d["applicable"]]
@@ -329,6 +340,12 @@ class _Book:
         if rows:
             self.rows(ws, 2, rows, wrap_cols=(2, 3))
             ws.auto_filter.ref = f"A1:E{1 + len(rows)}"
+
+
+def _lines(value, width) -> int:
+    """Roughly how many lines a wrapped cell needs at this column width."""
+    text = str(value or "")
+    return max(1, sum(-(-max(len(part), 1) // max(int((width or 10) * 1.1), 1)) for part in text.split("\n")))
 
 
 def _file(path: str) -> str:
