@@ -24,7 +24,9 @@ DATA_SHEETS = ["Profile", "Questions", "Roles", "RACI"]
 def readme_format_table() -> dict[str, dict]:
     """The README's "workbook format" table: sheet -> {hidden, headers, rows}."""
     table = {}
-    for line in (REPO / "README.md").read_text(encoding="utf-8").splitlines():
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split("## The workbook format", 1)[1].split("\n## ", 1)[0]
+    for line in section.splitlines():
         cells = [c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]]
         if len(cells) != 3 or not cells[0].startswith("`"):
             continue
