@@ -47,3 +47,12 @@ def make_reproducible(path, when) -> None:
             fixed.external_attr = info.external_attr
             target.writestr(fixed, data)
     tmp.replace(path)
+
+
+def column_letter(col: int) -> str:
+    """Spreadsheet column name of a 1-based index: 1 -> A, 27 -> AA."""
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters

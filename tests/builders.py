@@ -36,9 +36,4 @@ def submission(bank, *responses: Response) -> Submission:
     return Submission(tuple(responses), bank.id, bank.version)
 
 
-def _col(n: int) -> str:
-    s = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
+from assessor.xlsx import column_letter as _col  # noqa: E402

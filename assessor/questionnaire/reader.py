@@ -57,12 +57,7 @@ class Grid:
                 yield number, cells
 
 
-def _letter(col: int) -> str:
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+from assessor.xlsx import column_letter as _letter  # noqa: E402 - kept beside its only users
 
 
 def _norm(text) -> str:

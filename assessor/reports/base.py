@@ -27,3 +27,17 @@ class TextReporter:
 
     def write(self, data: dict, path: Path) -> None:
         Path(path).write_text(self.render(data), encoding="utf-8", newline="\n")
+
+
+def raci_letters(row: dict) -> dict[str, str]:
+    """Role id -> its letter on one ``coverage.responsibilities[]`` row (A and R together: A/R)."""
+    letters: dict[str, str] = {}
+    for key, letter in (("informed", "I"), ("consulted", "C"), ("responsible", "R"), ("accountable", "A")):
+        for role in row[key]:
+            letters[role] = "A/R" if (letter == "A" and letters.get(role) == "R") else letter
+    return letters
+
+
+def file_name(path: str) -> str:
+    """The file's name without its folder, for a reader who knows which workbook it is."""
+    return str(path).replace("\\", "/").rsplit("/", 1)[-1]

@@ -8,7 +8,8 @@ from __future__ import annotations
 import math
 from html import escape
 
-from assessor.reports.base import TextReporter
+from assessor.reports.base import TextReporter, raci_letters
+from assessor.reports.base import file_name as _file
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 
@@ -133,10 +134,7 @@ class HtmlReporter(TextReporter):
         head = "".join(f'<th class="r">{esc(r)}</th>' for r in roles)
         body = []
         for r in cov["responsibilities"]:
-            letters = {}
-            for key, letter in (("informed", "I"), ("consulted", "C"), ("responsible", "R"), ("accountable", "A")):
-                for role in r[key]:
-                    letters[role] = "A/R" if (letter == "A" and letters.get(role) == "R") else letter
+            letters = raci_letters(r)
             cls = "gap" if r["status"] in ("no accountable", "several accountable", "accountable role not held") \
                 else ("warn" if r["status"] == "accountable does the work" else "")
             body.append(f'<tr><td class="{cls}">{esc(r["name"])} <span class="muted">{esc(r["id"])}</span></td>'
@@ -194,10 +192,6 @@ def _num(value) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return esc(value)
-
-
-def _file(path: str) -> str:
-    return str(path).replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def radar(dimensions: list[dict], size: int = 420) -> str:

@@ -23,12 +23,9 @@ GAP_STATUSES = ("no accountable", "several accountable", "accountable role not h
 WARN_STATUSES = ("accountable does the work",)
 
 
-def _letter(col: int) -> str:
-    s = ""
-    while col:
-        col, r = divmod(col - 1, 26)
-        s = chr(65 + r) + s
-    return s
+from assessor.reports.base import file_name as _file
+from assessor.reports.base import raci_letters
+from assessor.xlsx import column_letter as _letter
 
 
 class XlsxReporter(TextReporter):
@@ -261,10 +258,7 @@ class _Book:
         ws.freeze_panes = "F2"
         rows = []
         for r in cov["responsibilities"]:
-            letters = {}
-            for key, letter in (("informed", "I"), ("consulted", "C"), ("responsible", "R"), ("accountable", "A")):
-                for role in r[key]:
-                    letters[role] = "A/R" if (letter == "A" and letters.get(role) == "R") else letter
+            letters = raci_letters(r)
             rows.append((r["id"], r["name"], r["required"], r["status"], " ".join(r["findings"]))
                         + tuple(letters.get(role) for role in roles))
         last = self.rows(ws, 2, rows) if rows else 1
@@ -346,10 +340,6 @@ def _lines(value, width) -> int:
     """Roughly how many lines a wrapped cell needs at this column width."""
     text = str(value or "")
     return max(1, sum(-(-max(len(part), 1) // max(int((width or 10) * 1.1), 1)) for part in text.split("\n")))
-
-
-def _file(path: str) -> str:
-    return str(path).replace("\\", "/").rsplit("/", 1)[-1]
 
 
 REPORTER = XlsxReporter()

@@ -1,0 +1,742 @@
+"""Role-coverage gap findings (rules/coverage.yaml) on workbooks built in the tests, and on the samples.
+
+* One test per gap kind of the issue, each on a copy of the good workbook (tests/conftest.py) with a
+  few cells changed: the finding appears with its rule id, severity, subject and recommendation,
+  and its evidence names the cells involved (``RACI!G2``, ``Roles!D17`` ...). Where the baseline
+  already has the gap, the test shows the edit that removes it.
+* The issue's "done when" on each of the four samples: remove the only A of a responsibility, give
+  one person three full-time roles, cut the project manager's reporting line.
+* Each sample shows the gaps samples/README.md says were built into it.
+* The JSON ``coverage`` section agrees with the findings.
+
+Cells are looked up by Role ID and Responsibility ID in the workbook, never assumed. Assessing
+compiles a rule set, so one ``Assessor`` serves the module and every workbook is assessed once
+(``Reports``); samples are only ever copied, never modified.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assessor.api import Assessor
+from assessor.assessment import COVERAGE_CATEGORIES
+from assessor.questionnaire import layout as L
+from assessor.responsibility import person_key
+from assessor.xlsx import openpyxl
+from tests.builders import response, submission
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = {p.stem: p for p in sorted((REPO / "samples").glob("*.xlsx"))}
+SAMPLE_NAMES = sorted(SAMPLES)
+SETTINGS = yaml.safe_load((REPO / "rules" / "coverage.yaml").read_text(encoding="utf-8"))["settings"]
+KEEP = object()
+
+
+# --- workbook helpers (by id, never by assumed position) ---------------------------------------------
+
+def role_row(wb, role_id: str) -> int:
+    ws = wb[L.ROLES]
+    for row in range(2, ws.max_row + 1):
+        if ws.cell(row=row, column=1).value == role_id:
+            return row
+    raise KeyError(role_id)
+
+
+def raci_row(wb, responsibility: str) -> int:
+    ws = wb[L.RACI]
+    for row in range(2, ws.max_row + 1):
+        if ws.cell(row=row, column=1).value == responsibility:
+            return row
+    raise KeyError(responsibility)
+
+
+def raci_column(wb, role_id: str) -> str:
+    ws = wb[L.RACI]
+    for col in range(3, ws.max_column + 1):
+        if ws.cell(row=1, column=col).value == role_id:
+            return ws.cell(row=1, column=col).column_letter
+    raise KeyError(role_id)
+
+
+def raci_ref(wb, responsibility: str, role_id: str) -> str:
+    return f"RACI!{raci_column(wb, role_id)}{raci_row(wb, responsibility)}"
+
+
+def role_ref(wb, role_id: str, header: str) -> str:
+    column = "ABCDEF"[L.ROLE_HEADERS.index(header)]
+    return f"Roles!{column}{role_row(wb, role_id)}"
+
+
+def row_letters(wb, responsibility: str) -> dict[str, str]:
+    """Role ID -> letters on one RACI row."""
+    ws, row = wb[L.RACI], raci_row(wb, responsibility)
+    out = {}
+    for col in range(3, ws.max_column + 1):
+        value = ws.cell(row=row, column=col).value
+        if value not in (None, ""):
+            out[ws.cell(row=1, column=col).value] = str(value).strip()
+    return out
+
+
+def row_refs(wb, responsibility: str) -> set[str]:
+    """The row's Responsibility ID cell and every filled letter cell."""
+    return {f"RACI!A{raci_row(wb, responsibility)}"} | {raci_ref(wb, responsibility, r)
+                                                       for r in row_letters(wb, responsibility)}
+
+
+def set_role(role_id: str, holder=KEEP, fte=KEEP, reports_to=KEEP):
+    def edit(wb):
+        ws, row = wb[L.ROLES], role_row(wb, role_id)
+        for header, value in (("Holder", holder), ("FTE", fte), ("Reports to", reports_to)):
+            if value is not KEEP:  # (ws.cell(..., value=None) would leave the cell as it is)
+                ws.cell(row=row, column=L.ROLE_HEADERS.index(header) + 1).value = value
+    return edit
+
+
+def set_raci(responsibility: str, role_id: str, letters):
+    def edit(wb):
+        wb[L.RACI][f"{raci_column(wb, role_id)}{raci_row(wb, responsibility)}"] = letters
+    return edit
+
+
+def set_answers(responsibility: str, value, bank):
+    """Answer every question about one responsibility with ``value``."""
+    def edit(wb):
+        ws = wb[L.QUESTIONS]
+        ids = {q.id for q in bank.questions if q.responsibility == responsibility}
+        assert ids, responsibility
+        for row in range(2, ws.max_row + 1):
+            if ws.cell(row=row, column=1).value in ids:
+                ws.cell(row=row, column=5).value = value
+    return edit
+
+
+def answer_refs(wb, responsibility: str, bank) -> set[str]:
+    ws = wb[L.QUESTIONS]
+    ids = {q.id for q in bank.questions if q.responsibility == responsibility}
+    return {f"Questions!E{row}" for row in range(2, ws.max_row + 1) if ws.cell(row=row, column=1).value in ids}
+
+
+def delete_role(role_id: str):
+    """Remove a role's row from Roles and its column from the RACI."""
+    def edit(wb):
+        column = openpyxl().utils.column_index_from_string(raci_column(wb, role_id))
+        wb[L.RACI].delete_cols(column)
+        wb[L.ROLES].delete_rows(role_row(wb, role_id))
+    return edit
+
+
+def edit_copy(source: Path, out: Path, *edits) -> Path:
+    wb = openpyxl().load_workbook(source)
+    for edit in edits:
+        edit(wb)
+    wb.save(out)
+    return out
+
+
+# --- findings helpers ----------------------------------------------------------------------------
+
+def refs(finding: dict) -> set[str]:
+    return {f"{e['sheet']}!{e['cell']}" for e in finding["evidence"]}
+
+
+def findings(data: dict, rule: str, subject: str | None = None) -> list[dict]:
+    return [f for f in data["findings"] if f["rule"] == rule and (subject is None or f["subject"] == subject)]
+
+
+def the_finding(data: dict, rule: str, subject: str, severity: str, category: str = "coverage") -> dict:
+    """Exactly one finding of ``rule`` about ``subject``, well formed."""
+    found = findings(data, rule, subject)
+    assert len(found) == 1, (rule, subject, [(f["rule"], f["subject"]) for f in data["findings"]
+                                             if f["rule"].startswith("COV")])
+    f = found[0]
+    assert f["severity"] == severity, f
+    assert f["category"] == category, f
+    assert f["subject"] and f["message"] and f["recommendation"], f
+    assert "{" not in f["message"] + f["recommendation"], f"unfilled template: {f}"
+    return f
+
+
+def absent(data: dict, rule: str, subject: str) -> None:
+    assert not findings(data, rule, subject), findings(data, rule, subject)
+
+
+def office_reason(data: dict) -> str:
+    c = data["classification"]
+    return f"a {c['model']} {c['tier_name']} (tier {c['tier']})"
+
+
+# --- one assessor and one assessment per workbook for the module -----------------------------------
+
+class Reports:
+    """Assess each workbook once; reuse the result across tests."""
+
+    def __init__(self, assessor: Assessor, folder: Path, good: Path):
+        self.assessor, self.folder, self.good = assessor, folder, good
+        self.cache: dict[str, dict] = {}
+        self.paths: dict[str, Path] = {}
+
+    def assess(self, key: str, path: Path) -> dict:
+        if key not in self.cache:
+            self.paths[key] = path
+            self.cache[key] = self.assessor.assess([path]).to_dict()
+        return self.cache[key]
+
+    def good_edited(self, key: str, *edits) -> dict:
+        """The good workbook with ``edits`` applied (callables on the openpyxl workbook)."""
+        if key in self.cache:
+            return self.cache[key]
+        return self.assess(key, edit_copy(self.good, self.folder / f"good-{key}.xlsx", *edits))
+
+    def sample(self, name: str) -> dict:
+        return self.assess(f"sample-{name}", SAMPLES[name])
+
+    def sample_edited(self, name: str, key: str, *edits) -> dict:
+        full = f"{name}-{key}"
+        if full in self.cache:
+            return self.cache[full]
+        return self.assess(full, edit_copy(SAMPLES[name], self.folder / f"{full}.xlsx", *edits))
+
+
+@pytest.fixture(scope="module")
+def assessor():
+    return Assessor()
+
+
+@pytest.fixture(scope="module")
+def reports(assessor, filled_workbook, tmp_path_factory):
+    return Reports(assessor, tmp_path_factory.mktemp("coverage-gaps"), filled_workbook)
+
+
+@pytest.fixture(scope="module")
+def good_wb(filled_workbook):
+    return openpyxl().load_workbook(filled_workbook)
+
+
+@pytest.fixture(scope="module")
+def sample_wbs():
+    return {name: openpyxl().load_workbook(path) for name, path in SAMPLES.items()}
+
+
+@pytest.fixture(scope="module")
+def baseline(reports):
+    return reports.good_edited("baseline")
+
+
+def test_the_good_workbook_is_what_these_tests_assume(good_wb, baseline):
+    # status-reporting: PMO-HEAD A, PMO-ANALYST R (both held), PM C, SPONSOR I; budget-control: SPONSOR A.
+    assert row_letters(good_wb, "status-reporting") == {"PMO-HEAD": "A", "PMO-ANALYST": "R", "PM": "C", "SPONSOR": "I"}
+    assert row_letters(good_wb, "budget-control")["SPONSOR"] == "A"
+    assert row_letters(good_wb, "compliance-audit") == {}
+    for rule in ("COV-A-NONE", "COV-A-MANY", "COV-A-UNHELD", "COV-R-NONE", "COV-REQ-RESP", "COV-CLAIM-NO-OWNER",
+                 "COV-OWNER-NO-PRACTICE"):
+        absent(baseline, rule, "status-reporting")
+    for rule in ("COV-OVERLOAD", "COV-A-LOAD", "COV-SPOF", "COV-INDEP-PERSON", "COV-ESCALATION", "COV-CYCLE",
+                 "COV-INDEP-ROLE"):
+        assert not findings(baseline, rule), rule
+
+
+# --- a responsibility's Accountable and Responsible --------------------------------------------------
+
+def test_no_accountable(reports, good_wb, baseline):
+    data = reports.good_edited("a-none", set_raci("status-reporting", "PMO-HEAD", None))
+    f = the_finding(data, "COV-A-NONE", "status-reporting", "high")
+    expected = row_refs(good_wb, "status-reporting") - {raci_ref(good_wb, "status-reporting", "PMO-HEAD")}
+    assert expected <= refs(f)                       # RACI!A2 and the R, C and I left on the row
+    assert raci_ref(good_wb, "status-reporting", "PMO-HEAD") not in refs(f)
+    assert "status-reporting" in f["recommendation"]
+
+
+def test_accountable_role_nobody_holds(reports, good_wb):
+    data = reports.good_edited("a-unheld", set_raci("status-reporting", "PMO-HEAD", None),
+                               set_raci("status-reporting", "PROJ-BOARD", "A"))   # PROJ-BOARD has no holder
+    f = the_finding(data, "COV-A-UNHELD", "status-reporting", "medium")
+    assert raci_ref(good_wb, "status-reporting", "PROJ-BOARD") in refs(f)
+    absent(data, "COV-A-NONE", "status-reporting")
+
+
+def test_more_than_one_accountable(reports, good_wb):
+    data = reports.good_edited("a-many", set_raci("status-reporting", "SPONSOR", "A"))
+    f = the_finding(data, "COV-A-MANY", "status-reporting", "high")
+    assert {raci_ref(good_wb, "status-reporting", "PMO-HEAD"), raci_ref(good_wb, "status-reporting", "SPONSOR")} <= refs(f)
+    assert "2 Accountables" in f["message"]
+
+
+def test_no_responsible_means_the_accountable_does_the_work(reports, good_wb):
+    data = reports.good_edited("r-none", set_raci("status-reporting", "PMO-ANALYST", None),
+                               # pm-reviews keeps PMO-HEAD as A/R: an A/R is its own R, so no finding there
+                               set_raci("pm-reviews", "PMO-ANALYST", None))
+    f = the_finding(data, "COV-R-NONE", "status-reporting", "low")
+    assert {f"RACI!A{raci_row(good_wb, 'status-reporting')}", raci_ref(good_wb, "status-reporting", "PMO-HEAD")} <= refs(f)
+    assert "Accountable does the work" in f["message"]
+    absent(data, "COV-R-NONE", "pm-reviews")
+
+
+# --- requirements of the office's tier and type, and of the next tier ---------------------------------
+
+def test_required_responsibility_nobody_covers(reports, good_wb):
+    data = reports.good_edited("uncovered", set_raci("status-reporting", "PMO-HEAD", None),
+                               set_raci("status-reporting", "PMO-ANALYST", None))
+    f = the_finding(data, "COV-REQ-RESP", "status-reporting", "high")
+    assert f"expected of {office_reason(data)}" in f["message"]
+    assert f"RACI!A{raci_row(good_wb, 'status-reporting')}" in refs(f)
+
+
+def test_required_responsibility_missing_from_the_raci(reports, good_wb):
+    data = reports.good_edited("no-row", lambda wb: wb[L.RACI].delete_rows(raci_row(wb, "status-reporting")))
+    f = the_finding(data, "COV-REQ-RESP-MISSING", "status-reporting", "high")
+    assert "not in the RACI sheet" in f["message"]
+    assert "Add a RACI row for status-reporting" in f["recommendation"]
+    # no row, so no cell can be named: the finding says which responsibility is missing
+
+
+def test_what_the_next_tier_needs_is_reported_separately(reports, good_wb, baseline):
+    tier = baseline["classification"]["tier"]
+    assert tier < 4
+    nxt = [f for f in baseline["findings"] if f["rule"] in ("COV-NEXT-ROLE", "COV-NEXT-RESP")]
+    assert nxt
+    for f in nxt:
+        assert (f["severity"], f["category"]) == ("info", "next-tier")
+        assert f"(tier {tier + 1})" in f["message"]
+    current = {f["subject"] for f in baseline["findings"]
+               if f["rule"] in ("COV-REQ-ROLE", "COV-REQ-RESP", "COV-REQ-ROLE-MISSING", "COV-REQ-RESP-MISSING")}
+    assert not current & {f["subject"] for f in nxt}
+    qa = the_finding(baseline, "COV-NEXT-ROLE", "QA", "info", "next-tier")
+    assert {role_ref(good_wb, "QA", "Role ID"), role_ref(good_wb, "QA", "Holder")} <= refs(qa)
+
+
+def test_next_tier_responsibilities_on_a_tier_1_office(reports, sample_wbs):
+    data = reports.sample("harbour-city-council")
+    assert data["classification"]["tier"] == 1
+    f = the_finding(data, "COV-NEXT-RESP", "programme-planning", "info", "next-tier")
+    assert "(tier 2)" in f["message"]
+    assert f"RACI!A{raci_row(sample_wbs['harbour-city-council'], 'programme-planning')}" in refs(f)
+
+
+def test_required_role_with_no_holder(reports, good_wb, baseline):
+    data = reports.good_edited("planner-unheld", set_role("PLANNER", holder=None, fte=None))
+    f = the_finding(data, "COV-REQ-ROLE", "PLANNER", "high")
+    assert {role_ref(good_wb, "PLANNER", "Role ID"), role_ref(good_wb, "PLANNER", "Holder")} <= refs(f)
+    assert f"expected of {office_reason(data)}" in f["message"]
+    absent(baseline, "COV-REQ-ROLE", "PLANNER")
+
+
+def test_required_role_missing_from_the_roles_sheet(reports, baseline):
+    assert baseline["classification"]["tier"] >= 3          # AUDITOR is expected from tier 3
+    data = reports.good_edited("no-auditor", delete_role("AUDITOR"))
+    assert data["classification"]["tier"] >= 3
+    f = the_finding(data, "COV-REQ-ROLE-MISSING", "AUDITOR", "high")
+    assert "not in the Roles sheet" in f["message"]
+    assert "AUDITOR" in f["recommendation"]
+
+
+@pytest.mark.parametrize("fte", [0, None], ids=["zero", "blank"])
+def test_required_role_held_with_no_time(reports, good_wb, fte):
+    data = reports.good_edited(f"planner-fte-{fte}", set_role("PLANNER", fte=fte))
+    f = the_finding(data, "COV-REQ-ROLE-FTE", "PLANNER", "medium")
+    assert {role_ref(good_wb, "PLANNER", "Role ID"), role_ref(good_wb, "PLANNER", "Holder"),
+            role_ref(good_wb, "PLANNER", "FTE")} <= refs(f)
+
+
+# --- people: load, accountability, single points of failure ----------------------------------------
+
+def test_person_over_one_full_time_load(reports, good_wb):
+    # Alex Morgan is PMO-HEAD at 1.0; also planning at 0.5 makes 1.5.
+    data = reports.good_edited("overload", set_role("PLANNER", holder="Alex Morgan"))
+    f = the_finding(data, "COV-OVERLOAD", "Alex Morgan", "medium", "capacity")
+    assert "1.5 FTE" in f["message"] and "PLANNER" in f["message"] and "PMO-HEAD" in f["message"]
+    assert {role_ref(good_wb, "PMO-HEAD", "Holder"), role_ref(good_wb, "PLANNER", "Holder")} <= refs(f)
+
+
+def test_exactly_one_full_time_load_is_not_overload(reports):
+    assert SETTINGS["max_person_fte"] == 1.0
+    data = reports.good_edited("full-time", set_role("PMO-HEAD", fte=0.5), set_role("PLANNER", holder="Alex Morgan"))
+    assert not findings(data, "COV-OVERLOAD")
+    assert {p["person"]: p["fte"] for p in data["coverage"]["people"]}["Alex Morgan"] == 1.0
+
+
+@pytest.mark.xfail(strict=True, reason="library bug: COV-OVERLOAD judges the sum of the FTE cells but its evidence "
+                   "names only the Holder and Role ID cells: responsibility.loads() builds Load.cells from the holds "
+                   "edges' cell (Holder) and the role node's cell (Role ID); build_graph never records Role.fte_cell")
+def test_overload_names_the_fte_cells(reports, good_wb):
+    data = reports.good_edited("overload", set_role("PLANNER", holder="Alex Morgan"))
+    f = the_finding(data, "COV-OVERLOAD", "Alex Morgan", "medium", "capacity")
+    assert {role_ref(good_wb, "PMO-HEAD", "FTE"), role_ref(good_wb, "PLANNER", "FTE")} <= refs(f)
+
+
+def _accountable_on(count: int, wb):
+    """Make PMO-HEAD Accountable for exactly ``count`` responsibilities (it holds 3 in the good workbook)."""
+    ws = wb[L.RACI]
+    column = raci_column(wb, "PMO-HEAD")
+    have = [r for r in range(2, ws.max_row + 1) if ws[f"{column}{r}"].value in ("A", "A/R")]
+    free = [r for r in range(2, ws.max_row + 1) if ws[f"{column}{r}"].value in (None, "")]
+    for row in free[:count - len(have)]:
+        ws[f"{column}{row}"] = "A"
+
+
+def test_person_accountable_for_too_much(reports, good_wb):
+    limit = SETTINGS["max_accountable_per_person"]
+    data = reports.good_edited("a-load", lambda wb: _accountable_on(limit + 1, wb))
+    f = the_finding(data, "COV-A-LOAD", "Alex Morgan", "medium", "capacity")
+    assert f"Accountable for {limit + 1} responsibilities" in f["message"]
+    assert {role_ref(good_wb, "PMO-HEAD", "Role ID"), role_ref(good_wb, "PMO-HEAD", "Holder")} <= refs(f)
+    at_limit = reports.good_edited("a-load-limit", lambda wb: _accountable_on(limit, wb))
+    assert not findings(at_limit, "COV-A-LOAD")
+
+
+def test_single_point_of_failure(reports, good_wb, bank):
+    assert SETTINGS["spof_min_critical"] == 3
+    critical = {r.id for r in bank.responsibilities if r.critical}
+    assert {"status-reporting", "performance-monitoring", "portfolio-reporting"} <= critical
+    two = (set_raci("status-reporting", "PMO-ANALYST", None), set_raci("performance-monitoring", "PMO-ANALYST", None))
+    data = reports.good_edited("spof", *two, set_raci("portfolio-reporting", "PMO-HEAD", "A"))
+    f = the_finding(data, "COV-SPOF", "Alex Morgan", "high", "resilience")
+    assert "3 critical responsibilities" in f["message"]
+    for resp in ("performance-monitoring", "portfolio-reporting", "status-reporting"):
+        assert resp in f["message"]
+    assert {role_ref(good_wb, "PMO-HEAD", "Role ID"), role_ref(good_wb, "PMO-HEAD", "Holder")} <= refs(f)
+    assert "deputy" in f["recommendation"]
+    below = reports.good_edited("spof-two", *two)
+    assert not findings(below, "COV-SPOF")
+
+
+# --- independence ----------------------------------------------------------------------------------
+
+def test_one_role_delivers_and_assures(reports, good_wb, bank):
+    assert "budget-control" in next(r for r in bank.responsibilities if r.id == "compliance-audit").assures
+    data = reports.good_edited("indep-role", set_raci("compliance-audit", "SPONSOR", "A"))
+    f = the_finding(data, "COV-INDEP-ROLE", "SPONSOR", "high", "independence")
+    assert "budget-control" in f["message"] and "compliance-audit" in f["message"]
+    assert {raci_ref(good_wb, "budget-control", "SPONSOR"), raci_ref(good_wb, "compliance-audit", "SPONSOR")} <= refs(f)
+
+
+def test_one_person_delivers_and_assures_through_two_roles(reports, good_wb):
+    # Alex Morgan, written differently on the SPONSOR row, is still the PMO-HEAD holder.
+    data = reports.good_edited("indep-person", set_role("SPONSOR", holder="ALEX  morgan"),
+                               set_raci("compliance-audit", "PMO-HEAD", "A"))
+    found = findings(data, "COV-INDEP-PERSON")
+    assert len(found) == 1, found
+    f = the_finding(data, "COV-INDEP-PERSON", found[0]["subject"], "high", "independence")
+    assert person_key(f["subject"]) == "alex morgan"
+    assert "SPONSOR" in f["message"] and "PMO-HEAD" in f["message"]
+    assert {raci_ref(good_wb, "budget-control", "SPONSOR"), raci_ref(good_wb, "compliance-audit", "PMO-HEAD")} <= refs(f)
+    assert not findings(data, "COV-INDEP-ROLE")
+    assert len([p for p in data["coverage"]["people"] if person_key(p["person"]) == "alex morgan"]) == 1
+
+
+def test_independent_assurance_is_no_finding(reports):
+    data = reports.good_edited("indep-ok", set_raci("compliance-audit", "PMO-ANALYST", "A/R"))
+    assert not findings(data, "COV-INDEP-ROLE") and not findings(data, "COV-INDEP-PERSON")
+
+
+# --- reporting lines -------------------------------------------------------------------------------
+
+def test_project_manager_with_no_escalation_path(reports, good_wb):
+    data = reports.good_edited("pm-cut", set_role("PM", reports_to=None))
+    f = the_finding(data, "COV-ESCALATION", "PM", "high", "governance")
+    assert {role_ref(good_wb, "PM", "Role ID"), role_ref(good_wb, "PM", "Holder")} <= refs(f)
+
+
+def test_escalation_through_a_chain_of_roles(reports, good_wb):
+    # PM -> PLANNER -> PMO-HEAD -> SPONSOR reaches the sponsor ...
+    chain = reports.good_edited("pm-chain", set_role("PM", reports_to="PLANNER"))
+    assert not findings(chain, "COV-ESCALATION")
+    # ... until the head of PMO's line is cut.
+    cut = reports.good_edited("pm-chain-cut", set_role("PM", reports_to="PLANNER"), set_role("PMO-HEAD", reports_to=None))
+    f = the_finding(cut, "COV-ESCALATION", "PM", "high", "governance")
+    assert role_ref(good_wb, "PM", "Role ID") in refs(f)
+
+
+def test_a_cycle_in_a_workbook_is_refused_on_import(make_workbook, problems, tmp_path):
+    path = make_workbook(tmp_path, [set_role("PMO-HEAD", reports_to="PM"), set_role("PM", reports_to="PMO-HEAD")])
+    assert any("reporting lines form a cycle" in p.message for p in problems(path))
+
+
+def test_reporting_cycle_given_through_the_api(assessor, bank):
+    # Import refuses cycles, so the cycle comes from model objects built directly.
+    held = {"SPONSOR": (("Jordan Lee",), 0.2, False, "BOARD"),
+            "PMO-HEAD": (("Alex Morgan",), 1.0, True, "PM"),
+            "PM": (("Project managers (12)",), 1.0, False, "PMO-HEAD")}
+    resp = response(bank, {}, held, {("status-reporting", "PMO-HEAD"): "A", ("status-reporting", "PM"): "R"})
+    data = assessor.assess_submission(submission(bank, resp)).to_dict()
+    (f,) = findings(data, "COV-CYCLE")
+    assert (f["severity"], f["category"]) == ("high", "governance")
+    assert f["subject"] in ("PM -> PMO-HEAD -> PM", "PMO-HEAD -> PM -> PMO-HEAD")
+    rows = {r.role_id: r for r in resp.roles}
+    assert refs(f) == {rows["PM"].reports_to_cell, rows["PMO-HEAD"].reports_to_cell}
+    assert f["recommendation"]
+    the_finding(data, "COV-ESCALATION", "PM", "high", "governance")   # a cycle reaches no sponsor
+
+
+# --- idle roles and consistency with the answers ------------------------------------------------------
+
+def test_role_with_no_r_and_no_a(reports, good_wb, baseline):
+    f = the_finding(baseline, "COV-IDLE-ROLE", "PLANNER", "low")     # C only, in the good workbook
+    assert refs(f) == {role_ref(good_wb, "PLANNER", "Role ID"), role_ref(good_wb, "PLANNER", "Holder")}
+    data = reports.good_edited("planner-busy", set_raci("forecast-workplan", "PLANNER", "R"))
+    absent(data, "COV-IDLE-ROLE", "PLANNER")
+
+
+def test_practice_claimed_but_nobody_owns_it(reports, good_wb, bank):
+    data = reports.good_edited("claim", set_answers("status-reporting", 4, bank),
+                               set_raci("status-reporting", "PMO-HEAD", None),
+                               set_raci("status-reporting", "PMO-ANALYST", None))
+    f = the_finding(data, "COV-CLAIM-NO-OWNER", "status-reporting", "medium", "consistency")
+    assert " at 4" in f["message"]
+    assert f"RACI!A{raci_row(good_wb, 'status-reporting')}" in refs(f)
+
+
+def test_owned_on_paper_but_not_practised(reports, good_wb, bank):
+    data = reports.good_edited("no-practice", set_answers("status-reporting", 1, bank))
+    f = the_finding(data, "COV-OWNER-NO-PRACTICE", "status-reporting", "low", "consistency")
+    assert row_refs(good_wb, "status-reporting") <= refs(f)
+
+
+def test_claim_of_level_3_with_an_owner_is_consistent(reports, bank):
+    data = reports.good_edited("claim-owned", set_answers("status-reporting", 3, bank))
+    absent(data, "COV-CLAIM-NO-OWNER", "status-reporting")
+    absent(data, "COV-OWNER-NO-PRACTICE", "status-reporting")
+
+
+@pytest.mark.xfail(strict=True, reason="library bug: COV-CLAIM-NO-OWNER judges the answers (claim >= 3) but names "
+                   "none of the answer cells: factbuilder gives the responsibility fact's `claim` no evidence")
+def test_claim_finding_names_the_answer_cells(reports, good_wb, bank):
+    data = reports.good_edited("claim", set_answers("status-reporting", 4, bank),
+                               set_raci("status-reporting", "PMO-HEAD", None),
+                               set_raci("status-reporting", "PMO-ANALYST", None))
+    f = the_finding(data, "COV-CLAIM-NO-OWNER", "status-reporting", "medium", "consistency")
+    assert answer_refs(good_wb, "status-reporting", bank) <= refs(f)
+
+
+# --- "done when", on every sample ------------------------------------------------------------------
+
+def only_accountable_row(wb) -> tuple[str, str]:
+    """A responsibility with exactly one A (no A/R) and at least one R; the middle one of those."""
+    eligible = []
+    for row in range(2, wb[L.RACI].max_row + 1):
+        resp = wb[L.RACI].cell(row=row, column=1).value
+        letters = row_letters(wb, resp)
+        accountable = [r for r, x in letters.items() if x in ("A", "A/R")]
+        if len(accountable) == 1 and letters[accountable[0]] == "A" and "R" in letters.values():
+            eligible.append((resp, accountable[0]))
+    assert eligible
+    return eligible[len(eligible) // 2]
+
+
+THREE_ROLES = ("PSO", "PLANNER", "RISK-MGR")
+NEW_PERSON = "Taylor Quinn"
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_done_when_the_only_accountable_is_removed(reports, sample_wbs, name):
+    wb = sample_wbs[name]
+    resp, role = only_accountable_row(wb)
+    absent(reports.sample(name), "COV-A-NONE", resp)
+    data = reports.sample_edited(name, "a-removed", set_raci(resp, role, None))
+    f = the_finding(data, "COV-A-NONE", resp, "high")
+    assert row_refs(wb, resp) - {raci_ref(wb, resp, role)} <= refs(f)
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_done_when_one_person_holds_three_full_time_roles(reports, sample_wbs, name):
+    wb = sample_wbs[name]
+    data = reports.sample_edited(name, "three-roles", *(set_role(r, holder=NEW_PERSON, fte=1) for r in THREE_ROLES))
+    f = the_finding(data, "COV-OVERLOAD", NEW_PERSON, "medium", "capacity")
+    assert "3 role(s)" in f["message"] and "3 FTE" in f["message"]
+    assert {role_ref(wb, r, "Holder") for r in THREE_ROLES} <= refs(f)
+    assert {role_ref(wb, r, "Role ID") for r in THREE_ROLES} <= refs(f)
+
+
+@pytest.mark.xfail(strict=True, reason="library bug: COV-OVERLOAD evidence omits the FTE cells it sums "
+                   "(responsibility.loads: Load.cells = Holder + Role ID cells only)")
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_done_when_three_roles_names_the_fte_cells(reports, sample_wbs, name):
+    wb = sample_wbs[name]
+    data = reports.sample_edited(name, "three-roles", *(set_role(r, holder=NEW_PERSON, fte=1) for r in THREE_ROLES))
+    f = the_finding(data, "COV-OVERLOAD", NEW_PERSON, "medium", "capacity")
+    assert {role_ref(wb, r, "FTE") for r in THREE_ROLES} <= refs(f)
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_done_when_the_project_managers_line_is_cut(reports, sample_wbs, name):
+    wb = sample_wbs[name]
+    absent(reports.sample(name), "COV-ESCALATION", "PM")
+    data = reports.sample_edited(name, "pm-cut", set_role("PM", reports_to=None))
+    f = the_finding(data, "COV-ESCALATION", "PM", "high", "governance")
+    assert {role_ref(wb, "PM", "Role ID"), role_ref(wb, "PM", "Holder")} <= refs(f)
+
+
+@pytest.mark.xfail(strict=True, reason="library bug (since aea7415 dropped {pm.reports_to} from the message): "
+                   "COV-ESCALATION no longer names the Reports-to cell that was cut; the role fact tags that "
+                   "cell with attr 'reports_to', which the rule no longer uses, and `escalates` has no evidence")
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_done_when_the_cut_line_names_the_reports_to_cell(reports, sample_wbs, name):
+    wb = sample_wbs[name]
+    data = reports.sample_edited(name, "pm-cut", set_role("PM", reports_to=None))
+    f = the_finding(data, "COV-ESCALATION", "PM", "high", "governance")
+    assert role_ref(wb, "PM", "Reports to") in refs(f)
+
+
+# --- the gaps samples/README.md describes ------------------------------------------------------------
+
+README = (REPO / "samples" / "README.md").read_text(encoding="utf-8")
+
+# sample -> [(rule, subject, severity, category, words in the message, README phrase, cells as (kind, *ids))]
+SAMPLE_GAPS = {
+    "harbour-city-council": [
+        ("COV-OVERLOAD", "Sam Hughes", "medium", "capacity", ["1.5 FTE", "DATA-ADMIN", "PSO"], "Sam Hughes",
+         [("role", "PSO", "Holder"), ("role", "DATA-ADMIN", "Holder")]),
+        ("COV-R-NONE", "risk-issue-management", "low", "coverage", [], "nobody is Responsible for risk",
+         [("raci", "risk-issue-management", "PM")]),
+        ("COV-REQ-ROLE", "RISK-MGR", "high", "coverage", [], "no risk manager", [("role", "RISK-MGR", "Holder")]),
+        ("COV-INDEP-ROLE", "PROJ-BOARD", "high", "independence", ["project-delivery", "quality-assurance"],
+         "project\n  board is Accountable both for delivery and for its quality assurance",
+         [("raci", "project-delivery", "PROJ-BOARD"), ("raci", "quality-assurance", "PROJ-BOARD")]),
+    ],
+    "northwind-energy": [
+        ("COV-REQ-ROLE-FTE", "BENEFITS-MGR", "medium", "coverage", [], "benefits manager is named but has 0 FTE",
+         [("role", "BENEFITS-MGR", "FTE"), ("role", "BENEFITS-MGR", "Holder")]),
+        ("COV-A-MANY", "stakeholder-engagement", "high", "coverage", ["2 Accountables"],
+         "stakeholder engagement has two\n  Accountables",
+         [("raci", "stakeholder-engagement", "PM"), ("raci", "stakeholder-engagement", "COMMS")]),
+    ],
+    "meridian-bank": [
+        ("COV-OVERLOAD", "Dana Whitfield", "medium", "capacity", ["1.2 FTE", "PMO-HEAD", "PORT-MGR"], "1.2 FTE",
+         [("role", "PMO-HEAD", "Holder"), ("role", "PORT-MGR", "Holder")]),
+        ("COV-SPOF", "Dana Whitfield", "high", "resilience", ["capacity-planning"], "single point of\n  failure",
+         [("role", "PMO-HEAD", "Holder"), ("role", "PORT-MGR", "Holder")]),
+        ("COV-R-NONE", "capacity-planning", "low", "coverage", [], "capacity planning has no Responsible",
+         [("raci", "capacity-planning", "PORT-MGR")]),
+    ],
+    "atlas-rail": [
+        ("COV-INDEP-ROLE", "PROJ-BOARD", "high", "independence", ["project-delivery", "quality-assurance"],
+         "scheme boards are Accountable for delivery and for assuring it",
+         [("raci", "project-delivery", "PROJ-BOARD"), ("raci", "quality-assurance", "PROJ-BOARD")]),
+        ("COV-REQ-ROLE", "AUDITOR", "high", "coverage", [], "no internal auditor is named",
+         [("role", "AUDITOR", "Holder")]),
+        ("COV-R-NONE", "independent-audit", "low", "coverage", [], "independent audit has no Responsible",
+         [("raci", "independent-audit", "AUDITOR")] if False else []),
+    ],
+}
+
+
+def _ref(wb, kind, a, b) -> str:
+    return role_ref(wb, a, b) if kind == "role" else raci_ref(wb, a, b)
+
+
+@pytest.mark.parametrize("name, gap", [(n, g) for n, gaps in SAMPLE_GAPS.items() for g in gaps],
+                         ids=[f"{n}-{g[0]}-{g[1]}" for n, gaps in SAMPLE_GAPS.items() for g in gaps])
+def test_sample_shows_the_gap_its_readme_describes(reports, sample_wbs, name, gap):
+    rule, subject, severity, category, words, phrase, cells = gap
+    organisation = reports.sample(name)["organisation"]["organisation"]
+    section = README.split("Gaps built into the samples on purpose", 1)[1]
+    bullet = next(b for b in section.split("\n- ") if b.startswith(f"{organisation}:") or
+                  b.split(":")[0] in organisation)
+    assert " ".join(phrase.split()) in " ".join(bullet.split()), (phrase, bullet)
+    f = the_finding(reports.sample(name), rule, subject, severity, category)
+    for word in words:
+        assert word in f["message"], (word, f["message"])
+    assert {_ref(sample_wbs[name], *c) for c in cells} <= refs(f)
+
+
+def test_atlas_independent_audit_has_only_an_unstaffed_responsible(reports, sample_wbs):
+    wb = sample_wbs["atlas-rail"]
+    letters = row_letters(wb, "independent-audit")
+    f = the_finding(reports.sample("atlas-rail"), "COV-R-NONE", "independent-audit", "low")
+    accountable = [r for r, x in letters.items() if x in ("A", "A/R")]
+    assert len(accountable) == 1
+    assert raci_ref(wb, "independent-audit", accountable[0]) in refs(f)
+    # any R on the row is on a role nobody holds (the auditor)
+    held = {row[0] for row in wb[L.ROLES].iter_rows(min_row=2, values_only=True) if row[2]}
+    assert not [r for r, x in letters.items() if x in ("R", "A/R") and r in held]
+
+
+# --- the JSON coverage section -------------------------------------------------------------------------
+
+STATUSES = {"covered", "accountable does the work", "several accountable", "accountable role not held",
+            "no accountable", "not assigned"}
+STATUS_OF_RULE = {"COV-A-NONE": {"no accountable"}, "COV-A-MANY": {"several accountable"},
+                  "COV-A-UNHELD": {"accountable role not held"},
+                  "COV-R-NONE": {"accountable does the work", "several accountable"}}
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_coverage_section_matches_the_raci_sheet(reports, sample_wbs, name):
+    data, wb = reports.sample(name), sample_wbs[name]
+    rows = {r["id"]: r for r in data["coverage"]["responsibilities"]}
+    ws = wb[L.RACI]
+    ids = [ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1)]
+    assert sorted(rows) == sorted(ids)
+    for resp in ids:
+        letters = row_letters(wb, resp)
+        row = rows[resp]
+        assert row["accountable"] == sorted(r for r, x in letters.items() if x in ("A", "A/R")), resp
+        assert row["responsible"] == sorted(r for r, x in letters.items() if x in ("R", "A/R")), resp
+        assert row["status"] in STATUSES
+        assert set(row["cells"]) == row_refs(wb, resp) - {f"RACI!A{raci_row(wb, resp)}"}
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_coverage_section_agrees_with_the_findings(reports, name):
+    data = reports.sample(name)
+    rows = {r["id"]: r for r in data["coverage"]["responsibilities"]}
+    cov = [f for f in data["findings"] if f["category"] in COVERAGE_CATEGORIES]
+    for f in cov:
+        if f["subject"] in rows:
+            assert f["rule"] in rows[f["subject"]]["findings"], f
+        if f["rule"] in STATUS_OF_RULE:
+            assert rows[f["subject"]]["status"] in STATUS_OF_RULE[f["rule"]], (f["rule"], rows[f["subject"]])
+    # and the other way: every status that is a gap has its finding
+    for resp, row in rows.items():
+        if row["status"] == "no accountable":
+            assert findings(data, "COV-A-NONE", resp)
+        if row["status"] == "several accountable":
+            assert findings(data, "COV-A-MANY", resp)
+        if row["status"] == "accountable role not held":
+            assert findings(data, "COV-A-UNHELD", resp)
+        if row["status"] == "accountable does the work":
+            assert findings(data, "COV-R-NONE", resp)
+        if row["status"] == "covered":
+            assert not {"COV-A-NONE", "COV-A-MANY", "COV-A-UNHELD", "COV-R-NONE"} & set(row["findings"])
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_coverage_people_agree_with_the_findings(reports, name):
+    data = reports.sample(name)
+    people = {p["person"]: p for p in data["coverage"]["people"]}
+    assert len({person_key(p) for p in people}) == len(people)
+    over = {p for p, x in people.items() if x["fte"] > SETTINGS["max_person_fte"]}
+    assert over == {f["subject"] for f in findings(data, "COV-OVERLOAD")}
+    loaded = {p for p, x in people.items() if x["accountable"] > SETTINGS["max_accountable_per_person"]}
+    assert loaded == {f["subject"] for f in findings(data, "COV-A-LOAD")}
+    spof = {p for p, x in people.items() if len(x["sole_critical"]) >= SETTINGS["spof_min_critical"]}
+    assert spof == {f["subject"] for f in findings(data, "COV-SPOF")}
+    for p, x in people.items():
+        assert sorted(x["findings"]) == sorted({f["rule"] for f in data["findings"] if f["subject"] == p
+                                                and f["category"] in COVERAGE_CATEGORIES})
+        assert x["roles"] == sorted(x["roles"]) and x["roles"]
+
+
+def test_coverage_people_loads_in_the_samples(reports):
+    harbour = {p["person"]: p for p in reports.sample("harbour-city-council")["coverage"]["people"]}
+    assert (harbour["Sam Hughes"]["fte"], harbour["Sam Hughes"]["roles"]) == (1.5, ["DATA-ADMIN", "PSO"])
+    meridian = {p["person"]: p for p in reports.sample("meridian-bank")["coverage"]["people"]}
+    assert (meridian["Dana Whitfield"]["fte"], meridian["Dana Whitfield"]["roles"]) == (1.2, ["PMO-HEAD", "PORT-MGR"])
+    assert "capacity-planning" in meridian["Dana Whitfield"]["sole_critical"]
+    assert {"COV-OVERLOAD", "COV-SPOF"} <= set(meridian["Dana Whitfield"]["findings"])
+    northwind = {r["id"]: r for r in reports.sample("northwind-energy")["coverage"]["responsibilities"]}
+    se = northwind["stakeholder-engagement"]
+    assert (se["status"], se["accountable"]) == ("several accountable", ["COMMS", "PM"])
+    assert "COV-A-MANY" in se["findings"]
+
+
+def test_coverage_section_after_the_only_accountable_is_removed(reports, sample_wbs):
+    name = "northwind-energy"
+    resp, role = only_accountable_row(sample_wbs[name])
+    data = reports.sample_edited(name, "a-removed", set_raci(resp, role, None))
+    row = next(r for r in data["coverage"]["responsibilities"] if r["id"] == resp)
+    assert row["accountable"] == [] and row["status"] == "no accountable"
+    assert "COV-A-NONE" in row["findings"]
