@@ -91,8 +91,12 @@ def write_report(data: dict, output: Path, fmt: str, inputs: list[Path] = (), fo
 
     output = Path(output)
     check_target(output, list(inputs), force)
-    with atomic_path(output) as tmp:
-        reporter(fmt).write(data, tmp)
+    try:
+        with atomic_path(output) as tmp:
+            reporter(fmt).write(data, tmp)
+    except OSError as exc:  # disk full, permissions: the user's environment, not a bug
+        from assessor.errors import OutputError
+        raise OutputError(f"{output}: cannot write the report: {exc.strerror or exc}") from None
     return output
 
 
@@ -111,14 +115,18 @@ def list_rules(rules: list[str | Path] | None = None, questionnaire: str | Path 
 
 
 def export_graph(paths: list[str | Path], output: Path, rules=None, extra_rules=(), questionnaire=None,
-                 force: bool = False) -> Path:
+                 force: bool = False, inputs: list[Path] = ()) -> Path:
     """Assess, then write the responsibility graph with the gaps marked (format from the extension)."""
     from assessor.graph_export import format_for, marked_graph, write_graph
 
     output = Path(output)
     fmt = format_for(output)
-    check_target(output, [Path(p) for p in paths], force)
+    check_target(output, [Path(p) for p in paths] + list(inputs), force)
     assessment = Assessor(rules, extra_rules, questionnaire).assess(paths)
-    with atomic_path(output) as tmp:
-        write_graph(marked_graph(assessment), tmp, fmt)
+    try:
+        with atomic_path(output) as tmp:
+            write_graph(marked_graph(assessment), tmp, fmt)
+    except OSError as exc:
+        from assessor.errors import OutputError
+        raise OutputError(f"{output}: cannot write the graph: {exc.strerror or exc}") from None
     return output

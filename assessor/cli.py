@@ -117,9 +117,13 @@ def assess(questionnaire, rules, extra_rules, fmt, output, force, fail_on, targe
     from assessor.reports import for_output
 
     fmt = for_output(output, fmt)
+    if output is None and fmt == "xlsx":
+        from assessor.errors import OutputError
+        raise OutputError("an Excel report needs a file: add -o report.xlsx")
+    inputs = _inputs(files, questionnaire, targets, list(rules) + list(extra_rules))
     if output is not None:
         from assessor.output import check_target
-        check_target(output, list(files), force)  # refuse before the work, not after
+        check_target(output, inputs, force)  # refuse before the work, not after
     assessment = api.Assessor(list(rules) or None, list(extra_rules), questionnaire, engine).assess(list(files), targets)
     data = assessment.to_dict()
     for warning in assessment.submission.warnings:
@@ -127,7 +131,7 @@ def assess(questionnaire, rules, extra_rules, fmt, output, force, fail_on, targe
     if output is None:
         click.echo(api.render_report(data, fmt), nl=False)
     else:
-        api.write_report(data, output, fmt, list(files), force)
+        api.write_report(data, output, fmt, inputs, force)
         click.echo(f"wrote {output}", err=True)
     if fail_on and any(SEVERITY_ORDER[f["severity"]] <= SEVERITY_ORDER[fail_on] for f in data["findings"]):
         sys.exit(1)
@@ -147,8 +151,22 @@ def graph(questionnaire, rules, extra_rules, output, force, files):
     """Export the responsibility graph (people, roles, responsibilities, reporting lines) with gaps marked."""
     from assessor import api
 
-    written = api.export_graph(list(files), output, list(rules) or None, list(extra_rules), questionnaire, force)
+    written = api.export_graph(list(files), output, list(rules) or None, list(extra_rules), questionnaire, force,
+                               _inputs(files, questionnaire, None, list(rules) + list(extra_rules)))
     click.echo(f"wrote {written}", err=True)
+
+
+def _inputs(files, questionnaire, targets, rule_folders) -> list[Path]:
+    """Everything the command reads: none of it may be written over."""
+    inputs = [Path(f) for f in files]
+    if targets:
+        inputs.append(Path(targets))
+    if questionnaire and Path(questionnaire).is_file():
+        bank = Path(questionnaire)
+        inputs += [bank, bank.parent / "roles.yaml", bank.parent / "responsibilities.yaml"]
+    for folder in rule_folders:
+        inputs += sorted(Path(folder).glob("*.yaml"))
+    return inputs
 
 
 @cli.group()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from assessor.model import Response, Submission
 from assessor.questionnaire.bank import Bank
-from assessor.responsibility import build_graph, conflicts, coverage, escalation, loads, reporting_cycles
+from assessor.responsibility import build_graph, conflicts, coverage, escalation_paths, loads, reporting_cycles
 from assessor.rulebase.facts import Evidence, Fact, normalise
 from assessor.scoring import Criterion, DimensionScore, MergedAnswer, criteria, dimension_scores, merge_answers
 
@@ -77,10 +77,12 @@ def build_facts(submission: Submission, bank: Bank) -> FactBase:
 
 def _organisation_facts(primary: Response, bank: Bank, graph, merged, add) -> None:
     src, who = primary.source, primary.respondent
+    values = _cell_values(primary)
     families = {r.id: r.family for r in bank.roles}
     held = {r.role_id for r in primary.roles if r.holders}
-    covered = {c.responsibility: c for c in coverage(graph)}
-    escalates = escalation(graph, {r.id for r in bank.roles if r.family == "governance"})
+    covered_list = coverage(graph)
+    covered = {c.responsibility: c for c in covered_list}
+    escalates = escalation_paths(graph, {r.id for r in bank.roles if r.family == "governance"})
     role_letters: dict[str, list[str]] = {}
     for a in primary.assignments:
         role_letters.setdefault(a.role_id, []).append(a.letters)
@@ -91,13 +93,15 @@ def _organisation_facts(primary: Response, bank: Bank, graph, merged, add) -> No
                      "in_pmo": role.in_pmo, "reports_to": role.reports_to, "standard": role.standard,
                      "accountable": sum(x in ("A", "A/R") for x in letters),
                      "responsible": sum(x in ("R", "A/R") for x in letters),
-                     "escalates": escalates.get(role.role_id, False)},
+                     "escalates": escalates.get(role.role_id, (False, ()))[0]},
             [_evidence(src, role.cell, role.role_id, who),
              _evidence(src, role.holder_cell, "; ".join(role.holders), who, "held"),
              _evidence(src, role.holder_cell, "; ".join(role.holders), who, "holders"),
              _evidence(src, role.fte_cell, role.fte, who, "fte"),
              _evidence(src, role.in_pmo_cell, role.in_pmo, who, "in_pmo"),
-             _evidence(src, role.reports_to_cell, role.reports_to, who, "reports_to")])
+             _evidence(src, role.reports_to_cell, role.reports_to, who, "reports_to")]
+            + [_evidence(src, cell, values.get(cell, ""), who, "escalates")
+               for cell in escalates.get(role.role_id, (False, ()))[1]])
     for role in primary.roles:
         for person in role.holders:
             add("holding", {"person": person, "role": role.role_id, "fte": role.fte},
@@ -110,9 +114,12 @@ def _organisation_facts(primary: Response, bank: Bank, graph, merged, add) -> No
                            "accountable": a.letters in ("A", "A/R"), "responsible": a.letters in ("R", "A/R"),
                            "role_held": a.role_id in held}, [_evidence(src, a.cell, a.letters, who)])
     claims: dict[str, list[float]] = {}
+    claim_cells: dict[str, list] = {}
     for m in merged:
         if m.value is not None:
             claims.setdefault(m.question.responsibility, []).append(m.value)
+            claim_cells.setdefault(m.question.responsibility, []).extend(
+                (file, a.cell, a.raw, who_) for file, who_, a in m.answers)
     for row in primary.responsibilities:
         spec = catalogue.get(row.responsibility_id)
         given = letters_by_resp.get(row.responsibility_id, [])
@@ -128,25 +135,43 @@ def _organisation_facts(primary: Response, bank: Bank, graph, merged, add) -> No
                                "accountable_held": len(c.accountable_held) if c else 0,
                                "responsible_held": len(c.responsible_held) if c else 0,
                                "claim": max(claim) if claim else None},
-            [_evidence(src, row.cell, row.responsibility_id, who)] + [_evidence(src, a.cell, a.letters, who) for a in given])
-    _graph_facts(graph, bank, src, who, add)
+            [_evidence(src, row.cell, row.responsibility_id, who)] + [_evidence(src, a.cell, a.letters, who) for a in given]
+            + [_evidence(f, cell, raw, w, "claim") for f, cell, raw, w in claim_cells.get(row.responsibility_id, [])])
+    _graph_facts(graph, bank, src, who, covered_list, add, values)
 
 
-def _graph_facts(graph, bank: Bank, src: str, who: str, add) -> None:
-    for load in loads(graph):
+def _cell_values(primary: Response) -> dict[str, str]:
+    """What each Roles and RACI cell holds, so graph-based evidence shows the value as well as the cell."""
+    values = {}
+    for role in primary.roles:
+        values[role.cell] = role.role_id
+        values[role.holder_cell] = "; ".join(role.holders)
+        values[role.fte_cell] = "" if role.fte is None else f"{role.fte:g}"
+        values[role.reports_to_cell] = role.reports_to or ""
+    for a in primary.assignments:
+        values[a.cell] = a.letters
+    return values
+
+
+def _graph_facts(graph, bank: Bank, src: str, who: str, covered, add, values: dict) -> None:
+    def ev(cell, attr=""):
+        return _evidence(src, cell, values.get(cell, ""), who, attr)
+
+    for load in loads(graph, covered):
         add("person", {"person": load.person, "fte": load.fte, "roles": len(load.roles),
                        "accountable": load.accountable, "responsible": load.responsible,
                        "sole_critical": len(load.sole_critical), "role_list": ", ".join(load.roles),
                        "sole_list": ", ".join(load.sole_critical)},
-            [_evidence(src, cell, "", who) for cell in load.cells])
+            [ev(cell) for cell in load.cells] + [ev(cell, "accountable") for cell in load.accountable_cells]
+            + [ev(cell, "sole_critical") for cell in load.sole_cells])
     assures = {r.id: r.assures for r in bank.responsibilities if r.assures}
-    for c in conflicts(graph, assures):
+    for c in conflicts(graph, assures, covered):
         add("independence", {"delivered": c.delivered, "assurance": c.assurance, "role_delivery": c.role_delivery,
                              "role_assurance": c.role_assurance, "person": c.person or None,
                              "same_role": not c.person},
-            [_evidence(src, cell, "", who) for cell in c.cells])
+            [ev(cell) for cell in c.cells])
     for cycle in reporting_cycles(graph):
         cells = [graph.edges[e]["cell"] for e in graph.edges(keys=True) if graph.edges[e].get("kind") == "reports_to"
                  and graph.nodes[e[0]]["id"] in cycle]
         add("reporting_cycle", {"roles": " -> ".join(cycle + (cycle[0],))},
-            [_evidence(src, cell, "", who) for cell in sorted(cells)])
+            [ev(cell) for cell in sorted(cells)])

@@ -90,6 +90,9 @@ def write_graph(g, path: Path, fmt: str) -> None:
     elif fmt == "gexf":
         viz = g.copy()
         for _, data in viz.nodes(data=True):
+            # networkx's GEXF writer takes an "id" attribute as the node id; ours are only unique
+            # within a kind (a person called "Delivery" would merge with family:delivery).
+            data["item"] = data.pop("id", "")
             colour = data["colour"].lstrip("#")
             data["viz"] = {"color": {"r": int(colour[0:2], 16), "g": int(colour[2:4], 16), "b": int(colour[4:6], 16),
                                      "a": 1.0}}

@@ -39,12 +39,13 @@ def build_graph(response: Response, bank: Bank):
         spec = role_specs.get(role.role_id)
         g.add_node(f"role:{role.role_id}", kind="role", id=role.role_id, label=role.name or role.role_id,
                    held=bool(role.holders), fte=role.fte, in_pmo=role.in_pmo, standard=role.standard,
-                   family=spec.family if spec else "client", cell=role.cell)
+                   family=spec.family if spec else "client", cell=role.cell, reports_to_cell=role.reports_to_cell)
         for name in role.holders:
             node = f"person:{person_key(name)}"
             if node not in g:
                 g.add_node(node, kind="person", id=person_key(name), label=name)
-            g.add_edge(node, f"role:{role.role_id}", kind="holds", fte=role.fte, cell=role.holder_cell)
+            g.add_edge(node, f"role:{role.role_id}", kind="holds", fte=role.fte, cell=role.holder_cell,
+                       fte_cell=role.fte_cell)
     for role in response.roles:
         if role.reports_to and f"role:{role.reports_to}" in g:
             g.add_edge(f"role:{role.role_id}", f"role:{role.reports_to}", kind="reports_to",
@@ -89,7 +90,9 @@ class Load:
     accountable: int                    # responsibilities they are Accountable for
     responsible: int
     sole_critical: tuple[str, ...]      # critical responsibilities where they are the only R/A person
-    cells: tuple[str, ...]
+    cells: tuple[str, ...]              # their Role ID, Holder and FTE cells
+    accountable_cells: tuple[str, ...] = ()   # the RACI cells making them Accountable
+    sole_cells: tuple[str, ...] = ()          # the RACI cells of the critical responsibilities they carry alone
 
 
 @dataclass(frozen=True)
@@ -128,8 +131,8 @@ def coverage(g) -> list[Coverage]:
     return out
 
 
-def loads(g) -> list[Load]:
-    covered = coverage(g)
+def loads(g, covered: list[Coverage] | None = None) -> list[Load]:
+    covered = coverage(g) if covered is None else covered
     critical = {g.nodes[n]["id"] for n, d in g.nodes(data=True) if d.get("kind") == "responsibility" and d["critical"]}
     sole: dict[str, list[str]] = {}
     for c in covered:
@@ -141,27 +144,41 @@ def loads(g) -> list[Load]:
             continue
         holds = [(v, d) for _, v, d in g.out_edges(node, data=True) if d.get("kind") == "holds"]
         roles = sorted(g.nodes[v]["id"] for v, _ in holds)
-        fte = round(sum(d.get("fte") or 0 for _, d in holds), 4)
-        resp_a, resp_r = set(), set()
+        fte = round(float(sum(d.get("fte") or 0 for _, d in holds)), 4)
+        resp_a, resp_r, a_cells, r_cells = set(), set(), set(), {}
         for role_node, _ in holds:
             for _, resp, d in g.out_edges(role_node, data=True):
                 if d.get("kind") == "raci":
                     if d["letters"] in ACCOUNTABLE:
                         resp_a.add(resp)
+                        a_cells.add(d["cell"])
+                    if d["letters"] in ACCOUNTABLE + RESPONSIBLE:
+                        r_cells.setdefault(g.nodes[resp]["id"], []).append(d["cell"])
                     if d["letters"] in RESPONSIBLE:
                         resp_r.add(resp)
-        cells = sorted({d["cell"] for _, d in holds} | {g.nodes[v]["cell"] for v, _ in holds})
-        out.append(Load(data["label"], tuple(roles), fte, len(resp_a), len(resp_r),
-                        tuple(sorted(sole.get(data["label"], []))), tuple(cells)))
+        cells = {d["cell"] for _, d in holds} | {d.get("fte_cell") for _, d in holds if d.get("fte_cell")} \
+            | {g.nodes[v]["cell"] for v, _ in holds}
+        mine = sorted(sole.get(data["label"], []))
+        out.append(Load(data["label"], tuple(roles), fte, len(resp_a), len(resp_r), tuple(mine),
+                        tuple(sorted(cells, key=cell_order)), tuple(sorted(a_cells, key=cell_order)),
+                        tuple(sorted((c for r in mine for c in r_cells.get(r, ())), key=cell_order))))
     return out
 
 
-def conflicts(g, assures: dict[str, tuple[str, ...]]) -> list[Conflict]:
+def cell_order(ref: str):
+    """Sheet, then column (A..Z, AA..), then row: the order a reader scans a workbook."""
+    sheet, _, cell = ref.partition("!")
+    letters = cell.rstrip("0123456789")
+    digits = cell[len(letters):]
+    return (sheet, len(letters), letters, int(digits) if digits else 0)
+
+
+def conflicts(g, assures: dict[str, tuple[str, ...]], covered: list[Coverage] | None = None) -> list[Conflict]:
     """Independence: whoever is Accountable for assuring X must not be Accountable for delivering X.
 
     ``assures`` maps an assurance responsibility to what it assures (from the catalogue)."""
     accountable = {}
-    for c in coverage(g):
+    for c in (coverage(g) if covered is None else covered):
         accountable[c.responsibility] = c
     out = []
     for assurance, targets in sorted(assures.items()):
@@ -189,21 +206,31 @@ def _cells(g, role: str, resp: str) -> tuple[str, ...]:
 
 
 def escalation(g, targets: set[str]) -> dict[str, bool]:
-    """For every role: does following 'reports to' reach a governance role (sponsor, board)?"""
+    """For every role: does following 'reports to' reach a staffed governance role (sponsor, board)?"""
+    return {role: reaches for role, (reaches, _) in escalation_paths(g, targets).items()}
+
+
+def escalation_paths(g, targets: set[str]) -> dict[str, tuple[bool, tuple[str, ...]]]:
+    """``escalation`` with the Reports to cells followed, so a cut line can be shown."""
     result = {}
     for node, data in g.nodes(data=True):
         if data.get("kind") != "role":
             continue
-        seen, current, reaches = set(), node, False
+        seen, current, reaches, cells = set(), node, False, []
         while current is not None and current not in seen:
             seen.add(current)
-            ups = [v for _, v, d in g.out_edges(current, data=True) if d.get("kind") == "reports_to"]
-            current = ups[0] if ups else None
-            if current is not None and g.nodes[current]["id"] in targets:
+            ups = [(v, d) for _, v, d in g.out_edges(current, data=True) if d.get("kind") == "reports_to"]
+            cells.append(ups[0][1]["cell"] if ups else _reports_cell(g, current))
+            current = ups[0][0] if ups else None
+            if current is not None and g.nodes[current]["id"] in targets and g.nodes[current].get("held"):
                 reaches = True
                 break
-        result[data["id"]] = reaches
+        result[data["id"]] = (reaches, tuple(c for c in cells if c))
     return result
+
+
+def _reports_cell(g, role_node) -> str:
+    return g.nodes[role_node].get("reports_to_cell", "")
 
 
 def reporting_cycles(g) -> list[tuple[str, ...]]:

@@ -32,6 +32,9 @@ def load_targets(path: Path | None, dimension_ids: list[str]) -> dict:
 
     data = load_yaml(Path(path), InputError)
     problems = []
+    if data is None:
+        raise InputError(f"{path}: the targets file is empty", [Problem(
+            str(path), "", "the targets file is empty", expected="default: and targets: (see README, Targets)")])
     if not isinstance(data, dict):
         raise InputError(f"{path}: not a targets file", [Problem(str(path), "(top level)", "must be a mapping",
                                                                   quote(data), "default: and targets:")])

@@ -15,7 +15,8 @@ compiles a rule set, so one ``Assessor`` serves the module and every workbook is
 """
 from __future__ import annotations
 
-import shutil
+import dataclasses
+import re
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ import yaml
 from assessor.api import Assessor
 from assessor.assessment import COVERAGE_CATEGORIES
 from assessor.questionnaire import layout as L
+from assessor.questionnaire.reader import read_submission
 from assessor.responsibility import person_key
 from assessor.xlsx import openpyxl
 from tests.builders import response, submission
@@ -261,7 +263,8 @@ def test_accountable_role_nobody_holds(reports, good_wb):
 def test_more_than_one_accountable(reports, good_wb):
     data = reports.good_edited("a-many", set_raci("status-reporting", "SPONSOR", "A"))
     f = the_finding(data, "COV-A-MANY", "status-reporting", "high")
-    assert {raci_ref(good_wb, "status-reporting", "PMO-HEAD"), raci_ref(good_wb, "status-reporting", "SPONSOR")} <= refs(f)
+    assert {raci_ref(good_wb, "status-reporting", "PMO-HEAD"),
+            raci_ref(good_wb, "status-reporting", "SPONSOR")} <= refs(f)
     assert "2 Accountables" in f["message"]
 
 
@@ -270,7 +273,8 @@ def test_no_responsible_means_the_accountable_does_the_work(reports, good_wb):
                                # pm-reviews keeps PMO-HEAD as A/R: an A/R is its own R, so no finding there
                                set_raci("pm-reviews", "PMO-ANALYST", None))
     f = the_finding(data, "COV-R-NONE", "status-reporting", "low")
-    assert {f"RACI!A{raci_row(good_wb, 'status-reporting')}", raci_ref(good_wb, "status-reporting", "PMO-HEAD")} <= refs(f)
+    assert {f"RACI!A{raci_row(good_wb, 'status-reporting')}",
+            raci_ref(good_wb, "status-reporting", "PMO-HEAD")} <= refs(f)
     assert "Accountable does the work" in f["message"]
     absent(data, "COV-R-NONE", "pm-reviews")
 
@@ -358,9 +362,6 @@ def test_exactly_one_full_time_load_is_not_overload(reports):
     assert {p["person"]: p["fte"] for p in data["coverage"]["people"]}["Alex Morgan"] == 1.0
 
 
-@pytest.mark.xfail(strict=True, reason="library bug: COV-OVERLOAD judges the sum of the FTE cells but its evidence "
-                   "names only the Holder and Role ID cells: responsibility.loads() builds Load.cells from the holds "
-                   "edges' cell (Holder) and the role node's cell (Role ID); build_graph never records Role.fte_cell")
 def test_overload_names_the_fte_cells(reports, good_wb):
     data = reports.good_edited("overload", set_role("PLANNER", holder="Alex Morgan"))
     f = the_finding(data, "COV-OVERLOAD", "Alex Morgan", "medium", "capacity")
@@ -422,7 +423,8 @@ def test_one_person_delivers_and_assures_through_two_roles(reports, good_wb):
     f = the_finding(data, "COV-INDEP-PERSON", found[0]["subject"], "high", "independence")
     assert person_key(f["subject"]) == "alex morgan"
     assert "SPONSOR" in f["message"] and "PMO-HEAD" in f["message"]
-    assert {raci_ref(good_wb, "budget-control", "SPONSOR"), raci_ref(good_wb, "compliance-audit", "PMO-HEAD")} <= refs(f)
+    assert {raci_ref(good_wb, "budget-control", "SPONSOR"),
+            raci_ref(good_wb, "compliance-audit", "PMO-HEAD")} <= refs(f)
     assert not findings(data, "COV-INDEP-ROLE")
     assert len([p for p in data["coverage"]["people"] if person_key(p["person"]) == "alex morgan"]) == 1
 
@@ -445,7 +447,8 @@ def test_escalation_through_a_chain_of_roles(reports, good_wb):
     chain = reports.good_edited("pm-chain", set_role("PM", reports_to="PLANNER"))
     assert not findings(chain, "COV-ESCALATION")
     # ... until the head of PMO's line is cut.
-    cut = reports.good_edited("pm-chain-cut", set_role("PM", reports_to="PLANNER"), set_role("PMO-HEAD", reports_to=None))
+    cut = reports.good_edited("pm-chain-cut", set_role("PM", reports_to="PLANNER"),
+                              set_role("PMO-HEAD", reports_to=None))
     f = the_finding(cut, "COV-ESCALATION", "PM", "high", "governance")
     assert role_ref(good_wb, "PM", "Role ID") in refs(f)
 
@@ -501,8 +504,6 @@ def test_claim_of_level_3_with_an_owner_is_consistent(reports, bank):
     absent(data, "COV-OWNER-NO-PRACTICE", "status-reporting")
 
 
-@pytest.mark.xfail(strict=True, reason="library bug: COV-CLAIM-NO-OWNER judges the answers (claim >= 3) but names "
-                   "none of the answer cells: factbuilder gives the responsibility fact's `claim` no evidence")
 def test_claim_finding_names_the_answer_cells(reports, good_wb, bank):
     data = reports.good_edited("claim", set_answers("status-reporting", 4, bank),
                                set_raci("status-reporting", "PMO-HEAD", None),
@@ -524,6 +525,29 @@ def only_accountable_row(wb) -> tuple[str, str]:
             eligible.append((resp, accountable[0]))
     assert eligible
     return eligible[len(eligible) // 2]
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_done_when_any_only_accountable_is_removed(assessor, name):
+    """Every responsibility of the sample at once: each one whose only A goes (and that keeps some
+    other letter) gets its COV-A-NONE, naming its row and the letters left on it."""
+    sub = read_submission([SAMPLES[name]], assessor.bank)
+    primary = sub.responses[0]
+    by_resp: dict[str, list] = {}
+    for a in primary.assignments:
+        by_resp.setdefault(a.responsibility_id, []).append(a)
+    removed = {resp: next(a for a in given if a.letters in ("A", "A/R")) for resp, given in by_resp.items()
+               if sum(a.letters in ("A", "A/R") for a in given) == 1 and len(given) > 1}
+    assert len(removed) >= 10
+    kept = tuple(a for a in primary.assignments if a not in removed.values())
+    edited = dataclasses.replace(sub, responses=(dataclasses.replace(primary, assignments=kept),))
+    data = assessor.assess_submission(edited).to_dict()
+    rows = {r.responsibility_id: r.cell for r in primary.responsibilities}
+    for resp, gone in removed.items():
+        f = the_finding(data, "COV-A-NONE", resp, "high")
+        left = {a.cell for a in by_resp[resp] if a is not gone}
+        assert {rows[resp]} | left <= refs(f), resp
+        assert gone.cell not in refs(f)
 
 
 THREE_ROLES = ("PSO", "PLANNER", "RISK-MGR")
@@ -550,8 +574,6 @@ def test_done_when_one_person_holds_three_full_time_roles(reports, sample_wbs, n
     assert {role_ref(wb, r, "Role ID") for r in THREE_ROLES} <= refs(f)
 
 
-@pytest.mark.xfail(strict=True, reason="library bug: COV-OVERLOAD evidence omits the FTE cells it sums "
-                   "(responsibility.loads: Load.cells = Holder + Role ID cells only)")
 @pytest.mark.parametrize("name", SAMPLE_NAMES)
 def test_done_when_three_roles_names_the_fte_cells(reports, sample_wbs, name):
     wb = sample_wbs[name]
@@ -569,9 +591,6 @@ def test_done_when_the_project_managers_line_is_cut(reports, sample_wbs, name):
     assert {role_ref(wb, "PM", "Role ID"), role_ref(wb, "PM", "Holder")} <= refs(f)
 
 
-@pytest.mark.xfail(strict=True, reason="library bug (since aea7415 dropped {pm.reports_to} from the message): "
-                   "COV-ESCALATION no longer names the Reports-to cell that was cut; the role fact tags that "
-                   "cell with attr 'reports_to', which the rule no longer uses, and `escalates` has no evidence")
 @pytest.mark.parametrize("name", SAMPLE_NAMES)
 def test_done_when_the_cut_line_names_the_reports_to_cell(reports, sample_wbs, name):
     wb = sample_wbs[name]
@@ -584,58 +603,91 @@ def test_done_when_the_cut_line_names_the_reports_to_cell(reports, sample_wbs, n
 
 README = (REPO / "samples" / "README.md").read_text(encoding="utf-8")
 
-# sample -> [(rule, subject, severity, category, words in the message, README phrase, cells as (kind, *ids))]
+# sample -> [(rule, subject, severity, category, words in the message, cells)]; a cell is ("role", role id,
+# Roles header), ("raci", responsibility, role id) or ("row", responsibility) for its RACI!A cell.
 SAMPLE_GAPS = {
     "harbour-city-council": [
-        ("COV-OVERLOAD", "Sam Hughes", "medium", "capacity", ["1.5 FTE", "DATA-ADMIN", "PSO"], "Sam Hughes",
+        ("COV-OVERLOAD", "Sam Hughes", "medium", "capacity", ["1.5 FTE", "DATA-ADMIN", "PSO"],
          [("role", "PSO", "Holder"), ("role", "DATA-ADMIN", "Holder")]),
-        ("COV-R-NONE", "risk-issue-management", "low", "coverage", [], "nobody is Responsible for risk",
-         [("raci", "risk-issue-management", "PM")]),
-        ("COV-REQ-ROLE", "RISK-MGR", "high", "coverage", [], "no risk manager", [("role", "RISK-MGR", "Holder")]),
+        ("COV-R-NONE", "risk-issue-management", "low", "coverage", [], [("raci", "risk-issue-management", "PM")]),
+        ("COV-REQ-ROLE", "RISK-MGR", "high", "coverage", [], [("role", "RISK-MGR", "Holder")]),
+        ("COV-REQ-RESP", "risk-database", "high", "coverage", [], [("row", "risk-database")]),
         ("COV-INDEP-ROLE", "PROJ-BOARD", "high", "independence", ["project-delivery", "quality-assurance"],
-         "project\n  board is Accountable both for delivery and for its quality assurance",
          [("raci", "project-delivery", "PROJ-BOARD"), ("raci", "quality-assurance", "PROJ-BOARD")]),
+        ("COV-SPOF", "Ellen Marsh", "high", "resilience", ["3 critical"],
+         [("role", "PMO-HEAD", "Holder"), ("role", "PMO-ANALYST", "Holder")]),
     ],
     "northwind-energy": [
-        ("COV-REQ-ROLE-FTE", "BENEFITS-MGR", "medium", "coverage", [], "benefits manager is named but has 0 FTE",
+        ("COV-REQ-ROLE-FTE", "BENEFITS-MGR", "medium", "coverage", [],
          [("role", "BENEFITS-MGR", "FTE"), ("role", "BENEFITS-MGR", "Holder")]),
         ("COV-A-MANY", "stakeholder-engagement", "high", "coverage", ["2 Accountables"],
-         "stakeholder engagement has two\n  Accountables",
          [("raci", "stakeholder-engagement", "PM"), ("raci", "stakeholder-engagement", "COMMS")]),
+        ("COV-OVERLOAD", "Dev Patel", "medium", "capacity", ["1.2 FTE", "DATA-ADMIN", "PSO"],
+         [("role", "PSO", "Holder"), ("role", "DATA-ADMIN", "Holder")]),
+        ("COV-OVERLOAD", "Grace Mbeki", "medium", "capacity", ["1.5 FTE", "PMO-ANALYST", "PROG-OFFICE"],
+         [("role", "PROG-OFFICE", "Holder"), ("role", "PMO-ANALYST", "Holder")]),
     ],
     "meridian-bank": [
-        ("COV-OVERLOAD", "Dana Whitfield", "medium", "capacity", ["1.2 FTE", "PMO-HEAD", "PORT-MGR"], "1.2 FTE",
+        ("COV-OVERLOAD", "Dana Whitfield", "medium", "capacity", ["1.2 FTE", "PMO-HEAD", "PORT-MGR"],
          [("role", "PMO-HEAD", "Holder"), ("role", "PORT-MGR", "Holder")]),
-        ("COV-SPOF", "Dana Whitfield", "high", "resilience", ["capacity-planning"], "single point of\n  failure",
+        ("COV-A-LOAD", "Dana Whitfield", "medium", "capacity", ["24 responsibilities"],
          [("role", "PMO-HEAD", "Holder"), ("role", "PORT-MGR", "Holder")]),
-        ("COV-R-NONE", "capacity-planning", "low", "coverage", [], "capacity planning has no Responsible",
-         [("raci", "capacity-planning", "PORT-MGR")]),
+        ("COV-SPOF", "Dana Whitfield", "high", "resilience",
+         ["capacity-planning", "portfolio-funding", "portfolio-reporting"],
+         [("role", "PMO-HEAD", "Holder"), ("role", "PORT-MGR", "Holder")]),
+        ("COV-R-NONE", "capacity-planning", "low", "coverage", [], [("raci", "capacity-planning", "PORT-MGR")]),
+        ("COV-REQ-ROLE", "BCM", "high", "coverage", [], [("role", "BCM", "Holder")]),
     ],
     "atlas-rail": [
         ("COV-INDEP-ROLE", "PROJ-BOARD", "high", "independence", ["project-delivery", "quality-assurance"],
-         "scheme boards are Accountable for delivery and for assuring it",
          [("raci", "project-delivery", "PROJ-BOARD"), ("raci", "quality-assurance", "PROJ-BOARD")]),
-        ("COV-REQ-ROLE", "AUDITOR", "high", "coverage", [], "no internal auditor is named",
-         [("role", "AUDITOR", "Holder")]),
-        ("COV-R-NONE", "independent-audit", "low", "coverage", [], "independent audit has no Responsible",
-         [("raci", "independent-audit", "AUDITOR")] if False else []),
+        ("COV-REQ-ROLE", "AUDITOR", "high", "coverage", [], [("role", "AUDITOR", "Holder")]),
+        ("COV-R-NONE", "independent-audit", "low", "coverage", [], [("row", "independent-audit")]),
     ],
 }
 
 
-def _ref(wb, kind, a, b) -> str:
+def readme_gaps() -> dict[str, set[str]]:
+    """Organisation -> the rule ids its bullet in samples/README.md names (`COV-...`)."""
+    section = README.split("Gaps built into the samples on purpose", 1)[1].split("\n\n", 1)[0]
+    out = {}
+    for bullet in section.split("\n- ")[1:]:
+        organisation, _, text = bullet.partition(":")
+        out[organisation.strip()] = set(re.findall(r"`(COV-[A-Z0-9-]+)`", text))
+    return out
+
+
+def readme_gaps_of(organisation: str) -> set[str]:
+    """The README bullet's rule ids; the bullet may shorten the name ("Atlas Rail" for "Atlas Rail Infrastructure")."""
+    (named,) = [rules for short, rules in readme_gaps().items() if organisation.startswith(short)]
+    return named
+
+
+def _ref(wb, kind, a, b=None) -> str:
+    if kind == "row":
+        return f"RACI!A{raci_row(wb, a)}"
     return role_ref(wb, a, b) if kind == "role" else raci_ref(wb, a, b)
+
+
+def test_readme_names_the_gaps_tested_here(reports):
+    assert len(readme_gaps()) == len(SAMPLES)
+    for name, gaps in SAMPLE_GAPS.items():
+        organisation = reports.sample(name)["organisation"]["organisation"]
+        assert {g[0] for g in gaps} == readme_gaps_of(organisation), organisation
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_every_gap_the_readme_names_is_found(reports, name):
+    data = reports.sample(name)
+    named = readme_gaps_of(data["organisation"]["organisation"])
+    assert named
+    assert named <= {f["rule"] for f in data["findings"]}
 
 
 @pytest.mark.parametrize("name, gap", [(n, g) for n, gaps in SAMPLE_GAPS.items() for g in gaps],
                          ids=[f"{n}-{g[0]}-{g[1]}" for n, gaps in SAMPLE_GAPS.items() for g in gaps])
 def test_sample_shows_the_gap_its_readme_describes(reports, sample_wbs, name, gap):
-    rule, subject, severity, category, words, phrase, cells = gap
-    organisation = reports.sample(name)["organisation"]["organisation"]
-    section = README.split("Gaps built into the samples on purpose", 1)[1]
-    bullet = next(b for b in section.split("\n- ") if b.startswith(f"{organisation}:") or
-                  b.split(":")[0] in organisation)
-    assert " ".join(phrase.split()) in " ".join(bullet.split()), (phrase, bullet)
+    rule, subject, severity, category, words, cells = gap
     f = the_finding(reports.sample(name), rule, subject, severity, category)
     for word in words:
         assert word in f["message"], (word, f["message"])

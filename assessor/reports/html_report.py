@@ -118,7 +118,7 @@ class HtmlReporter(TextReporter):
     def _findings(self, data) -> str:
         options = "".join(f'<option value="{s}">{s}</option>' for s in SEVERITIES)
         rows = "".join(
-            f'<tr data-severity="{esc(f["severity"])}"><td><span class="sev sev-{esc(f["severity"])}">'
+            f'<tr data-severity="{esc(f["severity"])}" id="{esc(f["id"])}"><td><span class="sev sev-{esc(f["severity"])}">'
             f'{esc(f["severity"])}</span></td><td>{esc(f["category"])}</td><td>{esc(f["subject"])}</td>'
             f'<td>{esc(f["message"])}</td><td>{esc("; ".join(dict.fromkeys(_file(e["file"]) + " " + e["sheet"] + "!" + e["cell"] for e in f["evidence"])))}</td>'
             f'<td>{esc(f["recommendation"])}</td><td>{esc(f["rule"])}</td></tr>'

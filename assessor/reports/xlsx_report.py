@@ -150,7 +150,7 @@ class _Book:
         for label, value in lines:
             self.put(ws, row, 1, label).font = self.bold
             self.put(ws, row, 2, value, wrap=True)
-            ws.row_dimensions[row].height = 15 * _lines(value, 70)
+            ws.row_dimensions[row].height = 15 * min(_lines(value, 70), 12)  # Excel caps rows at 409 pt
             row += 1
         row += 1
         self.put(ws, row, 1, "Why this type and tier").font = self.bold

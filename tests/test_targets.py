@@ -1,0 +1,298 @@
+"""Target levels and the roadmap (``pmo-assess assess FILE [--targets FILE]``).
+
+Targets default to one level above the current one (capped at 5; none for a dimension that is
+not applicable); a YAML file overrides them. The roadmap lists, per dimension below target, the
+questions at the levels between the current level and the target whose answer is below the
+criterion score (or missing), ordered by the dimension's total weighted gap, then level, then
+weighted gap. The expected roadmap here is computed independently from the JSON's answers and
+rules/maturity.yaml's settings.
+
+Assessing compiles the rule base, so every assessment a test reads is made once per module.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from assessor.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = {"harbour": REPO / "samples" / "harbour-city-council.xlsx",
+           "northwind": REPO / "samples" / "northwind-energy.xlsx",
+           "atlas": REPO / "samples" / "atlas-rail.xlsx"}
+SETTINGS = yaml.safe_load((REPO / "rules" / "maturity.yaml").read_text(encoding="utf-8"))["settings"]
+THRESHOLD = SETTINGS["criterion_met_score"]
+EXCLUDED = tuple(SETTINGS["overall_excluded"])
+
+TARGETS_3_REPORTING_5 = "default: 3\ntargets:\n  reporting: 5\n"
+TARGETS_ALL_5 = "default: 5\n"
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], prog_name="pmo-assess")
+
+
+def ok(result):
+    assert result.exception is None, (result.output, result.exception)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("targets")
+
+
+@pytest.fixture(scope="module")
+def custom_workbook(folder, workbook_factory, bank) -> Path:
+    """The good workbook with the reporting answers 3, 1, N/A, Don't know, blank for levels 1-5."""
+    rows = {q.id: i for i, q in enumerate(bank.questions, start=2)}
+    reporting = sorted((q for q in bank.questions if q.dimension == "reporting"), key=lambda q: q.level)
+    assert [q.level for q in reporting] == [1, 2, 3, 4, 5]
+    answers = (3, 1, "N/A", "Don't know", None)
+    edits = [("Questions", f"E{rows[q.id]}", a) for q, a in zip(reporting, answers)]
+    return workbook_factory(folder, edits, "custom.xlsx")
+
+
+@pytest.fixture(scope="module")
+def assessed(folder, custom_workbook):
+    """``assessed(name, targets_text=None)``: the JSON report, made once per module."""
+    cache: dict = {}
+
+    def get(name: str, targets: str | None = None) -> dict:
+        key = (name, targets)
+        if key not in cache:
+            source = custom_workbook if name == "custom" else SAMPLES[name]
+            args = ["assess", "--format", "json", source]
+            if targets is not None:
+                path = folder / f"targets-{len(cache)}.yaml"
+                path.write_text(targets, encoding="utf-8")
+                args += ["--targets", path]
+            cache[key] = json.loads(ok(invoke(*args)).stdout)
+        return cache[key]
+
+    return get
+
+
+def dims(data: dict) -> dict:
+    return {d["id"]: d for d in data["maturity"]["dimensions"]}
+
+
+# --- targets ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", list(SAMPLES))
+def test_default_target_is_the_next_level_capped_at_5(assessed, name):
+    for d in assessed(name)["maturity"]["dimensions"]:
+        if d["level"] is None:
+            assert not d["applicable"] and d["target"] is None and d["gap"] is None, d
+        else:
+            assert d["target"] == min(d["level"] + 1, 5), d
+            assert d["gap"] == d["target"] - d["level"], d
+
+
+def test_the_samples_cover_the_cap_and_not_applicable_dimensions(assessed):
+    atlas = [d for d in assessed("atlas")["maturity"]["dimensions"] if d["level"] == 5]
+    assert atlas and all(d["target"] == 5 and d["gap"] == 0 for d in atlas)
+    harbour = [d for d in assessed("harbour")["maturity"]["dimensions"] if not d["applicable"]]
+    assert {d["id"] for d in harbour} == {"portfolio", "programme"}
+    assert all(d["target"] is None for d in harbour)
+
+
+def test_a_targets_file_overrides_target_and_gap(assessed):
+    data = assessed("northwind", TARGETS_3_REPORTING_5)
+    for d in data["maturity"]["dimensions"]:
+        assert d["target"] == (5 if d["id"] == "reporting" else 3), d
+        assert d["gap"] == d["target"] - d["level"], d
+    default = dims(assessed("northwind"))
+    assert {d: v["level"] for d, v in dims(data).items()} == {d: v["level"] for d, v in default.items()}, \
+        "targets never change the levels"
+
+
+def test_a_targets_file_changes_the_roadmap(assessed):
+    default = assessed("northwind")["roadmap"]["items"]
+    custom = assessed("northwind", TARGETS_3_REPORTING_5)["roadmap"]["items"]
+    assert [(i["dimension"], i["question"]) for i in custom] != [(i["dimension"], i["question"]) for i in default]
+    assert "programme" in {i["dimension"] for i in default}       # level 4, default target 5
+    assert "programme" not in {i["dimension"] for i in custom}    # level 4, target 3: nothing to do
+    assert "reporting" in {i["dimension"] for i in custom}        # level 4, target 5
+    portfolio = [i for i in custom if i["dimension"] == "portfolio"]   # level 0, target 3 (default 1)
+    assert {i["question_level"] for i in portfolio} - {1}, "the roadmap reaches past the next level"
+    for item in custom:
+        assert item["target"] == (5 if item["dimension"] == "reporting" else 3)
+        assert item["current_level"] < item["question_level"] <= item["target"]
+
+
+def test_the_excel_report_shows_the_targets_file(folder):
+    targets = folder / "excel-targets.yaml"
+    targets.write_text(TARGETS_3_REPORTING_5, encoding="utf-8")
+    out = folder / "targets.xlsx"
+    ok(invoke("assess", SAMPLES["northwind"], "--targets", targets, "-o", out))
+    json_data = json.loads(ok(invoke("assess", SAMPLES["northwind"], "--targets", targets, "--format", "json")).stdout)
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Dimensions"]
+    shown = {ws.cell(row=r, column=1).value: (ws.cell(row=r, column=5).value, ws.cell(row=r, column=6).value)
+             for r in range(2, ws.max_row + 1)}
+    assert shown == {d["id"]: (d["target"], d["gap"]) for d in json_data["maturity"]["dimensions"]}
+    roadmap = wb["Roadmap"]
+    items = json_data["roadmap"]["items"]
+    assert [roadmap.cell(row=r, column=5).value for r in range(2, 2 + len(items))] == [i["question"] for i in items]
+    assert roadmap.cell(row=2 + len(items), column=1).value is None
+
+
+INVALID = {
+    "unknown-dimension": ("targets:\n  marketing: 3\n", "targets.marketing", "unknown dimension"),
+    "level-7": ("targets:\n  reporting: 7\n", "targets.reporting", "target must be a level 0-5"),
+    "level-true": ("targets:\n  reporting: true\n", "targets.reporting", "target must be a level 0-5"),
+    "default-high": ("default: high\n", "default", "must be next or a level 0-5"),
+    "not-a-mapping": ("- reporting\n- 3\n", "(top level)", "must be a mapping"),
+    "empty-file": ("", "error", "the targets file is empty"),
+    "targets-a-list": ("targets: [reporting]\n", "targets", "must map dimension ids to levels"),
+    "unknown-key": ("default: 3\ncolour: red\n", "colour", "unknown key"),
+    "yaml-syntax": ("targets: {reporting: 3\n", "line ", "invalid YAML"),
+    "duplicate-key": ("default: 2\ndefault: 3\n", "line 2", "written twice"),
+}
+
+
+@pytest.mark.parametrize("case", list(INVALID))
+def test_an_invalid_targets_file_exits_2_naming_file_and_key(folder, case):
+    text, key, message = INVALID[case]
+    path = folder / f"bad-{case}.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = invoke("assess", SAMPLES["northwind"], "--targets", path)
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit) and "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.startswith(f"{path}: {key}")]
+    if key == "error":  # a problem with the whole file has no key to name
+        lines = [line for line in result.output.splitlines() if line.startswith(f"{path}: error: ")]
+    assert lines and message in lines[0], result.output
+    assert ": error: " in lines[0]
+
+
+def test_every_problem_of_a_targets_file_is_listed(folder):
+    path = folder / "bad-several.yaml"
+    path.write_text("default: high\ntargets:\n  marketing: 3\n  reporting: 9\n", encoding="utf-8")
+    result = invoke("assess", SAMPLES["northwind"], "--targets", path)
+    assert result.exit_code == 2, result.output
+    for key in ("default", "targets.marketing", "targets.reporting"):
+        assert any(line.startswith(f"{path}: {key}: error: ") for line in result.output.splitlines()), key
+    assert "3 error(s); nothing was assessed." in result.output
+
+
+def test_a_missing_targets_file_exits_2(folder):
+    path = folder / "nowhere.yaml"
+    result = invoke("assess", SAMPLES["northwind"], "--targets", path)
+    assert result.exit_code == 2 and f"{path}: error: file not found" in result.output, result.output
+
+
+def test_never_writes_over_the_targets_file(folder):
+    path = folder / "kept.yaml"
+    path.write_text(TARGETS_3_REPORTING_5, encoding="utf-8")
+    result = invoke("assess", SAMPLES["northwind"], "--targets", path, "--format", "json", "-o", path, "--force")
+    assert path.read_text(encoding="utf-8") == TARGETS_3_REPORTING_5
+    assert result.exit_code == 2 and "refusing to write over an input file" in result.output
+
+
+# --- the roadmap --------------------------------------------------------------------------------
+
+def expected_items(data: dict) -> dict:
+    """Question id -> the roadmap item the module docstring's rule gives, from the JSON's answers."""
+    by_dim = dims(data)
+    out = {}
+    for a in data["maturity"]["answers"]:
+        d = by_dim[a["dimension"]]
+        level, target = d["level"], d["target"]
+        if level is None or target is None or a["dimension"] in EXCLUDED:
+            continue
+        if not level < a["level"] <= target or a["status"] == "not_applicable":
+            continue
+        if a["status"] == "answered" and a["value"] >= THRESHOLD:
+            continue
+        value = a["value"] if a["status"] == "answered" else None
+        out[a["question"]] = {
+            "dimension": a["dimension"], "dimension_name": d["name"], "current_level": level, "target": target,
+            "question_level": a["level"], "question_text": a["text"], "answer": value, "status": a["status"],
+            "weight": a["weight"], "weighted_gap": pytest.approx(a["weight"] * (THRESHOLD - (value or 0))),
+            "action": a["action"]}
+    return out
+
+
+def check_order(items: list[dict]) -> None:
+    assert [i["rank"] for i in items] == list(range(1, len(items) + 1))
+    order = list(dict.fromkeys(i["dimension"] for i in items))
+    assert [i["dimension"] for i in items] == sorted((i["dimension"] for i in items), key=order.index), \
+        "each dimension's items come together"
+    totals = [sum(i["weighted_gap"] for i in items if i["dimension"] == d) for d in order]
+    assert all(a >= b - 1e-9 for a, b in itertools.pairwise(totals)), list(zip(order, totals))
+    for d in order:
+        keys = [(i["question_level"], -i["weighted_gap"]) for i in items if i["dimension"] == d]
+        assert keys == sorted(keys), d
+
+
+RUNS = {"harbour": ("harbour", None), "northwind": ("northwind", None), "atlas": ("atlas", None),
+        "northwind-3-reporting-5": ("northwind", TARGETS_3_REPORTING_5), "northwind-all-5": ("northwind", TARGETS_ALL_5),
+        "custom-all-5": ("custom", TARGETS_ALL_5)}
+
+
+@pytest.mark.parametrize("run", list(RUNS))
+def test_roadmap_items_follow_the_rule(assessed, run):
+    data = assessed(*RUNS[run])
+    items = data["roadmap"]["items"]
+    expected = expected_items(data)
+    assert items, "every run has something to do"
+    assert {i["question"] for i in items} == set(expected)
+    for item in items:
+        assert {k: item[k] for k in expected[item["question"]]} == expected[item["question"]], item["question"]
+        assert item["answer"] is None or item["answer"] < THRESHOLD
+    check_order(items)
+
+
+def test_wide_targets_order_dimensions_by_total_weighted_gap(assessed):
+    items = assessed("northwind", TARGETS_ALL_5)["roadmap"]["items"]
+    assert len({i["dimension"] for i in items}) > 5 and max(
+        sum(1 for i in items if i["dimension"] == d) for d in {i["dimension"] for i in items}) > 1
+    check_order(items)
+
+
+def test_missing_and_dont_know_answers_count_as_zero_and_na_is_left_out(assessed, bank):
+    items = [i for i in assessed("custom", TARGETS_ALL_5)["roadmap"]["items"] if i["dimension"] == "reporting"]
+    reporting = {q.level: q for q in bank.questions if q.dimension == "reporting"}
+    assert dims(assessed("custom", TARGETS_ALL_5))["reporting"]["level"] == 1
+    assert [(i["question"], i["status"], i["answer"]) for i in items] == [
+        (reporting[2].id, "answered", 1), (reporting[4].id, "dont_know", None), (reporting[5].id, "unanswered", None)]
+    assert [i["weighted_gap"] for i in items] == pytest.approx(
+        [reporting[2].weight * (THRESHOLD - 1), reporting[4].weight * THRESHOLD, reporting[5].weight * THRESHOLD])
+    assert reporting[3].id not in {i["question"] for i in items}, "an N/A question is never on the roadmap"
+
+
+@pytest.mark.parametrize("run", list(RUNS))
+def test_the_authority_dimension_is_not_on_the_roadmap(assessed, run):
+    data = assessed(*RUNS[run])
+    assert "authority" in EXCLUDED
+    assert all(i["dimension"] != "authority" for i in data["roadmap"]["items"])
+
+
+def test_authority_is_below_its_target_where_it_is_left_out(assessed):
+    authority = dims(assessed("northwind"))["authority"]
+    assert authority["level"] < authority["target"], "the exclusion is exercised, not vacuous"
+
+
+@pytest.mark.parametrize("name", list(SAMPLES))
+def test_next_tier_lists_the_cov_next_findings(assessed, name):
+    data = assessed(name)
+    tier = data["classification"]["tier"]
+    nxt = data["roadmap"]["next_tier"]
+    cov_next = [f for f in data["findings"] if f["rule"].startswith("COV-NEXT-")]
+    assert all(f["category"] == "next-tier" for f in cov_next)
+    assert nxt["missing"] == [{"rule": f["rule"], "subject": f["subject"], "message": f["message"],
+                               "recommendation": f["recommendation"]} for f in cov_next]
+    if tier == 4:
+        assert nxt["tier"] is None and nxt["tier_name"] is None and cov_next == []
+    else:
+        assert nxt["tier"] == tier + 1 and nxt["tier_name"]
+        assert cov_next, f"{name} lacks something of tier {tier + 1}"
