@@ -33,8 +33,8 @@ demo: $(VENV)/.installed
 # missing and we can (root with apt); otherwise that one test is skipped and says why.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
-		(apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && \
-		 apt-get install -y -qq chromium >/dev/null 2>&1)) || echo "chromium not installed: the browser test will be skipped"; }
+		(DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && \
+		 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1)) || echo "chromium not installed: the browser test will be skipped"; }
 
 test: $(VENV)/.installed browser
 	$(BIN)/python -m pytest
