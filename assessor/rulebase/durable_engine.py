@@ -113,13 +113,17 @@ class DurableEngine:
 
     def _on_match(self, rule: Rule, index: int, message: dict) -> None:
         try:
-            bindings = tuple(sorted((alias, fact["id"]) for alias, fact in message.items() if alias != PHASE_ALIAS))
-            self._matches.append((rule.id, index, bindings))
-        except BaseException as exc:  # never lost inside the engine
+            self._record(rule, index, message)
+        except BaseException as exc:  # durable-rules would swallow it: keep it and fail the run
             self._errors.append(exc)
+
+    def _record(self, rule: Rule, index: int, message: dict) -> None:
+        bindings = tuple(sorted((alias, fact["id"]) for alias, fact in message.items() if alias != PHASE_ALIAS))
+        self._matches.append((rule.id, index, bindings))
 
     def open(self) -> None:
         self._sid = str(next(_ids))
+        self.last_sid = self._sid
         self._matches, self._errors = [], []
 
     def add(self, facts: list[dict]) -> list:

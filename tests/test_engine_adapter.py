@@ -1,0 +1,64 @@
+"""The durable-rules adapter runs assessments synchronously, never hides an action's error,
+and leaves no engine state or threads behind."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from assessor.api import Assessor
+from assessor.factbuilder import build_facts
+from assessor.rulebase import session
+from assessor.rulebase.durable_engine import RULESET, DurableEngine, EngineFailure
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def assessor():
+    return Assessor()
+
+
+@pytest.fixture(scope="module")
+def facts(assessor):
+    submission = assessor.assess([ROOT / "samples/northwind-energy.xlsx"]).submission
+    return list(build_facts(submission, assessor.bank).facts)
+
+
+class BrokenEngine(DurableEngine):
+    """What a bug in the action code looks like: durable-rules alone would swallow it."""
+
+    def _record(self, rule, index, message):
+        raise ZeroDivisionError(f"inside the action of {rule.id}")
+
+
+def test_an_error_inside_a_rule_action_fails_the_assessment_loudly(assessor, facts):
+    engine = BrokenEngine(assessor.rulebase)
+    try:
+        with pytest.raises(EngineFailure, match="ZeroDivisionError"):
+            session.run(engine, assessor.rulebase, facts)
+    finally:
+        engine.release()
+
+
+def test_assessments_start_no_threads(assessor, facts):
+    before = threading.active_count()
+    engine = DurableEngine(assessor.rulebase)
+    try:
+        for _ in range(20):
+            session.run(engine, assessor.rulebase, facts)
+    finally:
+        engine.release()
+    assert threading.active_count() == before
+
+
+def test_every_assessment_gets_its_own_session_and_deletes_it(assessor, facts):
+    engine = assessor.engine
+    session.run(engine, assessor.rulebase, facts)
+    first = engine.last_sid
+    session.run(engine, assessor.rulebase, facts)
+    assert engine.last_sid != first
+    for sid in (first, engine.last_sid):
+        with pytest.raises(Exception):  # durable-rules: no state for a deleted session
+            engine._host.get_state(RULESET, sid)
