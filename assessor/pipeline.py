@@ -21,8 +21,10 @@ def evaluate(submission: Submission, bank: Bank, rulebase: Rulebase, engine, tar
         # Type and tier are decided from the evidence rules drew; what that office is expected
         # to have (and what the next tier up adds) then enters as requirement facts.
         decided["model"], decided["tier"] = classify(facts, rulebase)
+        present = {"role": {r.role_id for r in factbase.primary.roles},
+                   "responsibility": {r.responsibility_id for r in factbase.primary.responsibilities}}
         return [(kind, attrs, ()) for kind, attrs in
-                requirement_facts(bank, decided["model"].winner, decided["tier"].winner)]
+                requirement_facts(bank, decided["model"].winner, decided["tier"].winner, present)]
 
     outcome = session.run(engine, rulebase, list(factbase.facts), on_settled=classified)
     model, tier = decided["model"], decided["tier"]

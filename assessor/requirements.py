@@ -11,18 +11,24 @@ from __future__ import annotations
 from assessor.questionnaire.bank import TIER_NAMES, Bank
 
 
-def requirement_facts(bank: Bank, model: str, tier: int) -> list[tuple[str, dict]]:
+def requirement_facts(bank: Bank, model: str, tier: int, present: dict[str, set] | None = None
+                      ) -> list[tuple[str, dict]]:
+    """``present``: the role and responsibility ids that have a row in the workbook; a requirement
+    says whether its row exists, so "missing from the sheet" needs no absence rule (cheaper)."""
+    present = present or {}
     out = []
     for subject, items in (("role", bank.roles), ("responsibility", bank.responsibilities)):
+        rows = present.get(subject)
         for item in items:
             if model not in item.types:
                 continue
             if tier in item.tiers:
-                out.append(("requirement", {"subject": subject, "item": item.id, "name": item.name, "scope": "current",
-                                            "tier": tier, "type": model,
-                                            "reason": f"a {model} {TIER_NAMES[tier]} (tier {tier})"}))
+                scope, at = "current", tier
             elif tier < 4 and tier + 1 in item.tiers:
-                out.append(("requirement", {"subject": subject, "item": item.id, "name": item.name, "scope": "next",
-                                            "tier": tier + 1, "type": model,
-                                            "reason": f"a {model} {TIER_NAMES[tier + 1]} (tier {tier + 1})"}))
+                scope, at = "next", tier + 1
+            else:
+                continue
+            out.append(("requirement", {"subject": subject, "item": item.id, "name": item.name, "scope": scope,
+                                        "tier": at, "type": model, "present": rows is None or item.id in rows,
+                                        "reason": f"a {model} {TIER_NAMES[at]} (tier {at})"}))
     return out

@@ -44,7 +44,7 @@ KINDS: dict[str, dict[str, str]] = {
     "reporting_cycle": {"roles": TEXT},
     # --- asserted once the type and tier are decided (assessor/requirements.py) ---------------------
     "requirement": {"subject": TEXT, "item": TEXT, "name": TEXT, "scope": TEXT, "tier": NUMBER, "type": TEXT,
-                    "reason": TEXT},
+                    "reason": TEXT, "present": FLAG},
     # --- concluded by rules -------------------------------------------------------------------
     "type_evidence": {"type": TEXT, "points": NUMBER, "reason": TEXT},
     "tier_evidence": {"tier": NUMBER, "points": NUMBER, "reason": TEXT},

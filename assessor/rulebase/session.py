@@ -8,6 +8,7 @@ known is recorded as extra support rather than asserted twice.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from dataclasses import dataclass
 
@@ -49,7 +50,29 @@ class _Feed:
         if cached is None:
             cached = _build_feed(rulebase)
             object.__setattr__(rulebase, "_feed", cached)
-        self.open, self.keyed, self.attrs = cached
+        self.open, self.keyed, self.attrs, self.late = cached
+
+    def accepts_late(self, fact: Fact, fed: list[Fact]) -> bool:
+        """For facts added after the first derivations settle (requirements): also require, for
+        each equality join to a kind no rule concludes, a partner among the facts already fed.
+        Such partners cannot arrive later, so nothing that could match is dropped; it saves the
+        engine the requirement facts whose role or responsibility is fine (most of them)."""
+        if not self.accepts(fact):
+            return False
+        for screen, probes in self.late.get(fact.kind, ()):
+            if not screen(fact.attrs):
+                continue
+            if all(fact.attrs.get(own, _MISSING) in self._partners(kind, partner, attr, fed)
+                   for kind, partner, attr, own in probes):
+                return True
+        return False
+
+    def _partners(self, kind, screen, attr, fed) -> set:
+        key = (id(screen), attr, len(fed))
+        cache = self.__dict__.setdefault("_partner_cache", {})
+        if key not in cache:
+            cache[key] = {f.attrs.get(attr) for f in fed if f.kind == kind and screen(f.attrs)}
+        return cache[key]
 
     def accepts(self, fact: Fact) -> bool:
         attrs = fact.attrs
@@ -77,6 +100,24 @@ def _build_feed(rulebase: Rulebase):
     open_screens: dict[str, list] = {}
     keyed: dict[str, dict[str, dict]] = {}
     attrs: dict[str, set] = {}
+    late: dict[str, list] = {}
+    concluded = {r.conclusion.kind for r in rulebase.rules if r.conclusion}
+    for rule in rulebase.rules:
+        for alt in rule.alternatives:
+            for p in alt:
+                if p.negated:
+                    continue
+                probes = []
+                for other in alt:
+                    if other is p or other.negated or other.kind in concluded:
+                        continue
+                    for t in other.tests:
+                        if isinstance(t.value, Ref) and t.value.alias == p.alias and t.op == "eq":
+                            partner = _screen(tuple(x for x in other.tests if not isinstance(x.value, Ref)),
+                                              other.any_of)
+                            probes.append((other.kind, partner, t.attr, t.value.attr))
+                literal = tuple(t for t in p.tests if not isinstance(t.value, Ref))
+                late.setdefault(p.kind, []).append((_screen(literal, p.any_of), tuple(probes)))
     for rule in rulebase.rules:
         for alt in rule.alternatives:
             for p in alt:
@@ -94,7 +135,7 @@ def _build_feed(rulebase: Rulebase):
                     for t in other.tests:
                         if isinstance(t.value, Ref) and t.value.alias == p.alias:
                             attrs[p.kind].add(t.value.attr)
-    return open_screens, keyed, attrs
+    return open_screens, keyed, attrs, late
 
 
 def _screen(tests, any_of):
@@ -112,13 +153,19 @@ def _screen(tests, any_of):
     return screen
 
 
+_NUMERIC = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le, "eq": operator.eq,
+            "ne": operator.ne}
+
+
 def _literal_check(test):
     """A fast predicate for one literal test, with the semantics of ``matching.test_holds``."""
     attr, op, value = test.attr, test.op, test.value
     if op == "exists":
         return (lambda a: attr in a) if value else (lambda a: attr not in a)
-    if op == "eq" and not isinstance(value, (bool, str)):
-        return lambda a: test_holds(test, a, {})  # numbers: keep the one careful definition
+    if op in _NUMERIC and isinstance(value, (int, float)) and not isinstance(value, bool):
+        compare = _NUMERIC[op]
+        # A missing attribute, a flag or text never satisfies a numeric test.
+        return lambda a: type(a.get(attr)) in (int, float) and compare(a[attr], value)
     if op == "eq":
         return lambda a: a.get(attr, _MISSING) == value and type(a.get(attr)) is type(value)
     if op == "in" and all(isinstance(v, str) for v in value):
@@ -140,18 +187,24 @@ def run(engine, rulebase: Rulebase, facts: list[Fact], on_settled=None) -> Outco
     engine.open()
     try:
         new = [f for f in facts if feed.accepts(f)]
+        fed = list(new)
         for _ in range(MAX_ROUNDS):
             if not new and on_settled is not None:
                 later, on_settled = on_settled([by_id[i] for i in sorted(by_id)]), None
+                fed_so_far = list(fed)
+                late_kinds = {kind for kind, _, _ in later}
                 for kind, attrs, evidence in later:
                     fact = Fact(next_id, kind, normalise(attrs), tuple(evidence))
                     by_id[next_id] = fact
                     next_id += 1
-                    if feed.accepts(fact):
+                    # Partners may be judged only when none of their kind arrive in this batch.
+                    partners_final = not (late_kinds - {kind})
+                    if (feed.accepts_late(fact, fed_so_far) if partners_final else feed.accepts(fact)):
                         new.append(fact)
             if not new:
                 break
             matches = sorted(engine.add([feed.payload(f) for f in new]), key=lambda m: _order(rulebase, m))
+            fed.extend(new)
             new = []
             for rule_id, _alt, bindings in matches:
                 rule = rulebase.rule(rule_id)
