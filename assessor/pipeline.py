@@ -15,19 +15,7 @@ from assessor.scoring import overall
 
 def evaluate(submission: Submission, bank: Bank, rulebase: Rulebase, engine, targets: dict | None = None) -> Assessment:
     factbase = build_facts(submission, bank)
-    decided = {}
-
-    def classified(facts):
-        # Type and tier are decided from the evidence rules drew; what that office is expected
-        # to have (and what the next tier up adds) then enters as requirement facts.
-        decided["model"], decided["tier"] = classify(facts, rulebase)
-        present = {"role": {r.role_id for r in factbase.primary.roles},
-                   "responsibility": {r.responsibility_id for r in factbase.primary.responsibilities}}
-        return [(kind, attrs, ()) for kind, attrs in
-                requirement_facts(bank, decided["model"].winner, decided["tier"].winner, present)]
-
-    outcome = session.run(engine, rulebase, list(factbase.facts), on_settled=classified)
-    model, tier = decided["model"], decided["tier"]
+    outcome, model, tier = run_rules(factbase, bank, rulebase, engine)
     setting = rulebase.setting
     reached: dict[str, int] = {}
     for fact in outcome.derived("maturity_level"):
@@ -42,6 +30,24 @@ def evaluate(submission: Submission, bank: Bank, rulebase: Rulebase, engine, tar
                    setting("criterion_met_score", 3), tuple(setting("overall_excluded", ()) or ()))
     return Assessment(submission, bank, rulebase, factbase, outcome, model, tier, levels, overall_level,
                       overall_score, goals, tuple(plan))
+
+
+def run_rules(factbase, bank: Bank, rulebase: Rulebase, engine):
+    """Rule evaluation for one assessment: the engine run, with the requirement facts of the
+    decided type and tier joining once the first conclusions settle."""
+    decided = {}
+
+    def classified(facts):
+        # Type and tier are decided from the evidence rules drew; what that office is expected
+        # to have (and what the next tier up adds) then enters as requirement facts.
+        decided["model"], decided["tier"] = classify(facts, rulebase)
+        present = {"role": {r.role_id for r in factbase.primary.roles},
+                   "responsibility": {r.responsibility_id for r in factbase.primary.responsibilities}}
+        return [(kind, attrs, ()) for kind, attrs in
+                requirement_facts(bank, decided["model"].winner, decided["tier"].winner, present)]
+
+    outcome = session.run(engine, rulebase, list(factbase.facts), on_settled=classified)
+    return outcome, decided["model"], decided["tier"]
 
 
 def classify(facts, rulebase: Rulebase):

@@ -1,8 +1,9 @@
 """Issue 3: rule evaluation time, durable-rules vs the reference evaluator, and memory over many assessments.
 
 Targets, per bundled sample, in-process, one Assessor() built once:
-- `session.run(engine, rulebase, facts)` with the durable engine < 5 ms (median of >= 50 runs after
-  warm-up; facts from `factbuilder.build_facts(submission, bank)`);
+- rule evaluation for one assessment, `pipeline.run_rules(factbase, bank, rulebase, engine)` (the
+  engine run including the requirement facts that join once type and tier are decided) with the
+  durable engine < 5 ms (median of >= 50 runs after warm-up; facts from `factbuilder.build_facts`);
 - durable / reference < 4x (median of per-run ratios, the two engines timed alternately on the same facts);
 and, in a separate subprocess (so it starts clean of the timing runs' memory):
 - 5,000 `Assessor.assess_submission(submission)` calls on one Assessor grow VmRSS by < 20 MB
@@ -102,8 +103,8 @@ def _calibration() -> None:
 def measure_timings(quick: bool) -> None:
     from assessor.api import Assessor, make_engine
     from assessor.factbuilder import build_facts
+    from assessor.pipeline import run_rules
     from assessor.questionnaire.reader import read_submission
-    from assessor.rulebase import session
 
     runs, warm = (10, 3) if quick else (60, 10)
     started = time.perf_counter()
@@ -118,14 +119,16 @@ def measure_timings(quick: bool) -> None:
     for path in common.SAMPLES:
         name = path.stem
         submission = read_submission([path], assessor.bank)
-        facts = list(build_facts(submission, assessor.bank).facts)
-        a = session.run(durable, rulebase, facts)
-        b = session.run(reference, rulebase, facts)
+        factbase = build_facts(submission, assessor.bank)
+        facts = list(factbase.facts)
+        a = run_rules(factbase, assessor.bank, rulebase, durable)[0]
+        b = run_rules(factbase, assessor.bank, rulebase, reference)[0]
         if _signature(a) != _signature(b):
             common.ROWS.append(common.Row(f"{name}: engines agree", "no", "same outcome", "FAIL",
                                           "durable and reference outcomes differ: ratio not comparable"))
             print(f"FAIL  {name}: durable and reference outcomes differ", flush=True)
-        cases.append({"name": name, "submission": submission, "facts": facts, "firings": len(a.firings),
+        cases.append({"name": name, "submission": submission, "factbase": factbase, "facts": facts,
+                      "firings": len(a.firings),
                       "durable": [], "cpu": [], "reference": [], "ratio": [], "cal": [],
                       "full": [], "build_facts": [], "to_dict": []})
 
@@ -135,8 +138,8 @@ def measure_timings(quick: bool) -> None:
         for case in cases:
             facts = case["facts"]
             c = common.time_call(_calibration)
-            d, d_cpu = common.time_call_cpu(session.run, durable, rulebase, facts)
-            r = common.time_call(session.run, reference, rulebase, facts)
+            d, d_cpu = common.time_call_cpu(run_rules, case["factbase"], assessor.bank, rulebase, durable)
+            r = common.time_call(run_rules, case["factbase"], assessor.bank, rulebase, reference)
             t0 = time.perf_counter()
             assessment = assessor.assess_submission(case["submission"])
             assessment.to_dict()

@@ -25,6 +25,7 @@ from assessor.rulebase.rules import Pattern, Ref, Rule, Rulebase, Test
 
 RULESET = "pmo"
 PHASE_ALIAS = "_phase"
+BATCH = 10000  # matches per action call at most
 _ids = itertools.count(1)
 
 
@@ -46,7 +47,9 @@ def compile_rules(rulebase: Rulebase, on_match) -> dict:
             body = [_pattern(p) for p in patterns]
             if rule.absence:
                 body.insert(0, {PHASE_ALIAS: {"kind": PHASE_KIND}})
-            rules[name] = {"all": body, "pri": rule.priority, "run": _action(on_match, rule, index)}
+            # cap: hand every match waiting for this rule to one action call (a batch) instead of one
+            # call per match: the engine's per-call overhead was most of an assessment's time.
+            rules[name] = {"all": body, "pri": rule.priority, "cap": BATCH, "run": _action(on_match, rule, index)}
     # Keeps every fact "handled" (so assert_facts never raises for a fact no rule wants)
     # without ever firing: its second pattern waits for a fact that is never asserted.
     rules["$sink"] = {"all": [{"f": {"$ex": {"kind": 1}}}, {"n": {"kind": "$never"}}], "run": lambda c: None}
@@ -56,7 +59,11 @@ def compile_rules(rulebase: Rulebase, on_match) -> dict:
 def _action(on_match, rule: Rule, index: int):
     # One closure per rule: durable-rules rejects partials and default-argument tricks.
     def action(c):
-        on_match(rule, index, c._m)
+        if c.m is None:  # a single match
+            on_match(rule, index, c._m)
+            return
+        for match in c.m:  # a batch (rules carry "cap")
+            on_match(rule, index, match._d)
 
     return action
 
