@@ -33,6 +33,12 @@ def evaluate(submission: Submission, bank: Bank, rulebase: Rulebase, engine, tar
 
 
 def run_rules(factbase, bank: Bank, rulebase: Rulebase, engine):
+    """Rule evaluation and explanation for one assessment."""
+    evaluation, model, tier = evaluate_rules(factbase, bank, rulebase, engine)
+    return session.explain(rulebase, evaluation), model, tier
+
+
+def evaluate_rules(factbase, bank: Bank, rulebase: Rulebase, engine):
     """Rule evaluation for one assessment: the engine run, with the requirement facts of the
     decided type and tier joining once the first conclusions settle."""
     decided = {}
@@ -46,8 +52,8 @@ def run_rules(factbase, bank: Bank, rulebase: Rulebase, engine):
         return [(kind, attrs, ()) for kind, attrs in
                 requirement_facts(bank, decided["model"].winner, decided["tier"].winner, present)]
 
-    outcome = session.run(engine, rulebase, list(factbase.facts), on_settled=classified)
-    return outcome, decided["model"], decided["tier"]
+    evaluation = session.evaluate(engine, rulebase, list(factbase.facts), on_settled=classified)
+    return evaluation, decided["model"], decided["tier"]
 
 
 def classify(facts, rulebase: Rulebase):

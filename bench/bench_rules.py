@@ -1,9 +1,11 @@
 """Issue 3: rule evaluation time, durable-rules vs the reference evaluator, and memory over many assessments.
 
 Targets, per bundled sample, in-process, one Assessor() built once:
-- rule evaluation for one assessment, `pipeline.run_rules(factbase, bank, rulebase, engine)` (the
-  engine run including the requirement facts that join once type and tier are decided) with the
-  durable engine < 5 ms (median of >= 50 runs after warm-up; facts from `factbuilder.build_facts`);
+- rule evaluation for one assessment, `pipeline.evaluate_rules(factbase, bank, rulebase, engine)`
+  (the engine run including the requirement facts that join once type and tier are decided) with
+  the durable engine < 5 ms (median of >= 50 runs after warm-up; facts from
+  `factbuilder.build_facts`); attaching the explanations (`session.explain`: cells and messages of
+  every conclusion) is timed beside it for information;
 - durable / reference < 4x (median of per-run ratios, the two engines timed alternately on the same facts);
 and, in a separate subprocess (so it starts clean of the timing runs' memory):
 - 5,000 `Assessor.assess_submission(submission)` calls on one Assessor grow VmRSS by < 20 MB
@@ -103,7 +105,8 @@ def _calibration() -> None:
 def measure_timings(quick: bool) -> None:
     from assessor.api import Assessor, make_engine
     from assessor.factbuilder import build_facts
-    from assessor.pipeline import run_rules
+    from assessor.pipeline import evaluate_rules, run_rules
+    from assessor.rulebase import session
     from assessor.questionnaire.reader import read_submission
 
     runs, warm = (10, 3) if quick else (60, 10)
@@ -138,8 +141,10 @@ def measure_timings(quick: bool) -> None:
         for case in cases:
             facts = case["facts"]
             c = common.time_call(_calibration)
-            d, d_cpu = common.time_call_cpu(run_rules, case["factbase"], assessor.bank, rulebase, durable)
-            r = common.time_call(run_rules, case["factbase"], assessor.bank, rulebase, reference)
+            d, d_cpu = common.time_call_cpu(evaluate_rules, case["factbase"], assessor.bank, rulebase, durable)
+            r = common.time_call(evaluate_rules, case["factbase"], assessor.bank, rulebase, reference)
+            evaluation = evaluate_rules(case["factbase"], assessor.bank, rulebase, durable)[0]
+            case.setdefault("explain", []).append(common.time_call(session.explain, rulebase, evaluation))
             t0 = time.perf_counter()
             assessment = assessor.assess_submission(case["submission"])
             assessment.to_dict()
@@ -162,6 +167,9 @@ def measure_timings(quick: bool) -> None:
                      f"{per_cal:.1f}x calibration; {len(case['facts'])} facts in, {case['firings']} firings")
         common.check(f"{name}: durable / reference", med(case["ratio"]), RATIO_LIMIT, "x",
                      f"reference median {med(case['reference']):.2f} ms")
+        explain = case["explain"][warm:]
+        common.info(f"{name}: explanations (session.explain)", med(explain) * 1000, "ms",
+                    "cells and messages of every conclusion, attached after the engine run")
         common.info(f"{name}: assess_submission + to_dict", med(case["full"]), "ms",
                     f"{common.spread(case['full'], 'ms')}; parts: build_facts ~{med(case['build_facts']):.2f} ms, "
                     f"to_dict ~{med(case['to_dict']):.2f} ms")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import operator
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assessor.findings import Finding
 from assessor.rulebase.facts import PHASE_KIND, Evidence, Fact, normalise
@@ -174,14 +174,27 @@ def _literal_check(test):
     return lambda a: test_holds(test, a, {})
 
 
+@dataclass
+class Evaluation:
+    """What the engine concluded, before explanations (cells, messages) are attached."""
+    by_id: dict
+    firings: list          # (rule id, alternative, bindings, concluded fact id or None), in firing order
+    derived: dict          # derived fact id -> (rule id, alternative, bindings) that first concluded it
+
+
 def run(engine, rulebase: Rulebase, facts: list[Fact], on_settled=None) -> Outcome:
-    """Run the rule base over ``facts``. ``on_settled(facts)``, called once when the first
-    derivations settle, may return more facts as (kind, attrs, evidence): the pipeline uses it
-    to add requirement facts once the type and tier are decided."""
+    """Run the rule base over ``facts`` and explain every conclusion down to its cells."""
+    return explain(rulebase, evaluate(engine, rulebase, facts, on_settled))
+
+
+def evaluate(engine, rulebase: Rulebase, facts: list[Fact], on_settled=None) -> Evaluation:
+    """The engine run. ``on_settled(facts)``, called once when the first derivations settle, may
+    return more facts as (kind, attrs, evidence): the pipeline uses it to add requirement facts
+    once the type and tier are decided."""
     by_id = {f.id: f for f in facts}
     feed = _Feed(rulebase)
-    firings: list[Firing] = []
-    findings: dict[str, Finding] = {}
+    firings: list = []
+    derived: dict = {}
     known: dict[tuple, int] = {}
     next_id = max(by_id, default=0) + 1
     engine.open()
@@ -206,34 +219,51 @@ def run(engine, rulebase: Rulebase, facts: list[Fact], on_settled=None) -> Outco
             matches = sorted(engine.add([feed.payload(f) for f in new]), key=lambda m: _order(rulebase, m))
             fed.extend(new)
             new = []
-            for rule_id, _alt, bindings in matches:
+            for rule_id, alt, bindings in matches:
                 rule = rulebase.rule(rule_id)
-                bound = {alias: by_id[fid] for alias, fid in bindings}
                 if rule.conclusion is None:
-                    firings.append(_finding(rule, _alt, bindings, bound, findings))
+                    firings.append((rule_id, alt, bindings, None))
                     continue
-                attrs = normalise({attr: (bound[v.alias].get(v.attr) if isinstance(v, Ref) else v)
+                attrs = normalise({attr: (by_id[dict(bindings)[v.alias]].get(v.attr) if isinstance(v, Ref) else v)
                                    for attr, v in rule.conclusion.values})
                 key = (rule.conclusion.kind, tuple(sorted(attrs.items())))
                 if key not in known:
-                    fact = Fact(next_id, rule.conclusion.kind, attrs, _evidence(rule, _alt, bound), rule.id,
-                                tuple(fid for _, fid in bindings))
+                    fact = Fact(next_id, rule.conclusion.kind, attrs, (), rule.id, tuple(fid for _, fid in bindings))
                     by_id[next_id] = fact
                     known[key] = next_id
+                    derived[next_id] = (rule_id, alt, bindings)
                     next_id += 1
                     if feed.accepts(fact):
                         new.append(fact)
-                firings.append(Firing(rule.id, bindings, concluded=known[key]))
+                firings.append((rule_id, alt, bindings, known[key]))
         else:
             raise RuntimeError(f"rule base still deriving after {MAX_ROUNDS} rounds: a rule loop")
         phase = Fact(next_id, PHASE_KIND, {"name": "absence"})
         for rule_id, alt, bindings in sorted(engine.add([{"id": phase.id, "kind": PHASE_KIND}]),
                                              key=lambda m: _order(rulebase, m)):
-            rule = rulebase.rule(rule_id)
-            bound = {alias: by_id[fid] for alias, fid in bindings}
-            firings.append(_finding(rule, alt, bindings, bound, findings))
+            firings.append((rule_id, alt, bindings, None))
     finally:
         engine.close()
+    return Evaluation(by_id, firings, derived)
+
+
+def explain(rulebase: Rulebase, evaluation: Evaluation) -> Outcome:
+    """Attach to every derived fact the cells it rests on (premises first: ids only grow), then
+    turn finding firings into findings with their messages and cells."""
+    by_id = dict(evaluation.by_id)
+    for fid in sorted(evaluation.derived):
+        rule_id, alt, bindings = evaluation.derived[fid]
+        bound = {alias: by_id[f] for alias, f in bindings}
+        by_id[fid] = replace(by_id[fid], evidence=_evidence(rulebase.rule(rule_id), alt, bound))
+    firings: list[Firing] = []
+    findings: dict[str, Finding] = {}
+    for rule_id, alt, bindings, concluded in evaluation.firings:
+        rule = rulebase.rule(rule_id)
+        if concluded is not None:
+            firings.append(Firing(rule_id, bindings, concluded=concluded))
+            continue
+        bound = {alias: by_id[f] for alias, f in bindings}
+        firings.append(_finding(rule, alt, bindings, bound, findings))
     ordered = sorted(findings.values(), key=Finding.sort_key)
     return Outcome(tuple(by_id[i] for i in sorted(by_id)), tuple(firings), tuple(ordered))
 
