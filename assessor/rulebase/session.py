@@ -68,10 +68,17 @@ class _Feed:
         return False
 
     def _partners(self, kind, screen, attr, fed) -> set:
-        key = (id(screen), attr, len(fed))
+        """Values of ``attr`` among the fed facts of ``kind`` that pass ``screen`` (cached per batch)."""
         cache = self.__dict__.setdefault("_partner_cache", {})
+        key = (id(screen), attr, len(fed))
         if key not in cache:
-            cache[key] = {f.attrs.get(attr) for f in fed if f.kind == kind and screen(f.attrs)}
+            by_kind = cache.get(("by_kind", len(fed)))
+            if by_kind is None:
+                by_kind = {}
+                for f in fed:
+                    by_kind.setdefault(f.kind, []).append(f)
+                cache[("by_kind", len(fed))] = by_kind
+            cache[key] = {f.attrs.get(attr) for f in by_kind.get(kind, ()) if screen(f.attrs)}
         return cache[key]
 
     def accepts(self, fact: Fact) -> bool:
