@@ -23,9 +23,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from assessor.cli import cli
+from tests.cli_helpers import invoke, ok
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = {"atlas": REPO / "samples" / "atlas-rail.xlsx", "northwind": REPO / "samples" / "northwind-energy.xlsx"}
@@ -66,14 +65,6 @@ def hostile_edits(wb) -> None:
 
 # --- running the command ------------------------------------------------------------------------
 
-def invoke(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], prog_name="pmo-assess")
-
-
-def ok(result):
-    assert result.exception is None, (result.output, result.exception)
-    assert result.exit_code == 0, result.output
-    return result
 
 
 class Report:

@@ -21,10 +21,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
 from assessor import api
-from assessor.cli import cli
+from tests.cli_helpers import invoke, ok
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = {"atlas": REPO / "samples" / "atlas-rail.xlsx", "northwind": REPO / "samples" / "northwind-energy.xlsx"}
@@ -83,14 +82,6 @@ def hostile_edits(wb) -> None:
 
 # --- running the command ------------------------------------------------------------------------
 
-def invoke(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], prog_name="pmo-assess")
-
-
-def ok(result):
-    assert result.exception is None, (result.output, result.exception)
-    assert result.exit_code == 0, result.output
-    return result
 
 
 def user_error(result, *phrases):

@@ -18,9 +18,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from assessor.cli import cli
+from tests.cli_helpers import invoke, ok
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = {"harbour": REPO / "samples" / "harbour-city-council.xlsx",
@@ -34,14 +33,6 @@ TARGETS_3_REPORTING_5 = "default: 3\ntargets:\n  reporting: 5\n"
 TARGETS_ALL_5 = "default: 5\n"
 
 
-def invoke(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], prog_name="pmo-assess")
-
-
-def ok(result):
-    assert result.exception is None, (result.output, result.exception)
-    assert result.exit_code == 0, result.output
-    return result
 
 
 @pytest.fixture(scope="module")
