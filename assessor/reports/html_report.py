@@ -98,7 +98,7 @@ class HtmlReporter(TextReporter):
             f"<tr><td>{esc(r['rule'])}</td><td>{esc(r['reason'])}</td>"
             f"<td>{esc(', '.join(dict.fromkeys(e['sheet'] + '!' + e['cell'] for e in r['evidence'])))}</td></tr>"
             for r in c["because"])
-        return (f'<h2 id="summary">Summary</h2><div class="kpi">'
+        return ('<h2 id="summary">Summary</h2><div class="kpi">'
                 + "".join(f"<div>{esc(k)}<b>{esc(v)}</b><span class=\"muted\">{esc(x)}</span></div>"
                           for k, v, x in kpis)
                 + '</div><div class="grid"><div><h3>Why this type and tier</h3>'
