@@ -136,8 +136,9 @@ class DurableEngine:
     def add(self, facts: list[dict]) -> list:
         if not facts:
             return []
-        payload = [dict(f, sid=self._sid) for f in facts]
-        self._host.assert_facts(RULESET, payload)
+        for fact in facts:  # the session builds fresh payload dicts for every call
+            fact["sid"] = self._sid
+        self._host.assert_facts(RULESET, facts)
         if self._errors:
             raise EngineFailure(f"rule action failed: {self._errors[0]!r}")
         matches, self._matches = self._matches, []

@@ -51,6 +51,7 @@ class _Feed:
             cached = _build_feed(rulebase)
             object.__setattr__(rulebase, "_feed", cached)
         self.open, self.keyed, self.attrs, self.late = cached
+        self.plans = cached_plans(rulebase, self.open, self.keyed)
 
     def accepts_late(self, fact: Fact, fed: list[Fact]) -> bool:
         """For facts added after the first derivations settle (requirements): also require, for
@@ -82,17 +83,23 @@ class _Feed:
         return cache[key]
 
     def accepts(self, fact: Fact) -> bool:
+        plan = self.plans.get(fact.kind)
+        if plan is None:
+            return False
         attrs = fact.attrs
-        for screen in self.open.get(fact.kind, ()):
+        opens, keyed = plan
+        for screen in opens:
             if screen(attrs):
                 return True
-        for attr, by_value in self.keyed.get(fact.kind, {}).items():
-            value = attrs.get(attr, _MISSING)
-            if value is _MISSING or isinstance(value, bool):
+        for attr, by_value in keyed:
+            value = attrs.get(attr)
+            if value is None or value is True or value is False:
                 continue
-            for screen in by_value.get(value, ()):
-                if screen(attrs):
-                    return True
+            screens = by_value.get(value)
+            if screens:
+                for screen in screens:
+                    if screen(attrs):
+                        return True
         return False
 
     def payload(self, fact: Fact) -> dict:
@@ -101,6 +108,16 @@ class _Feed:
 
 
 _MISSING = object()
+
+
+def cached_plans(rulebase: Rulebase, open_screens, keyed) -> dict:
+    """Per fact kind: (open screens, [(key attribute, value -> screens)]) in tuples, for speed."""
+    plans = rulebase.__dict__.get("_feed_plans")
+    if plans is None:
+        kinds = set(open_screens) | set(keyed)
+        plans = {k: (tuple(open_screens.get(k, ())), tuple(keyed.get(k, {}).items())) for k in kinds}
+        object.__setattr__(rulebase, "_feed_plans", plans)
+    return plans
 
 
 def _build_feed(rulebase: Rulebase):
@@ -147,17 +164,30 @@ def _build_feed(rulebase: Rulebase):
 
 def _screen(tests, any_of):
     checks = [_literal_check(t) for t in tests]
-    groups = [[_literal_check(t) for t in g] for g in any_of]
+    groups = [_all(tuple(_literal_check(t) for t in g)) for g in any_of]
+    every = _all(tuple(checks))
+    if not groups:
+        return every
+    if len(groups) == 1:
+        only = groups[0]
+        return lambda a: every(a) and only(a)
+    groups = tuple(groups)
+    return lambda a: every(a) and any(g(a) for g in groups)
 
-    def screen(attrs):
-        for check in checks:
-            if not check(attrs):
-                return False
-        if not groups:
-            return True
-        return any(all(check(attrs) for check in group) for group in groups)
 
-    return screen
+def _all(checks: tuple):
+    """One predicate for a conjunction, with as few Python calls as the common sizes allow."""
+    if not checks:
+        return lambda a: True
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        c1, c2 = checks
+        return lambda a: c1(a) and c2(a)
+    if len(checks) == 3:
+        c1, c2, c3 = checks
+        return lambda a: c1(a) and c2(a) and c3(a)
+    return lambda a: all(c(a) for c in checks)
 
 
 _NUMERIC = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le, "eq": operator.eq,
