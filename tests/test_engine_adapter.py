@@ -62,3 +62,32 @@ def test_every_assessment_gets_its_own_session_and_deletes_it(assessor, facts):
     for sid in (first, engine.last_sid):
         with pytest.raises(Exception):  # durable-rules: no state for a deleted session
             engine._host.get_state(RULESET, sid)
+
+
+def test_sessions_with_nothing_to_match_do_not_crash(assessor):
+    """Regression: durable-rules crashed deleting a session that only a catch-all rule had taken.
+    Facts no pattern accepts never reach the engine, and an empty session is not deleted."""
+    from assessor.rulebase.facts import Fact
+
+    lonely = [Fact(1, "profile", {"organisation": "Nobody Ltd"})]  # no rule tests organisation alone
+    for _ in range(300):
+        assert session.run(assessor.engine, assessor.rulebase, []).findings == ()
+        assert session.run(assessor.engine, assessor.rulebase, lonely).firings == ()
+
+
+def test_sessions_of_absence_rules_with_nothing_else_do_not_crash(assessor, tmp_path):
+    from assessor.api import make_engine
+    from assessor.rulebase.facts import Fact
+    from assessor.rulebase.rules import load_rulebase
+    from tests.test_engines_agree import ABSENCE_RULES
+
+    (tmp_path / "absence.yaml").write_text(ABSENCE_RULES, encoding="utf-8")
+    rulebase = load_rulebase([tmp_path], assessor.bank)
+    engine = make_engine(rulebase, "durable")
+    try:
+        for _ in range(200):
+            assert session.run(engine, rulebase, []).findings == ()
+            lone_boss = session.run(engine, rulebase, [Fact(1, "role", {"role": "PM", "held": True})])
+            assert [f.subject for f in lone_boss.findings] == ["PM"]
+    finally:
+        engine.release()

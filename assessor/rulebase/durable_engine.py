@@ -6,9 +6,12 @@ this machine, see shared/docs/durable-rules.md):
 - ``durable.lang`` keeps one global host: we make our own ``Host``;
 - every Host starts timer threads that run actions in the background: ``_run``
   is overridden, so actions only ever run inside our own ``assert_facts`` call;
-- a fact no rule matches raises, and action errors are swallowed: a "sink" rule
-  makes every fact handled, and our action wrapper records every exception and
-  fails the run loudly;
+- a fact no rule matches raises, and action errors are swallowed: the session
+  only sends facts some pattern accepts (``session._Feed``), and our action
+  wrapper records every exception and fails the run loudly;
+- a session whose facts only a catch-all rule took crashed the process when its
+  state was deleted (reproduced: ``free(): invalid pointer``), so there is no
+  catch-all rule, and a session nothing was asserted into is not deleted;
 - facts without an id get a colliding 32-bit hash id: every fact has an explicit one;
 - ``$not`` is checked only when the positive side arrives: absence rules wait for
   a phase fact asserted after derivations settle;
@@ -50,9 +53,6 @@ def compile_rules(rulebase: Rulebase, on_match) -> dict:
             # cap: hand every match waiting for this rule to one action call (a batch) instead of one
             # call per match: the engine's per-call overhead was most of an assessment's time.
             rules[name] = {"all": body, "pri": rule.priority, "cap": BATCH, "run": _action(on_match, rule, index)}
-    # Keeps every fact "handled" (so assert_facts never raises for a fact no rule wants)
-    # without ever firing: its second pattern waits for a fact that is never asserted.
-    rules["$sink"] = {"all": [{"f": {"$ex": {"kind": 1}}}, {"n": {"kind": "$never"}}], "run": lambda c: None}
     return {RULESET: rules}
 
 
@@ -132,13 +132,18 @@ class DurableEngine:
         self._sid = str(next(_ids))
         self.last_sid = self._sid
         self._matches, self._errors = [], []
+        self._asserted = False
 
     def add(self, facts: list[dict]) -> list:
         if not facts:
             return []
         for fact in facts:  # the session builds fresh payload dicts for every call
             fact["sid"] = self._sid
-        self._host.assert_facts(RULESET, facts)
+        try:
+            self._host.assert_facts(RULESET, facts)
+        except _durable.MessageNotHandledException as exc:
+            raise EngineFailure(f"a fact no rule can take reached the engine: {exc}") from None
+        self._asserted = True
         if self._errors:
             raise EngineFailure(f"rule action failed: {self._errors[0]!r}")
         matches, self._matches = self._matches, []
@@ -147,7 +152,8 @@ class DurableEngine:
     def close(self) -> None:
         if self._sid is not None:
             try:
-                self._host.delete_state(RULESET, self._sid)
+                if self._asserted:  # durable-rules has no state for a session nothing was asserted into
+                    self._host.delete_state(RULESET, self._sid)
             finally:
                 self._sid = None
 

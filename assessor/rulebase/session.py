@@ -275,10 +275,11 @@ def evaluate(engine, rulebase: Rulebase, facts: list[Fact], on_settled=None) -> 
                 firings.append((rule_id, alt, bindings, known[key]))
         else:
             raise RuntimeError(f"rule base still deriving after {MAX_ROUNDS} rounds: a rule loop")
-        phase = Fact(next_id, PHASE_KIND, {"name": "absence"})
-        for rule_id, alt, bindings in sorted(engine.add([{"id": phase.id, "kind": PHASE_KIND}]),
-                                             key=lambda m: _order(rulebase, m)):
-            firings.append((rule_id, alt, bindings, None))
+        if any(rule.absence for rule in rulebase.rules):  # no absence rules: no phase round
+            phase = Fact(next_id, PHASE_KIND, {"name": "absence"})
+            for rule_id, alt, bindings in sorted(engine.add([{"id": phase.id, "kind": PHASE_KIND}]),
+                                                 key=lambda m: _order(rulebase, m)):
+                firings.append((rule_id, alt, bindings, None))
     finally:
         engine.close()
     return Evaluation(by_id, firings, derived)
