@@ -91,3 +91,12 @@ def test_sessions_of_absence_rules_with_nothing_else_do_not_crash(assessor, tmp_
             assert [f.subject for f in lone_boss.findings] == ["PM"]
     finally:
         engine.release()
+
+
+def test_a_fact_that_only_half_matches_a_rule_leaves_a_session_that_deletes_cleanly(assessor):
+    """Regression: durable-rules crashed deleting a session in which no action ever ran."""
+    from assessor.rulebase.facts import Fact
+
+    staff_only = [Fact(1, "role", {"role": "PMO-HEAD", "held": True, "in_pmo": True})]  # waits for an assignment
+    for _ in range(500):
+        assert session.run(assessor.engine, assessor.rulebase, staff_only).firings == ()

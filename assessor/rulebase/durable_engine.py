@@ -9,9 +9,10 @@ this machine, see shared/docs/durable-rules.md):
 - a fact no rule matches raises, and action errors are swallowed: the session
   only sends facts some pattern accepts (``session._Feed``), and our action
   wrapper records every exception and fails the run loudly;
-- a session whose facts only a catch-all rule took crashed the process when its
-  state was deleted (reproduced: ``free(): invalid pointer``), so there is no
-  catch-all rule, and a session nothing was asserted into is not deleted;
+- deleting the state of a session in which no action ever ran crashes the
+  process (reproduced: ``free(): invalid pointer`` with one fact half-matching a
+  two-pattern rule): every session starts with a marker fact that one internal
+  rule takes and answers, and a session nothing was asserted into is not deleted;
 - facts without an id get a colliding 32-bit hash id: every fact has an explicit one;
 - ``$not`` is checked only when the positive side arrives: absence rules wait for
   a phase fact asserted after derivations settle;
@@ -29,6 +30,8 @@ from assessor.rulebase.rules import Pattern, Ref, Rule, Rulebase, Test
 RULESET = "pmo"
 PHASE_ALIAS = "_phase"
 BATCH = 10000  # matches per action call at most
+SESSION_KIND = "$session"
+SESSION_RULE = "$session"
 _ids = itertools.count(1)
 
 
@@ -53,7 +56,13 @@ def compile_rules(rulebase: Rulebase, on_match) -> dict:
             # cap: hand every match waiting for this rule to one action call (a batch) instead of one
             # call per match: the engine's per-call overhead was most of an assessment's time.
             rules[name] = {"all": body, "pri": rule.priority, "cap": BATCH, "run": _action(on_match, rule, index)}
+    # Fires once per session on the marker fact (see the module docstring); its action does nothing.
+    rules[SESSION_RULE] = {"all": [{"s": {"kind": SESSION_KIND}}], "run": _ignore}
     return {RULESET: rules}
+
+
+def _ignore(c):
+    pass
 
 
 def _action(on_match, rule: Rule, index: int):
@@ -139,6 +148,8 @@ class DurableEngine:
             return []
         for fact in facts:  # the session builds fresh payload dicts for every call
             fact["sid"] = self._sid
+        if not self._asserted:
+            facts = [{"id": 0, "kind": SESSION_KIND, "sid": self._sid}] + list(facts)
         try:
             self._host.assert_facts(RULESET, facts)
         except _durable.MessageNotHandledException as exc:
