@@ -135,9 +135,6 @@ class Assessment:
                               "tier_name": TIER_NAMES.get(tier + 1), "missing": missing}}
 
     def _coverage(self) -> dict:
-        from assessor.responsibility import coverage, loads
-
-        graph = self.factbase.graph
         names = {r.responsibility_id: r.name for r in self.factbase.primary.responsibilities}
         required = {}
         for f in self.outcome.facts:
@@ -148,7 +145,7 @@ class Assessment:
             if finding.category in COVERAGE_CATEGORIES:
                 flagged.setdefault(finding.subject, []).append(finding.rule)
         rows = []
-        for c in coverage(graph):
+        for c in self.factbase.coverage:
             if len(c.accountable) > 1:
                 status = "several accountable"
             elif c.accountable_held and c.responsible_held:
@@ -170,7 +167,7 @@ class Assessment:
         people = [{"person": load.person, "roles": list(load.roles), "fte": load.fte, "accountable": load.accountable,
                    "responsible": load.responsible, "sole_critical": list(load.sole_critical),
                    "findings": sorted(set(flagged.get(load.person, []))), "cells": list(load.cells)}
-                  for load in loads(graph)]
+                  for load in self.factbase.loads]
         roles = [{"id": r.role_id, "name": r.name, "holders": list(r.holders), "fte": r.fte, "in_pmo": r.in_pmo,
                   "reports_to": r.reports_to, "required": required.get(("role", r.role_id)),
                   "findings": sorted(set(flagged.get(r.role_id, []))), "cell": r.cell}

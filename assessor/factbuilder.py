@@ -23,6 +23,8 @@ class FactBase:
     dimensions: tuple[DimensionScore, ...]
     primary: Response
     graph: object  # the networkx responsibility graph (assessor/responsibility.py)
+    coverage: tuple = ()  # responsibility.Coverage per RACI row, computed once from the graph
+    loads: tuple = ()     # responsibility.Load per person
 
 
 def _evidence(file: str, ref: str, value="", respondent: str = "", attr: str = "") -> Evidence:
@@ -71,16 +73,18 @@ def build_facts(submission: Submission, bank: Bank) -> FactBase:
                           "dont_know": d.dont_know, "unanswered": d.unanswered,
                           "answered_share": d.answered_share}, evidence)
     graph = build_graph(primary, bank)
-    _organisation_facts(primary, bank, graph, merged, add)
-    return FactBase(tuple(out), tuple(merged), tuple(crits), tuple(dims), primary, graph)
+    covered = coverage(graph)
+    people = loads(graph, covered)
+    _organisation_facts(primary, bank, graph, covered, people, merged, add)
+    return FactBase(tuple(out), tuple(merged), tuple(crits), tuple(dims), primary, graph, tuple(covered),
+                    tuple(people))
 
 
-def _organisation_facts(primary: Response, bank: Bank, graph, merged, add) -> None:
+def _organisation_facts(primary: Response, bank: Bank, graph, covered_list, people, merged, add) -> None:
     src, who = primary.source, primary.respondent
     values = _cell_values(primary)
     families = {r.id: r.family for r in bank.roles}
     held = {r.role_id for r in primary.roles if r.holders}
-    covered_list = coverage(graph)
     covered = {c.responsibility: c for c in covered_list}
     escalates = escalation_paths(graph, {r.id for r in bank.roles if r.family == "governance"})
     role_letters: dict[str, list[str]] = {}
@@ -137,7 +141,7 @@ def _organisation_facts(primary: Response, bank: Bank, graph, merged, add) -> No
                                "claim": max(claim) if claim else None},
             [_evidence(src, row.cell, row.responsibility_id, who)] + [_evidence(src, a.cell, a.letters, who) for a in given]
             + [_evidence(f, cell, raw, w, "claim") for f, cell, raw, w in claim_cells.get(row.responsibility_id, [])])
-    _graph_facts(graph, bank, src, who, covered_list, add, values)
+    _graph_facts(graph, bank, src, who, covered_list, people, add, values)
 
 
 def _cell_values(primary: Response) -> dict[str, str]:
@@ -153,11 +157,11 @@ def _cell_values(primary: Response) -> dict[str, str]:
     return values
 
 
-def _graph_facts(graph, bank: Bank, src: str, who: str, covered, add, values: dict) -> None:
+def _graph_facts(graph, bank: Bank, src: str, who: str, covered, people, add, values: dict) -> None:
     def ev(cell, attr=""):
         return _evidence(src, cell, values.get(cell, ""), who, attr)
 
-    for load in loads(graph, covered):
+    for load in people:
         add("person", {"person": load.person, "fte": load.fte, "roles": len(load.roles),
                        "accountable": load.accountable, "responsible": load.responsible,
                        "sole_critical": len(load.sole_critical), "role_list": ", ".join(load.roles),

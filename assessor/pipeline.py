@@ -17,17 +17,17 @@ def evaluate(submission: Submission, bank: Bank, rulebase: Rulebase, engine, tar
     factbase = build_facts(submission, bank)
     outcome, model, tier = run_rules(factbase, bank, rulebase, engine)
     setting = rulebase.setting
+    excluded = tuple(setting("overall_excluded", ()) or ())
     reached: dict[str, int] = {}
     for fact in outcome.derived("maturity_level"):
         d = fact.get("dimension")
         reached[d] = max(reached.get(d, 0), fact.get("level"))
     levels = {d.dimension: (reached.get(d.dimension, 0) if d.applicable else None) for d in factbase.dimensions}
     scores = {d.dimension: d.score for d in factbase.dimensions}
-    overall_level, overall_score = overall(levels, scores, setting("overall_share", 0.75),
-                                           tuple(setting("overall_excluded", ()) or ()))
+    overall_level, overall_score = overall(levels, scores, setting("overall_share", 0.75), excluded)
     goals = resolve(levels, targets or {"default": "next", "targets": {}})
     plan = roadmap(factbase.merged, levels, goals, {d.id: d.name for d in bank.dimensions},
-                   setting("criterion_met_score", 3), tuple(setting("overall_excluded", ()) or ()))
+                   setting("criterion_met_score", 3), excluded)
     return Assessment(submission, bank, rulebase, factbase, outcome, model, tier, levels, overall_level,
                       overall_score, goals, tuple(plan))
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from assessor.model import Response
 from assessor.questionnaire.bank import Bank
+from assessor.xlsx import cell_order
 
 ACCOUNTABLE = ("A", "A/R")
 RESPONSIBLE = ("R", "A/R")
@@ -163,14 +164,6 @@ def loads(g, covered: list[Coverage] | None = None) -> list[Load]:
                         tuple(sorted(cells, key=cell_order)), tuple(sorted(a_cells, key=cell_order)),
                         tuple(sorted((c for r in mine for c in r_cells.get(r, ())), key=cell_order))))
     return out
-
-
-def cell_order(ref: str):
-    """Sheet, then column (A..Z, AA..), then row: the order a reader scans a workbook."""
-    sheet, _, cell = ref.partition("!")
-    letters = cell.rstrip("0123456789")
-    digits = cell[len(letters):]
-    return (sheet, len(letters), letters, int(digits) if digits else 0)
 
 
 def conflicts(g, assures: dict[str, tuple[str, ...]], covered: list[Coverage] | None = None) -> list[Conflict]:

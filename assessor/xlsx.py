@@ -8,6 +8,7 @@ loaded (pandas ran first) nothing is hidden.
 """
 from __future__ import annotations
 
+import functools
 import sys
 
 
@@ -56,3 +57,12 @@ def column_letter(col: int) -> str:
         col, rem = divmod(col - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+@functools.lru_cache(maxsize=8192)
+def cell_order(ref: str):
+    """Sort key for ``Sheet!B10``: sheet, then column (A..Z, AA..), then row, as a reader scans."""
+    sheet, _, cell = ref.partition("!")
+    letters = cell.rstrip("0123456789")
+    digits = cell[len(letters):]
+    return (sheet, len(letters), letters, int(digits) if digits else 0)

@@ -21,6 +21,7 @@ from assessor.questionnaire.answers import (parse_answer, parse_number, parse_ra
                                             split_people)
 from assessor.questionnaire.bank import ROLE_ID, Bank
 from assessor.questionnaire.guards import check_workbook_file
+from assessor.xlsx import column_letter as _letter
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,6 @@ class Grid:
                 yield number, cells
 
 
-from assessor.xlsx import column_letter as _letter  # noqa: E402 - kept beside its only users
 
 
 def _norm(text) -> str:

@@ -1,7 +1,7 @@
 """A short summary for a terminal: type, tier, overall level, worst findings first."""
 from __future__ import annotations
 
-from assessor.reports.base import TextReporter
+from assessor.reports.base import TextReporter, file_name
 
 SHOWN_FINDINGS = 12
 
@@ -11,7 +11,7 @@ def _cells(evidence: list[dict], several_files: bool, most: int = 4) -> str:
     for e in evidence:
         ref = f"{e['sheet']}!{e['cell']}"
         if several_files:
-            ref = f"{e['file'].replace(chr(92), '/').rsplit('/', 1)[-1]} {ref}"
+            ref = f"{file_name(e['file'])} {ref}"
         if ref not in refs:
             refs.append(ref)
     shown = ", ".join(_plain(r) for r in refs[:most])

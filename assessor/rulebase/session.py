@@ -7,15 +7,14 @@ known is recorded as extra support rather than asserted twice.
 """
 from __future__ import annotations
 
-import functools
 import operator
-import re
 from dataclasses import dataclass, replace
 
 from assessor.findings import Finding
 from assessor.rulebase.facts import PHASE_KIND, Evidence, Fact, normalise
 from assessor.rulebase.matching import test_holds
 from assessor.rulebase.rules import TEMPLATE_FIELD, Ref, Rule, Rulebase
+from assessor.xlsx import cell_order
 
 MAX_ROUNDS = 50  # derivation depth; a rule base needing more is looping
 
@@ -50,8 +49,7 @@ class _Feed:
         if cached is None:
             cached = _build_feed(rulebase)
             object.__setattr__(rulebase, "_feed", cached)
-        self.open, self.keyed, self.attrs, self.late = cached
-        self.plans = cached_plans(rulebase, self.open, self.keyed)
+        self.plans, self.attrs, self.late = cached
 
     def accepts_late(self, fact: Fact, fed: list[Fact]) -> bool:
         """For facts added after the first derivations settle (requirements): also require, for
@@ -110,16 +108,6 @@ class _Feed:
 _MISSING = object()
 
 
-def cached_plans(rulebase: Rulebase, open_screens, keyed) -> dict:
-    """Per fact kind: (open screens, [(key attribute, value -> screens)]) in tuples, for speed."""
-    plans = rulebase.__dict__.get("_feed_plans")
-    if plans is None:
-        kinds = set(open_screens) | set(keyed)
-        plans = {k: (tuple(open_screens.get(k, ())), tuple(keyed.get(k, {}).items())) for k in kinds}
-        object.__setattr__(rulebase, "_feed_plans", plans)
-    return plans
-
-
 def _build_feed(rulebase: Rulebase):
     open_screens: dict[str, list] = {}
     keyed: dict[str, dict[str, dict]] = {}
@@ -159,7 +147,10 @@ def _build_feed(rulebase: Rulebase):
                     for t in other.tests:
                         if isinstance(t.value, Ref) and t.value.alias == p.alias:
                             attrs[p.kind].add(t.value.attr)
-    return open_screens, keyed, attrs, late
+    # Per fact kind: (open screens, ((key attribute, value -> screens), ...)), as tuples for speed.
+    plans = {k: (tuple(open_screens.get(k, ())), tuple(keyed.get(k, {}).items()))
+             for k in set(open_screens) | set(keyed)}
+    return plans, attrs, late
 
 
 def _screen(tests, any_of):
@@ -326,7 +317,7 @@ def _evidence(rule: Rule, alternative: int, bound: dict[str, Fact]) -> tuple[Evi
 
 def _evidence_key(key):
     file, sheet, cell, respondent = key
-    return (file, sheet, _cell_key(cell), respondent)
+    return (file, cell_order(f"{sheet}!{cell}"), respondent)
 
 
 def _attributes_used(rule: Rule, alternative: int) -> dict[str, frozenset]:
@@ -358,13 +349,6 @@ def _compute_attributes_used(rule: Rule, alternative: int) -> dict[str, frozense
             if isinstance(v, Ref):
                 used.setdefault(v.alias, set()).add(v.attr)
     return {alias: frozenset(attrs) for alias, attrs in used.items()}
-
-
-@functools.lru_cache(maxsize=8192)
-def _cell_key(cell: str):
-    """Spreadsheet order: B2 before B10, Z9 before AA1."""
-    match = re.fullmatch(r"([A-Z]+)(\d+)", cell)
-    return (len(match.group(1)), match.group(1), int(match.group(2))) if match else (99, cell, 0)
 
 
 def render(template: str, bound: dict[str, Fact]) -> str:
