@@ -10,7 +10,7 @@ import pytest
 from assessor.api import Assessor
 from assessor.factbuilder import build_facts
 from assessor.rulebase import session
-from assessor.rulebase.durable_engine import RULESET, DurableEngine, EngineFailure
+from assessor.rulebase.durable_engine import DurableEngine, EngineFailure
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,7 +29,7 @@ def facts(assessor):
 class BrokenEngine(DurableEngine):
     """What a bug in the action code looks like: durable-rules alone would swallow it."""
 
-    def _record(self, rule, index, message):
+    def _record(self, rule, index, found, matches):
         raise ZeroDivisionError(f"inside the action of {rule.id}")
 
 
@@ -59,9 +59,20 @@ def test_every_assessment_gets_its_own_session_and_deletes_it(assessor, facts):
     first = engine.last_sid
     session.run(engine, assessor.rulebase, facts)
     assert engine.last_sid != first
-    for sid in (first, engine.last_sid):
-        with pytest.raises(Exception):  # durable-rules: no state for a deleted session
-            engine._host.get_state(RULESET, sid)
+    assert not engine.has_session(first)
+    assert not engine.has_session(engine.last_sid)
+
+
+def test_a_session_lives_until_it_is_closed(assessor, facts):
+    engine = assessor.engine
+    feed = session._Feed(assessor.rulebase)
+    engine.open()
+    try:
+        engine.add([feed.payload(f) for f in facts if feed.accepts(f)])
+        assert engine.has_session(engine.last_sid)
+    finally:
+        engine.close()
+    assert not engine.has_session(engine.last_sid)
 
 
 def test_sessions_with_nothing_to_match_do_not_crash(assessor):

@@ -1,14 +1,19 @@
 """The durable-rules adapter: the only module that imports the engine.
 
-Compiles validated rules to durable-rules rulesets and runs one assessment at a
-time, synchronously and completely. The traps it avoids (each reproduced on
-this machine, see shared/docs/durable-rules.md):
-- ``durable.lang`` keeps one global host: we make our own ``Host``;
-- every Host starts timer threads that run actions in the background: ``_run``
-  is overridden, so actions only ever run inside our own ``assert_facts`` call;
-- a fact no rule matches raises, and action errors are swallowed: the session
-  only sends facts some pattern accepts (``session._Feed``), and our action
-  wrapper records every exception and fails the run loudly;
+Compiles validated rules to a durable-rules ruleset and runs one assessment at a
+time, synchronously and completely. It drives the engine's C core directly
+(``durable_rules_engine``): durable-rules' own Python layer (``durable.engine``)
+adds, per action, a closure, a JSON round-trip of the session state and an
+``update_state`` call that our rules never use, which was a third of an
+assessment's time. The traps it avoids (each reproduced on this machine, see
+shared/docs/durable-rules.md):
+- ``durable.lang`` keeps one global host, and every ``Host`` starts timer
+  threads that run actions in the background: there is no host here, and actions
+  only ever run inside our own ``add`` call;
+- a fact no rule matches is refused, and durable-rules' Python layer swallows
+  action errors: the session only sends facts some pattern accepts
+  (``session._Feed``), a refused fact fails the run, and an error in our action
+  code propagates after the engine's action is abandoned;
 - deleting the state of a session in which no action ever ran crashes the
   process (reproduced: ``free(): invalid pointer`` with one fact half-matching a
   two-pattern rule): every session starts with a marker fact that one internal
@@ -16,13 +21,24 @@ this machine, see shared/docs/durable-rules.md):
 - facts without an id get a colliding 32-bit hash id: every fact has an explicit one;
 - ``$not`` is checked only when the positive side arrives: absence rules wait for
   a phase fact asserted after derivations settle;
-- each live session holds memory until ``delete_state``: called in ``finally``.
+- each live session holds memory until ``delete_state``: called in ``close``,
+  which the session calls in ``finally``;
+- each session allocates about 2 MB in the core (fixed-size index tables per
+  rete node, a 9 KB record per fact) and frees it at ``delete_state``; with
+  glibc's default thresholds that memory goes back to the kernel every time and
+  is faulted in again by the next session (measured: about 450 page faults and
+  over 1 ms of system time per assessment, a third of its time). The first
+  engine raises glibc's mmap and trim thresholds so the heap keeps that memory
+  for the next session (``_keep_session_memory``).
 """
 from __future__ import annotations
 
+import ctypes
 import itertools
+import json
+import sys
 
-from durable import engine as _durable
+import durable_rules_engine as _core
 
 from assessor.rulebase.facts import PHASE_KIND
 from assessor.rulebase.rules import Pattern, Ref, Rule, Rulebase, Test
@@ -32,49 +48,56 @@ PHASE_ALIAS = "_phase"
 BATCH = 10000  # matches per action call at most
 SESSION_KIND = "$session"
 SESSION_RULE = "$session"
+_NOT_HANDLED, _OBSERVED = 1, 2  # the core's result codes for a refused and a repeated fact
 _ids = itertools.count(1)
+# Compact JSON: less text for the core to scan. Payloads are plain dicts of str/int/float/bool.
+_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
+
+
+# glibc mallopt parameters, and what the engine's sessions need: big blocks from the heap, not
+# from fresh mappings, and freed heap kept rather than handed back after every assessment.
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_MMAP_THRESHOLD = 32 * 1024 * 1024   # glibc's own ceiling for this setting on 64-bit
+_TRIM_THRESHOLD = 64 * 1024 * 1024   # free heap above this is still returned to the kernel
+_memory_kept = False
+
+
+def _keep_session_memory() -> None:
+    """Once per process, on glibc only: the allocator settings above (see the module docstring).
+    Process-wide by nature; it changes when memory goes back to the kernel, never what is allocated."""
+    global _memory_kept
+    if _memory_kept or not sys.platform.startswith("linux"):
+        return
+    _memory_kept = True
+    try:
+        mallopt = ctypes.CDLL(None).mallopt  # absent outside glibc (musl, for one): nothing to tune
+    except (AttributeError, OSError):
+        return
+    mallopt.argtypes, mallopt.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
+    mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD)
+    mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD)
 
 
 class EngineFailure(RuntimeError):
-    """An action raised inside the engine: a bug, never silently a rule that did not fire."""
+    """The engine refused a fact, or an action failed: a bug, never silently a rule that did not fire."""
 
 
-class _SynchronousHost(_durable.Host):
-    def _run(self):  # no timer threads: actions run only inside our calls
-        pass
-
-
-def compile_rules(rulebase: Rulebase, on_match) -> dict:
-    """durable-rules ruleset definition; ``on_match(rule_id, alternative, closure)`` is every rule's action."""
-    rules = {}
+def compile_rules(rulebase: Rulebase) -> tuple[dict, dict]:
+    """The durable-rules ruleset definition, and for each compiled rule name its (rule, alternative)."""
+    definition, actions = {}, {}
     for rule in rulebase.rules:
         for index, patterns in enumerate(rule.alternatives):
             name = f"{rule.id}#{index}"
             body = [_pattern(p) for p in patterns]
             if rule.absence:
                 body.insert(0, {PHASE_ALIAS: {"kind": PHASE_KIND}})
-            # cap: hand every match waiting for this rule to one action call (a batch) instead of one
-            # call per match: the engine's per-call overhead was most of an assessment's time.
-            rules[name] = {"all": body, "pri": rule.priority, "cap": BATCH, "run": _action(on_match, rule, index)}
+            # cap: hand every match waiting for this rule over in one action (a batch) instead of
+            # one action per match: the per-action round-trip was most of an assessment's time.
+            definition[name] = {"all": body, "pri": rule.priority, "cap": BATCH}
+            actions[name] = (rule, index)
     # Fires once per session on the marker fact (see the module docstring); its action does nothing.
-    rules[SESSION_RULE] = {"all": [{"s": {"kind": SESSION_KIND}}], "run": _ignore}
-    return {RULESET: rules}
-
-
-def _ignore(c):
-    pass
-
-
-def _action(on_match, rule: Rule, index: int):
-    # One closure per rule: durable-rules rejects partials and default-argument tricks.
-    def action(c):
-        if c.m is None:  # a single match
-            on_match(rule, index, c._m)
-            return
-        for match in c.m:  # a batch (rules carry "cap")
-            on_match(rule, index, match._d)
-
-    return action
+    definition[SESSION_RULE] = {"all": [{"s": {"kind": SESSION_KIND}}]}
+    return definition, actions
 
 
 def _pattern(pattern: Pattern) -> dict:
@@ -121,59 +144,76 @@ class DurableEngine:
 
     def __init__(self, rulebase: Rulebase):
         self.rulebase = rulebase
-        self._host = _SynchronousHost()
-        self._host.set_rulesets(compile_rules(rulebase, self._on_match))
+        _keep_session_memory()
+        definition, self._actions = compile_rules(rulebase)
+        self._handle = _core.create_ruleset(RULESET, _encode(definition))
         self._sid = None
-        self._matches: list = []
-        self._errors: list = []
-
-    def _on_match(self, rule: Rule, index: int, message: dict) -> None:
-        try:
-            self._record(rule, index, message)
-        except BaseException as exc:  # durable-rules would swallow it: keep it and fail the run
-            self._errors.append(exc)
-
-    def _record(self, rule: Rule, index: int, message: dict) -> None:
-        bindings = tuple(sorted((alias, fact["id"]) for alias, fact in message.items() if alias != PHASE_ALIAS))
-        self._matches.append((rule.id, index, bindings))
+        self.last_sid = None
+        self._asserted = False
 
     def open(self) -> None:
         self._sid = str(next(_ids))
         self.last_sid = self._sid
-        self._matches, self._errors = [], []
         self._asserted = False
 
     def add(self, facts: list[dict]) -> list:
+        """Assert ``facts`` (payload dicts, each with an id) into this session and run every action
+        they make ready; returns the matches as (rule id, alternative, ((alias, fact id), ...))."""
         if not facts:
             return []
+        sid = self._sid
         for fact in facts:  # the session builds fresh payload dicts for every call
-            fact["sid"] = self._sid
+            fact["sid"] = sid
         if not self._asserted:
-            facts = [{"id": 0, "kind": SESSION_KIND, "sid": self._sid}] + list(facts)
-        try:
-            self._host.assert_facts(RULESET, facts)
-        except _durable.MessageNotHandledException as exc:
-            raise EngineFailure(f"a fact no rule can take reached the engine: {exc}") from None
+            facts = [{"id": 0, "kind": SESSION_KIND, "sid": sid}, *facts]
+        code, state = _core.assert_facts(self._handle, _encode(facts))
         self._asserted = True
-        if self._errors:
-            raise EngineFailure(f"rule action failed: {self._errors[0]!r}")
-        matches, self._matches = self._matches, []
+        if code == _NOT_HANDLED:
+            raise EngineFailure("a fact no rule can take reached the engine")
+        if code == _OBSERVED:
+            raise EngineFailure("a fact reached the engine twice")
+        return self._run_actions(state)
+
+    def _run_actions(self, state: int) -> list:
+        matches: list = []
+        started = _core.start_action_for_state(self._handle, state)
+        text = started[1] if started else None
+        while text:
+            try:
+                for name, found in json.loads(text).items():
+                    if name != SESSION_RULE:
+                        self._record(*self._actions[name], found if isinstance(found, list) else [found], matches)
+            except Exception as exc:  # our action code: a bug, never a rule that silently did not fire
+                _core.abandon_action(self._handle, state)
+                raise EngineFailure(f"rule action failed: {exc!r}") from exc
+            text = _core.complete_and_start_action(self._handle, state)
         return matches
+
+    def _record(self, rule: Rule, index: int, found: list, matches: list) -> None:
+        for match in found:
+            bindings = tuple(sorted((alias, fact["id"]) for alias, fact in match.items() if alias != PHASE_ALIAS))
+            matches.append((rule.id, index, bindings))
 
     def close(self) -> None:
         if self._sid is not None:
             try:
                 if self._asserted:  # durable-rules has no state for a session nothing was asserted into
-                    self._host.delete_state(RULESET, self._sid)
+                    _core.delete_state(self._handle, self._sid)
             finally:
                 self._sid = None
 
+    def has_session(self, sid: str) -> bool:
+        """Whether the engine still holds state for session ``sid`` (tests: none is left behind)."""
+        try:
+            _core.get_state(self._handle, sid)
+        except _core.error:
+            return False
+        return True
+
     def release(self) -> None:
         """Free the compiled C ruleset (throwaway engines otherwise leak it)."""
-        ruleset = self._host.get_ruleset(RULESET)
-        handle = getattr(ruleset, "_handle", None)
-        if handle is not None:
+        if self._handle is not None:
             try:
-                _durable.durable_rules_engine.delete_ruleset(handle)
+                _core.delete_ruleset(self._handle)
             finally:
-                ruleset._handle = None
+                self._handle = None
