@@ -17,8 +17,23 @@ def requirement_facts(bank: Bank, model: str, tier: int, present: dict[str, set]
     says whether its row exists, so "missing from the sheet" needs no absence rule (cheaper)."""
     present = present or {}
     out = []
+    for attrs in _expected(bank, model, tier):
+        rows = present.get(attrs["subject"])
+        out.append(("requirement", {**attrs, "present": rows is None or attrs["item"] in rows}))
+    return out
+
+
+def _expected(bank: Bank, model: str, tier: int) -> tuple[dict, ...]:
+    """What the catalogues expect of this type and tier (and the next tier up), worked out once
+    per bank: the same few combinations recur across every assessment a bank is used for."""
+    cache = bank.__dict__.setdefault("_expected", {})
+    if (model, tier) not in cache:
+        cache[model, tier] = tuple(_work_out(bank, model, tier))
+    return cache[model, tier]
+
+
+def _work_out(bank: Bank, model: str, tier: int):
     for subject, items in (("role", bank.roles), ("responsibility", bank.responsibilities)):
-        rows = present.get(subject)
         for item in items:
             if model not in item.types:
                 continue
@@ -28,7 +43,5 @@ def requirement_facts(bank: Bank, model: str, tier: int, present: dict[str, set]
                 scope, at = "next", tier + 1
             else:
                 continue
-            out.append(("requirement", {"subject": subject, "item": item.id, "name": item.name, "scope": scope,
-                                        "tier": at, "type": model, "present": rows is None or item.id in rows,
-                                        "reason": f"a {model} {TIER_NAMES[at]} (tier {at})"}))
-    return out
+            yield {"subject": subject, "item": item.id, "name": item.name, "scope": scope, "tier": at,
+                   "type": model, "reason": f"a {model} {TIER_NAMES[at]} (tier {at})"}

@@ -10,6 +10,7 @@ import pytest
 from assessor.api import Assessor
 from assessor.factbuilder import build_facts
 from assessor.rulebase import session
+from assessor.rulebase.feed import Feed
 from assessor.rulebase.durable_engine import DurableEngine, EngineFailure
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,10 +66,10 @@ def test_every_assessment_gets_its_own_session_and_deletes_it(assessor, facts):
 
 def test_a_session_lives_until_it_is_closed(assessor, facts):
     engine = assessor.engine
-    feed = session._Feed(assessor.rulebase)
+    feed = Feed.of(assessor.rulebase)
     engine.open()
     try:
-        engine.add([feed.payload(f) for f in facts if feed.accepts(f)])
+        engine.add([feed.payload(f) for f in feed.select(facts)])
         assert engine.has_session(engine.last_sid)
     finally:
         engine.close()

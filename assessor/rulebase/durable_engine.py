@@ -12,7 +12,7 @@ shared/docs/durable-rules.md):
   only ever run inside our own ``add`` call;
 - a fact no rule matches is refused, and durable-rules' Python layer swallows
   action errors: the session only sends facts some pattern accepts
-  (``session._Feed``), a refused fact fails the run, and an error in our action
+  (``feed.Feed``), a refused fact fails the run, and an error in our action
   code propagates after the engine's action is abandoned;
 - deleting the state of a session in which no action ever ran crashes the
   process (reproduced: ``free(): invalid pointer`` with one fact half-matching a

@@ -96,8 +96,13 @@ class Fact:
         return f"{self.kind}:{key}" if key != "" else self.kind
 
 
+_PLAIN = frozenset((str, bool, int))
+
+
 def normalise(attrs: dict) -> dict:
     """Plain, engine-safe values; None dropped; numbers as int when whole (stable JSON)."""
+    if {type(v) for v in attrs.values()} <= _PLAIN:  # already plain (most facts): nothing to change
+        return attrs
     out = {}
     for key, value in attrs.items():
         if value is None:

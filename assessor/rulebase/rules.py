@@ -132,6 +132,12 @@ class Rulebase:
 
     def possible_points(self, kind: str, key: str) -> dict:
         """Total points rules could conclude per class (e.g. per PMO type): the denominator of confidence."""
+        cache = self.__dict__.setdefault("_possible_points", {})  # rules are immutable: count once
+        if (kind, key) not in cache:
+            cache[kind, key] = self._count_points(kind, key)
+        return dict(cache[kind, key])
+
+    def _count_points(self, kind: str, key: str) -> dict:
         totals: dict = {}
         for rule in self.rules:
             c = rule.conclusion

@@ -7,12 +7,11 @@ known is recorded as extra support rather than asserted twice.
 """
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass, replace
 
 from assessor.findings import Finding
 from assessor.rulebase.facts import PHASE_KIND, Evidence, Fact, normalise
-from assessor.rulebase.matching import test_holds
+from assessor.rulebase.feed import Feed
 from assessor.rulebase.rules import TEMPLATE_FIELD, Ref, Rule, Rulebase
 from assessor.xlsx import cell_order
 
@@ -37,171 +36,6 @@ class Outcome:
         return [f for f in self.facts if f.kind == kind and f.derived_by]
 
 
-class _Feed:
-    """What of each fact goes to the engine: only facts some pattern could accept (judged on its
-    literal tests alone, so no possible match is lost), and only the attributes rules test.
-    Both engines see the same feed; the full facts stay here for explanations and messages.
-    Screens are indexed by an equality test (question, role, level...) so most facts are
-    judged by one dictionary look-up: the feed must cost less than the engine time it saves."""
-
-    def __init__(self, rulebase: Rulebase):
-        cached = rulebase.__dict__.get("_feed")
-        if cached is None:
-            cached = _build_feed(rulebase)
-            object.__setattr__(rulebase, "_feed", cached)
-        self.plans, self.attrs, self.late = cached
-
-    def accepts_late(self, fact: Fact, fed: list[Fact]) -> bool:
-        """For facts added after the first derivations settle (requirements): also require, for
-        each equality join to a kind no rule concludes, a partner among the facts already fed.
-        Such partners cannot arrive later, so nothing that could match is dropped; it saves the
-        engine the requirement facts whose role or responsibility is fine (most of them)."""
-        if not self.accepts(fact):
-            return False
-        for screen, probes in self.late.get(fact.kind, ()):
-            if not screen(fact.attrs):
-                continue
-            if all(fact.attrs.get(own, _MISSING) in self._partners(kind, partner, attr, fed)
-                   for kind, partner, attr, own in probes):
-                return True
-        return False
-
-    def _partners(self, kind, screen, attr, fed) -> set:
-        """Values of ``attr`` among the fed facts of ``kind`` that pass ``screen`` (cached per batch)."""
-        cache = self.__dict__.setdefault("_partner_cache", {})
-        key = (id(screen), attr, len(fed))
-        if key not in cache:
-            by_kind = cache.get(("by_kind", len(fed)))
-            if by_kind is None:
-                by_kind = {}
-                for f in fed:
-                    by_kind.setdefault(f.kind, []).append(f)
-                cache[("by_kind", len(fed))] = by_kind
-            cache[key] = {f.attrs.get(attr) for f in by_kind.get(kind, ()) if screen(f.attrs)}
-        return cache[key]
-
-    def accepts(self, fact: Fact) -> bool:
-        plan = self.plans.get(fact.kind)
-        if plan is None:
-            return False
-        attrs = fact.attrs
-        opens, keyed = plan
-        for screen in opens:
-            if screen(attrs):
-                return True
-        for attr, by_value in keyed:
-            value = attrs.get(attr)
-            if value is None or value is True or value is False:
-                continue
-            screens = by_value.get(value)
-            if screens:
-                for screen in screens:
-                    if screen(attrs):
-                        return True
-        return False
-
-    def payload(self, fact: Fact) -> dict:
-        wanted = self.attrs.get(fact.kind, ())
-        return {"id": fact.id, "kind": fact.kind, **{k: v for k, v in fact.attrs.items() if k in wanted}}
-
-
-_MISSING = object()
-
-
-def _build_feed(rulebase: Rulebase):
-    open_screens: dict[str, list] = {}
-    keyed: dict[str, dict[str, dict]] = {}
-    attrs: dict[str, set] = {}
-    late: dict[str, list] = {}
-    concluded = {r.conclusion.kind for r in rulebase.rules if r.conclusion}
-    for rule in rulebase.rules:
-        for alt in rule.alternatives:
-            for p in alt:
-                if p.negated:
-                    continue
-                probes = []
-                for other in alt:
-                    if other is p or other.negated or other.kind in concluded:
-                        continue
-                    for t in other.tests:
-                        if isinstance(t.value, Ref) and t.value.alias == p.alias and t.op == "eq":
-                            partner = _screen(tuple(x for x in other.tests if not isinstance(x.value, Ref)),
-                                              other.any_of)
-                            probes.append((other.kind, partner, t.attr, t.value.attr))
-                literal = tuple(t for t in p.tests if not isinstance(t.value, Ref))
-                late.setdefault(p.kind, []).append((_screen(literal, p.any_of), tuple(probes)))
-    for rule in rulebase.rules:
-        for alt in rule.alternatives:
-            for p in alt:
-                literal = tuple(t for t in p.tests if not isinstance(t.value, Ref))
-                screen = _screen(literal, p.any_of)
-                key = next((t for t in literal if t.op in ("eq", "in") and not isinstance(t.value, bool)), None)
-                if key is None:
-                    open_screens.setdefault(p.kind, []).append(screen)
-                else:
-                    slot = keyed.setdefault(p.kind, {}).setdefault(key.attr, {})
-                    for value in (key.value if key.op == "in" else (key.value,)):
-                        slot.setdefault(value, []).append(screen)
-                attrs.setdefault(p.kind, set()).update(t.attr for t in p.tests + tuple(x for g in p.any_of for x in g))
-                for other in alt:
-                    for t in other.tests:
-                        if isinstance(t.value, Ref) and t.value.alias == p.alias:
-                            attrs[p.kind].add(t.value.attr)
-    # Per fact kind: (open screens, ((key attribute, value -> screens), ...)), as tuples for speed.
-    plans = {k: (tuple(open_screens.get(k, ())), tuple(keyed.get(k, {}).items()))
-             for k in set(open_screens) | set(keyed)}
-    return plans, attrs, late
-
-
-def _screen(tests, any_of):
-    checks = [_literal_check(t) for t in tests]
-    groups = [_all(tuple(_literal_check(t) for t in g)) for g in any_of]
-    every = _all(tuple(checks))
-    if not groups:
-        return every
-    if len(groups) == 1:
-        only = groups[0]
-        return lambda a: every(a) and only(a)
-    groups = tuple(groups)
-    return lambda a: every(a) and any(g(a) for g in groups)
-
-
-def _all(checks: tuple):
-    """One predicate for a conjunction, with as few Python calls as the common sizes allow."""
-    if not checks:
-        return lambda a: True
-    if len(checks) == 1:
-        return checks[0]
-    if len(checks) == 2:
-        c1, c2 = checks
-        return lambda a: c1(a) and c2(a)
-    if len(checks) == 3:
-        c1, c2, c3 = checks
-        return lambda a: c1(a) and c2(a) and c3(a)
-    return lambda a: all(c(a) for c in checks)
-
-
-_NUMERIC = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le, "eq": operator.eq,
-            "ne": operator.ne}
-
-
-def _literal_check(test):
-    """A fast predicate for one literal test, with the semantics of ``matching.test_holds``."""
-    attr, op, value = test.attr, test.op, test.value
-    if op == "exists":
-        return (lambda a: attr in a) if value else (lambda a: attr not in a)
-    if op in _NUMERIC and isinstance(value, (int, float)) and not isinstance(value, bool):
-        compare = _NUMERIC[op]
-        # A missing attribute, a flag or text never satisfies a numeric test.
-        return lambda a: type(a.get(attr)) in (int, float) and compare(a[attr], value)
-    if op == "eq":
-        return lambda a: a.get(attr, _MISSING) == value and type(a.get(attr)) is type(value)
-    if op == "in" and all(isinstance(v, str) for v in value):
-        allowed = frozenset(value)
-        return lambda a: isinstance(a.get(attr), str) and a[attr] in allowed
-    return lambda a: test_holds(test, a, {})
-
-
 @dataclass
 class Evaluation:
     """What the engine concluded, before explanations (cells, messages) are attached."""
@@ -216,32 +50,29 @@ def run(engine, rulebase: Rulebase, facts: list[Fact], on_settled=None) -> Outco
 
 
 def evaluate(engine, rulebase: Rulebase, facts: list[Fact], on_settled=None) -> Evaluation:
-    """The engine run. ``on_settled(facts)``, called once when the first derivations settle, may
-    return more facts as (kind, attrs, evidence): the pipeline uses it to add requirement facts
-    once the type and tier are decided."""
+    """The engine run. ``on_settled(derived)``, called once with the facts derived so far when the
+    first derivations settle, may return more facts as (kind, attrs, evidence): the pipeline uses
+    it to add requirement facts once the type and tier are decided."""
     by_id = {f.id: f for f in facts}
-    feed = _Feed(rulebase)
+    feed = Feed.of(rulebase)
     firings: list = []
     derived: dict = {}
     known: dict[tuple, int] = {}
     next_id = max(by_id, default=0) + 1
     engine.open()
     try:
-        new = [f for f in facts if feed.accepts(f)]
+        new = feed.select(facts)
         fed = list(new)
         for _ in range(MAX_ROUNDS):
             if not new and on_settled is not None:
-                later, on_settled = on_settled([by_id[i] for i in sorted(by_id)]), None
-                fed_so_far = list(fed)
-                late_kinds = {kind for kind, _, _ in later}
+                later, on_settled = on_settled([by_id[i] for i in sorted(derived)]), None
+                batch = []
                 for kind, attrs, evidence in later:
                     fact = Fact(next_id, kind, normalise(attrs), tuple(evidence))
                     by_id[next_id] = fact
+                    batch.append(fact)
                     next_id += 1
-                    # Partners may be judged only when none of their kind arrive in this batch.
-                    partners_final = not (late_kinds - {kind})
-                    if (feed.accepts_late(fact, fed_so_far) if partners_final else feed.accepts(fact)):
-                        new.append(fact)
+                new = feed.select_late(batch, fed)
             if not new:
                 break
             matches = sorted(engine.add([feed.payload(f) for f in new]), key=lambda m: _order(rulebase, m))
