@@ -24,12 +24,13 @@ shared/docs/durable-rules.md):
 - each live session holds memory until ``delete_state``: called in ``close``,
   which the session calls in ``finally``;
 - each session allocates about 2 MB in the core (fixed-size index tables per
-  rete node, a 9 KB record per fact) and frees it at ``delete_state``; with
-  glibc's default thresholds that memory goes back to the kernel every time and
-  is faulted in again by the next session (measured: about 450 page faults and
-  over 1 ms of system time per assessment, a third of its time). The first
-  engine raises glibc's mmap and trim thresholds so the heap keeps that memory
-  for the next session (``_keep_session_memory``).
+  rete node, a 9 KB record per fact) and frees it at ``delete_state``; under
+  glibc's default thresholds (which glibc adjusts by itself only after some
+  patterns of frees, so it depended on the process's history) that memory went
+  back to the kernel every time and was faulted in again by the next session
+  (measured: about 450 page faults and over 1 ms of system time per assessment).
+  The first engine sets glibc's mmap and trim thresholds so the heap keeps that
+  memory for the next session (``_keep_session_memory``).
 """
 from __future__ import annotations
 
