@@ -66,12 +66,16 @@ def build_facts(submission: Submission, bank: Bank) -> FactBase:
                     for e in answer_evidence[m.question.id]]
         add("criterion", {"dimension": c.dimension, "level": c.level, "score": c.score, "applicable": c.applicable,
                           "answered": c.answered, "questions": c.questions}, evidence)
+    gates = {(c.dimension, c.level): c.gate for c in crits}
     for d in dims:
         evidence = [e for m in merged if m.question.dimension == d.dimension for e in answer_evidence[m.question.id]]
+        # The five criteria ride on the dimension fact too: staged-level rules then test one fact
+        # instead of joining six, which was a quarter of an assessment's rule time.
         add("dimension", {"dimension": d.dimension, "name": d.name, "score": d.score, "applicable": d.applicable,
                           "questions": d.questions, "answered": d.answered, "not_applicable": d.not_applicable,
                           "dont_know": d.dont_know, "unanswered": d.unanswered,
-                          "answered_share": d.answered_share}, evidence)
+                          "answered_share": d.answered_share,
+                          **{f"criterion_{n}": gates[d.dimension, n] for n in range(1, 6)}}, evidence)
     graph = build_graph(primary, bank)
     covered = coverage(graph)
     people = loads(graph, covered)

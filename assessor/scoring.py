@@ -40,6 +40,18 @@ class Criterion:
     answered: int
     questions: int
 
+    @property
+    def gate(self) -> float:
+        """The score staged maturity rules compare with the threshold: a level whose questions are
+        all N/A does not block (5, the top of the scale, meets any threshold); a level with nothing
+        answered has no evidence (-1, below any threshold, never meets one)."""
+        if not self.applicable:
+            return NOT_BLOCKING
+        return NO_EVIDENCE if self.score is None else self.score
+
+
+NOT_BLOCKING, NO_EVIDENCE = 5, -1
+
 
 @dataclass(frozen=True)
 class DimensionScore:

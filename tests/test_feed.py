@@ -193,3 +193,22 @@ def test_assessments_reuse_the_engines_memory():
     run = subprocess.run([sys.executable, "-c", FAULTS_PER_ASSESSMENT, str(ROOT / "samples/northwind-energy.xlsx")],
                          cwd=ROOT, capture_output=True, text=True, check=True, env=defaults)
     assert float(run.stdout) < 50
+
+
+def test_dimension_facts_carry_each_levels_criterion_as_the_staged_rules_read_it(assessor):
+    """criterion_N on the dimension fact: the level's weighted mean; 5 when the whole level is N/A
+    (it does not block); -1 when nothing at that level is answered (never met)."""
+    from tests.builders import response, submission
+
+    bank = assessor.bank
+    risk = [q for q in bank.questions if q.dimension == "risk"]
+    answers = {q.id: ("answered", 4) for q in bank.questions}
+    answers.update({q.id: ("not_applicable", None) for q in risk if q.level == 2})
+    answers.update({q.id: ("dont_know", None) for q in risk if q.level == 4})
+    facts = build_facts(submission(bank, response(bank, answers)), bank).facts
+    dimension = next(f for f in facts if f.kind == "dimension" and f.get("dimension") == "risk")
+    assert [dimension.get(f"criterion_{n}") for n in range(1, 6)] == [4, 5, 4, -1, 4]
+    levels = {d["id"]: d["level"] for d in assessor.assess_submission(
+        submission(bank, response(bank, answers))).to_dict()["maturity"]["dimensions"]}
+    assert levels["risk"] == 3  # level 2 does not block; level 4 has no evidence
+    assert levels["finance"] == 5

@@ -26,7 +26,12 @@ KINDS: dict[str, dict[str, str]] = {
                   "answered": NUMBER, "questions": NUMBER},
     "dimension": {"dimension": TEXT, "name": TEXT, "score": NUMBER, "applicable": FLAG,
                   "questions": NUMBER, "answered": NUMBER, "not_applicable": NUMBER, "dont_know": NUMBER,
-                  "unanswered": NUMBER, "answered_share": NUMBER},
+                  "unanswered": NUMBER, "answered_share": NUMBER,
+                  # criterion_N: level N's criterion score as staged rules compare it (scoring.Criterion.gate):
+                  # the weighted mean of its answered questions; 5 when the whole level is N/A (it does
+                  # not block); -1 when nothing at that level is answered (no evidence: never met).
+                  "criterion_1": NUMBER, "criterion_2": NUMBER, "criterion_3": NUMBER, "criterion_4": NUMBER,
+                  "criterion_5": NUMBER},
     "role": {"role": TEXT, "name": TEXT, "family": TEXT, "held": FLAG, "holders": NUMBER, "fte": NUMBER,
              "in_pmo": FLAG, "reports_to": TEXT, "standard": FLAG, "accountable": NUMBER, "responsible": NUMBER,
              "escalates": FLAG},
@@ -131,6 +136,7 @@ DOMAINS: dict[tuple[str, str], tuple] = {
     ("criterion", "score"): (0, 5),
     ("dimension", "score"): (0, 5),
     ("dimension", "answered_share"): (0, 1),
+    **{("dimension", f"criterion_{n}"): (-1, 5) for n in range(1, 6)},
     ("assignment", "letters"): ("R", "A", "C", "I", "A/R"),
     ("responsibility", "scope"): ("project", "programme", "portfolio", "coe"),
     ("type_evidence", "type"): ("supportive", "controlling", "directive"),
