@@ -72,42 +72,42 @@ class Feed:
     def select_late(self, facts: list[Fact], fed: list[Fact]) -> list[Fact]:
         """For facts added after the first derivations settle (requirements): of those ``select``
         keeps, also require, for each equality join to a kind no rule concludes, a partner among
-        the facts already fed. Such partners cannot arrive later, so nothing that could match is
-        dropped; it saves the engine the requirement facts whose role or responsibility is fine
-        (most of them). Partners are judged only when none of their kind arrive in this batch."""
-        batch_kinds = {f.kind for f in facts}
-        by_kind: dict[str, list] = {}
-        for f in fed:
-            by_kind.setdefault(f.kind, []).append(f.attrs)
+        the facts already fed or in this batch. Such partners cannot arrive later, so nothing that
+        could match is dropped; it saves the engine the requirement facts whose role or
+        responsibility is fine (most of them). A batch of several kinds is not pruned."""
+        kept = self.select(facts)
+        if len({f.kind for f in facts}) != 1:  # partners may still arrive in this batch
+            return kept
+        kind = facts[0].kind
+        keys, by_value, opens = self._late.get(kind, ((), {}, ()))
+        wanted = {k for _, probes in (*opens, *(e for v in by_value.values() for e in v)) for k, *_ in probes}
+        by_kind: dict[str, list] = {k: [] for k in wanted}
+        for f in (*fed, *kept):  # this batch's own facts may partner each other
+            if f.kind in by_kind:
+                by_kind[f.kind].append(f.attrs)
         partners: dict = {}
-        tests: dict[str, tuple] = {}  # per fact kind: one test per (screen, probes), partners resolved
-
-        def partner_values(kind, screen, attr):
-            key = (kind, screen, attr)
-            if key not in partners:
-                partners[key] = frozenset(a.get(attr) for a in by_kind.get(kind, ()) if screen(a))
-            return partners[key]
 
         def resolve(entries):
-            return tuple(_with_partners(check, tuple((own, partner_values(k, partner, attr))
-                                                      for k, partner, attr, own in probes))
-                         for check, probes in entries)
+            tests = []
+            for check, probes in entries:
+                lookups = []
+                for partner_kind, screen, attr, own in probes:
+                    if (partner_kind, screen, attr) not in partners:
+                        partners[partner_kind, screen, attr] = frozenset(
+                            a.get(attr) for a in by_kind[partner_kind] if screen(a))
+                    lookups.append((own, partners[partner_kind, screen, attr]))
+                tests.append(_with_partners(check, tuple(lookups)))
+            return tuple(tests)
 
-        def late_tests(kind):
-            if kind not in tests:
-                key, by_value, opens = self._late.get(kind, (None, {}, ()))
-                tests[kind] = (key, {v: resolve(e) for v, e in by_value.items()}, resolve(opens))
-            return tests[kind]
-
+        open_tests = resolve(opens)
+        keyed_tests = {v: resolve(e) for v, e in by_value.items()}
         out = []
-        for fact in self.select(facts):
-            if batch_kinds - {fact.kind}:  # partners may still arrive: keep what select keeps
-                out.append(fact)
-                continue
-            key, by_value, opens = late_tests(fact.kind)
+        for fact in kept:  # _late_plan keys every screen, or (no shared key) none
             attrs = fact.attrs
-            if any(test(attrs) for test in opens) or any(test(attrs) for test in by_value.get(attrs.get(key), ())):
-                out.append(fact)
+            for test in (keyed_tests.get(tuple(map(attrs.get, keys)), ()) if keys else open_tests):
+                if test(attrs):
+                    out.append(fact)
+                    break
         return out
 
     def payload(self, fact: Fact) -> dict:
@@ -116,25 +116,23 @@ class Feed:
 
 
 def _late_plan(entries: list) -> tuple:
-    """(key attribute, key value -> ((check, probes), ...), ((check, probes), ...) with no key):
-    the late screens indexed by the text equality most of them share (``subject``, say)."""
+    """(key attributes, key values -> ((check, probes), ...), ()): the late screens indexed by the
+    text equalities all of them share (``subject`` and ``scope`` for requirements), so a fact meets
+    only the screens of its own combination; with no such shared test, every screen is open."""
     entries = list(dict.fromkeys((s, probes) for s, probes in entries))
-    counts: dict = {}
+    shared = None
     for s, _ in entries:
-        for t in s.tests:
-            if t.op == "eq" and isinstance(t.value, str):
-                counts[t.attr] = counts.get(t.attr, 0) + 1
-    key = max(sorted(counts), key=counts.get, default=None)
+        texts = {t.attr for t in s.tests if t.op == "eq" and isinstance(t.value, str)}
+        shared = texts if shared is None else shared & texts
+    keys = tuple(sorted(shared or ()))
+    if not keys:
+        return keys, {}, tuple((s.check, probes) for s, probes in entries)
     by_value: dict = {}
-    opens = []
     for s, probes in entries:
-        test = next((t for t in s.tests if t.attr == key and t.op == "eq" and isinstance(t.value, str)), None)
-        if test is None:
-            opens.append((s.check, probes))
-        else:
-            rest = _compile(tuple(t for t in s.tests if t is not test), s.groups)
-            by_value.setdefault(test.value, []).append((rest, probes))
-    return key, {v: tuple(e) for v, e in by_value.items()}, tuple(opens)
+        keyed = {t.attr: t for t in s.tests if t.attr in keys and t.op == "eq" and isinstance(t.value, str)}
+        rest = _compile(tuple(t for t in s.tests if t not in keyed.values()), s.groups)
+        by_value.setdefault(tuple(keyed[k].value for k in keys), []).append((rest, probes))
+    return keys, {v: tuple(e) for v, e in by_value.items()}, ()
 
 
 def _with_partners(screen, lookups: tuple):
@@ -216,21 +214,32 @@ def _predicate(screens: list[_Screen]):
             slot.setdefault(value, []).append(rest)
     opens_t = tuple(opens)
     keyed_t = tuple((attr, {v: tuple(c) for v, c in slots.items()}) for attr, slots in keyed.items())
+    # A value of another type never passes a keyed check (True finds the slot of 1, say, but the
+    # numeric test there rejects a flag), so the look-ups need no type guard.
+    if not keyed_t:
+        def accept(attrs) -> bool:
+            for check in opens_t:
+                if check(attrs):
+                    return True
+            return False
+    elif not opens_t and len(keyed_t) == 1:
+        (attr, by_value), = keyed_t
 
-    def accept(attrs) -> bool:
-        for check in opens_t:
-            if check(attrs):
-                return True
-        for attr, by_value in keyed_t:
-            value = attrs.get(attr)
-            if value is None or value is True or value is False:
-                continue
-            checks = by_value.get(value)
-            if checks:
-                for check in checks:
+        def accept(attrs) -> bool:
+            for check in by_value.get(attrs.get(attr), ()):
+                if check(attrs):
+                    return True
+            return False
+    else:
+        def accept(attrs) -> bool:
+            for check in opens_t:
+                if check(attrs):
+                    return True
+            for attr, by_value in keyed_t:
+                for check in by_value.get(attrs.get(attr), ()):
                     if check(attrs):
                         return True
-        return False
+            return False
 
     return accept
 
