@@ -112,3 +112,28 @@ def test_a_fact_that_only_half_matches_a_rule_leaves_a_session_that_deletes_clea
     staff_only = [Fact(1, "role", {"role": "PMO-HEAD", "held": True, "in_pmo": True})]  # waits for an assignment
     for _ in range(500):
         assert session.run(assessor.engine, assessor.rulebase, staff_only).firings == ()
+
+
+def test_a_fact_no_rule_can_take_fails_the_run_and_the_session_still_deletes(assessor):
+    """The feed never sends such a fact; if a bug did, the run fails loudly instead of losing it,
+    and the process survives deleting the session (repeated to catch a crash)."""
+    for _ in range(200):
+        engine = assessor.engine
+        engine.open()
+        try:
+            with pytest.raises(EngineFailure, match="no rule can take.*profile"):
+                engine.add([{"id": 1, "kind": "profile", "organisation": "Nobody Ltd"}])
+        finally:
+            engine.close()
+        assert not engine.has_session(engine.last_sid)
+
+
+def test_a_fact_id_given_twice_fails_the_run(assessor):
+    engine = assessor.engine
+    engine.open()
+    try:
+        engine.add([{"id": 1, "kind": "role", "role": "PM", "held": True}])
+        with pytest.raises(EngineFailure, match="twice"):
+            engine.add([{"id": 1, "kind": "role", "role": "PM", "held": True}])
+    finally:
+        engine.close()

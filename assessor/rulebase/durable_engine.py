@@ -169,11 +169,15 @@ class DurableEngine:
             facts = [{"id": 0, "kind": SESSION_KIND, "sid": sid}, *facts]
         code, state = _core.assert_facts(self._handle, _encode(facts))
         self._asserted = True
+        # Run what the batch made ready even when the engine refused part of it: deleting a session
+        # whose first actions never ran is the crash described in the module docstring.
+        matches = self._run_actions(state)
         if code == _NOT_HANDLED:
-            raise EngineFailure("a fact no rule can take reached the engine")
+            kinds = sorted({f["kind"] for f in facts} - {SESSION_KIND})
+            raise EngineFailure(f"a fact no rule can take reached the engine (kinds in the batch: {', '.join(kinds)})")
         if code == _OBSERVED:
-            raise EngineFailure("a fact reached the engine twice")
-        return self._run_actions(state)
+            raise EngineFailure("a fact reached the engine twice (fact ids must be unique)")
+        return matches
 
     def _run_actions(self, state: int) -> list:
         matches: list = []

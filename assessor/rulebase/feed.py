@@ -25,7 +25,6 @@ class Feed:
 
     def __init__(self, rulebase: Rulebase):
         screens: dict[str, list[_Screen]] = {}
-        self._attrs: dict[str, frozenset] = {}
         late: dict[str, list] = {}
         wanted: dict[str, set] = {}
         concluded = {r.conclusion.kind for r in rulebase.rules if r.conclusion}
