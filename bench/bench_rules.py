@@ -185,7 +185,7 @@ def main() -> int:
     runs = 10 if args.quick else 60
     common.header("bench_rules: rule evaluation and memory (issue 3)", [
         f"in-process, shipped rule base, samples: {', '.join(p.name for p in common.SAMPLES)}",
-        f"session.run per engine: median of {runs} rounds (samples round-robin, engines alternating) "
+        f"evaluate_rules per engine: median of {runs} rounds (samples round-robin, engines alternating) "
         f"after warm-up; "
         f"targets durable < {RULES_LIMIT_MS:g} ms, durable/reference < {RATIO_LIMIT:g}x",
         f"memory: VmRSS growth over {MEMORY_COUNT} assess_submission calls after {MEMORY_WARMUP} warm-up, "
