@@ -212,3 +212,36 @@ def test_dimension_facts_carry_each_levels_criterion_as_the_staged_rules_read_it
         submission(bank, response(bank, answers))).to_dict()["maturity"]["dimensions"]}
     assert levels["risk"] == 3  # level 2 does not block; level 4 has no evidence
     assert levels["finance"] == 5
+
+
+ABSENCE_OF_A_LATE_FACT = """
+rules:
+  - id: T-ABS-01
+    title: A staffed role this office is not expected to have
+    rationale: An absence pattern over requirement facts, which join the run late.
+    source: tests
+    when:
+      all:
+        - fact: role
+          as: r
+          where: {held: true}
+        - not: {fact: requirement, where: {subject: role, item: {ref: r.role}}}
+    then:
+      finding: {severity: info, category: test, subject: "{r.role}", message: "m", recommendation: "r"}
+"""
+
+
+def test_late_facts_an_absence_rule_could_see_are_never_pruned(assessor, tmp_path):
+    """Regression: the late-fact pruning kept only facts a positive pattern could join, so a
+    `not` over requirement facts found none and fired for roles that are in fact required."""
+    (tmp_path / "absence.yaml").write_text(ABSENCE_OF_A_LATE_FACT, encoding="utf-8")
+    extended = Assessor(extra_rules=[tmp_path])
+    fired = {}
+    for sample in SAMPLES:
+        outcome = extended.assess([sample]).outcome
+        required = {f.get("item") for f in outcome.facts if f.kind == "requirement" and f.get("subject") == "role"}
+        held = {f.get("role") for f in outcome.facts if f.kind == "role" and f.get("held") is True}
+        fired[sample.stem] = {f.subject for f in outcome.findings if f.rule == "T-ABS-01"}
+        assert required & held, sample.name  # staffed roles that are required: the rule must stay quiet
+        assert fired[sample.stem] == held - required, sample.name
+    assert fired["harbour-city-council"] == {"CLERK-WORKS"}  # the council's own role, expected of no PMO

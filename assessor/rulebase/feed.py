@@ -25,6 +25,7 @@ class Feed:
 
     def __init__(self, rulebase: Rulebase):
         screens: dict[str, list[_Screen]] = {}
+        negated: dict[str, list[_Screen]] = {}
         late: dict[str, list] = {}
         wanted: dict[str, set] = {}
         concluded = {r.conclusion.kind for r in rulebase.rules if r.conclusion}
@@ -39,11 +40,15 @@ class Feed:
                         for t in other.tests:
                             if isinstance(t.value, Ref) and t.value.alias == p.alias:
                                 wanted[p.kind].add(t.value.attr)
-                    if not p.negated:
+                    if p.negated:
+                        negated.setdefault(p.kind, []).append(screen)
+                    else:
                         late.setdefault(p.kind, []).append((screen, _probes(p, alt, concluded)))
         self._accept = {kind: _predicate(found) for kind, found in screens.items()}
         self._attrs = {kind: frozenset(attrs) for kind, attrs in wanted.items()}
         self._late = {kind: _late_plan(entries) for kind, entries in late.items()}
+        # A fact an absence (`not`) pattern could see blocks that rule: never pruned for partners.
+        self._absence = {kind: _predicate(found) for kind, found in negated.items()}
 
     @classmethod
     def of(cls, rulebase: Rulebase) -> Feed:
@@ -72,7 +77,8 @@ class Feed:
         keeps, also require, for each equality join to a kind no rule concludes, a partner among
         the facts already fed or in this batch. Such partners cannot arrive later, so nothing that
         could match is dropped; it saves the engine the requirement facts whose role or
-        responsibility is fine (most of them). A batch of several kinds is not pruned."""
+        responsibility is fine (most of them). A batch of several kinds is not pruned, nor is a fact
+        an absence (`not`) pattern could see."""
         kept = self.select(facts)
         if len({f.kind for f in facts}) != 1:  # partners may still arrive in this batch
             return kept
@@ -99,9 +105,13 @@ class Feed:
 
         open_tests = resolve(opens)
         keyed_tests = {v: resolve(e) for v, e in by_value.items()}
+        absent = self._absence.get(kind, _never)
         out = []
         for fact in kept:  # _late_plan keys every screen, or (no shared key) none
             attrs = fact.attrs
+            if absent(attrs):
+                out.append(fact)
+                continue
             for test in (keyed_tests.get(tuple(map(attrs.get, keys)), ()) if keys else open_tests):
                 if test(attrs):
                     out.append(fact)
@@ -250,6 +260,10 @@ def _plain_key(value) -> bool:
 
 def _always(attrs) -> bool:
     return True
+
+
+def _never(attrs) -> bool:
+    return False
 
 
 def _compile(tests: tuple, groups: tuple):
