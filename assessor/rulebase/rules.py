@@ -524,7 +524,9 @@ def _number(low, high):
 
 _TYPES = ("supportive", "controlling", "directive")
 KNOWN_SETTINGS = {
-    "criterion_met_score": (_number(0, 5), "a number from 0 to 5"),
+    # Above 0: at 0 any answer would meet every criterion, and rules testing "below the criterion
+    # score" (MAT-GAP-02) could never fire, which lint would report in the rule, not here.
+    "criterion_met_score": (_number(0.5, 5), "a score from 0.5 to 5"),
     "overall_share": (_number(0.01, 1), "a share from 0.01 to 1 (0.75 = three quarters)"),
     "overall_excluded": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of dimension ids"),
     "type_order": (lambda v: isinstance(v, list) and sorted(v) == sorted(_TYPES),
