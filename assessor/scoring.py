@@ -31,6 +31,10 @@ class MergedAnswer:
         return any(a.evidence for _, _, a in self.answers)
 
 
+# A level's criterion score as staged rules read it (Criterion.gate), when there is no mean:
+NOT_BLOCKING, NO_EVIDENCE = 5, -1  # the whole level N/A (top of the scale); nothing answered (below it)
+
+
 @dataclass(frozen=True)
 class Criterion:
     dimension: str
@@ -48,9 +52,6 @@ class Criterion:
         if not self.applicable:
             return NOT_BLOCKING
         return NO_EVIDENCE if self.score is None else self.score
-
-
-NOT_BLOCKING, NO_EVIDENCE = 5, -1
 
 
 @dataclass(frozen=True)

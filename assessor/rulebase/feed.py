@@ -138,8 +138,7 @@ def _late_plan(entries: list) -> tuple:
     by_value: dict = {}
     for s, probes in entries:
         keyed = {t.attr: t for t in s.tests if t.attr in keys and t.op == "eq" and isinstance(t.value, str)}
-        rest = _compile(tuple(t for t in s.tests if t not in keyed.values()), s.groups)
-        by_value.setdefault(tuple(keyed[k].value for k in keys), []).append((rest, probes))
+        by_value.setdefault(tuple(keyed[k].value for k in keys), []).append((s.without(tuple(keyed.values())), probes))
     return keys, {v: tuple(e) for v, e in by_value.items()}, ()
 
 
@@ -186,6 +185,10 @@ class _Screen:
             object.__setattr__(pattern, "_screen", cache)
         return cache
 
+    def without(self, known: tuple) -> object:
+        """The check of the tests not in ``known`` (which a dictionary look-up has already proved)."""
+        return _compile(tuple(t for t in self.tests if t not in known), self.groups)
+
     def covers(self, other: _Screen) -> bool:
         """Whether this screen accepts every fact ``other`` accepts (a sufficient condition)."""
         tests, groups = self.key
@@ -214,9 +217,7 @@ def _predicate(screens: list[_Screen]):
             continue
         # The look-up has proved a text key equal: test only the rest (numbers keep their test,
         # since 1 and 1.0 share a dictionary slot).
-        rest = s.check
-        if key.op == "eq" and isinstance(key.value, str):
-            rest = _compile(tuple(t for t in s.tests if t is not key), s.groups)
+        rest = s.without((key,)) if key.op == "eq" and isinstance(key.value, str) else s.check
         slot = keyed.setdefault(key.attr, {})
         for value in (key.value if key.op == "in" else (key.value,)):
             slot.setdefault(value, []).append(rest)
