@@ -83,6 +83,16 @@ class ResponsibilitySpec:
 
 
 @dataclass(frozen=True)
+class PreviousVersion:
+    """How workbooks of an earlier version of this bank are read: matched by question id."""
+    version: str
+    changed: tuple[str, ...]             # same id, different meaning: the old answer is used as given
+    added: tuple[str, ...]               # not asked in that version: unanswered unless carried
+    carry: tuple[tuple[str, str], ...]   # (new id, old id): the old question asked both, so its answer stands for both
+    removed: tuple[str, ...]             # asked then, not now: ignored without a warning of its own
+
+
+@dataclass(frozen=True)
 class Bank:
     id: str
     version: str
@@ -97,6 +107,11 @@ class Bank:
     responsibilities: tuple[ResponsibilitySpec, ...]
     families: tuple[tuple[str, str], ...]  # (id, name) of responsibility function families
     source: str
+    instructions: tuple[str, ...] = ()     # the Instructions sheet's text, one paragraph per item
+    previous: tuple[PreviousVersion, ...] = ()
+
+    def previous_version(self, version: str) -> PreviousVersion | None:
+        return next((p for p in self.previous if p.version == version), None)
 
     @property
     def questions_hash(self) -> str:
@@ -150,7 +165,7 @@ def load_bank(ref: str | Path | None = None) -> Bank:
     top = check.mapping(data, "(top level)")
     check.keys(top, "(top level)",
                ["id", "version", "title", "scale", "not_applicable", "dont_know", "dimensions", "questions"],
-               ["description", "roles", "responsibilities"])
+               ["description", "roles", "responsibilities", "instructions", "previous_versions"])
     scale = _scale(check, top.get("scale"))
     dimensions = _dimensions(check, top.get("dimensions"))
     roles_file = path.parent / str(top.get("roles", "roles.yaml"))
@@ -159,6 +174,9 @@ def load_bank(ref: str | Path | None = None) -> Bank:
     families, responsibilities, resp_problems = _responsibilities(resp_file, {r.id for r in roles})
     questions = _questions(check, top.get("questions"), {d.id for d in dimensions},
                            {r.id for r in responsibilities})
+    instructions = tuple(str(x) for x in check.sequence(top.get("instructions", []), "instructions"))
+    previous = _previous_versions(check, top.get("previous_versions") or {}, {q.id for q in questions},
+                                  str(top.get("version")))
     problems = check.problems + role_problems + resp_problems
     if problems:
         raise BankError(f"question bank {path} is invalid", problems)
@@ -168,6 +186,7 @@ def load_bank(ref: str | Path | None = None) -> Bank:
         not_applicable=str(top["not_applicable"]), dont_know=str(top["dont_know"]),
         dimensions=dimensions, questions=questions, roles=roles,
         responsibilities=responsibilities, families=families, source=str(path),
+        instructions=instructions, previous=previous,
     )
 
 
@@ -228,6 +247,37 @@ def _questions(check: Checker, raw, dimension_ids: set, responsibility_ids: set)
             check.error(f"{path}.responsibility", "unknown responsibility", q.responsibility,
                         "an id from the responsibilities catalogue")
         out.append(q)
+    return tuple(out)
+
+
+def _previous_versions(check: Checker, raw, question_ids: set, version: str) -> tuple[PreviousVersion, ...]:
+    out = []
+    for old, spec in check.mapping(raw, "previous_versions").items():
+        path = f"previous_versions[{old}]"
+        spec = check.mapping(spec, path)
+        if not check.keys(spec, path, [], ["changed", "added", "carry", "removed"]):
+            continue
+        if str(old) == version:
+            check.error(path, "is the bank's own version", old, "an earlier version")
+        lists = {key: tuple(str(x) for x in check.sequence(spec.get(key, []), f"{path}.{key}"))
+                 for key in ("changed", "added", "removed")}
+        for key in ("changed", "added"):
+            for qid in lists[key]:
+                if qid not in question_ids:
+                    check.error(f"{path}.{key}", "unknown question", qid, "a question id of this bank")
+        for qid in lists["removed"]:
+            if qid in question_ids:
+                check.error(f"{path}.removed", "question is still in the bank", qid, "a question this version dropped")
+        carry = check.mapping(spec.get("carry", {}), f"{path}.carry")
+        for new, was in carry.items():
+            if new not in lists["added"]:
+                check.error(f"{path}.carry.{new}", "only a question added since that version can be carried", new,
+                            "an id listed under added")
+            if was in lists["added"]:
+                check.error(f"{path}.carry.{new}", "carried from a question that version did not ask", was,
+                            "a question id asked in that version")
+        out.append(PreviousVersion(str(old), lists["changed"], lists["added"],
+                                   tuple((str(k), str(v)) for k, v in carry.items()), lists["removed"]))
     return tuple(out)
 
 

@@ -81,7 +81,7 @@ def _instructions(ws, bank: Bank):
     ws["A1"] = f"{bank.title} (questionnaire {bank.id} version {bank.version})"
     ws["A1"].font = Font(bold=True, size=14)
     row = 2
-    for line in INSTRUCTIONS_TEXT:
+    for line in bank.instructions or INSTRUCTIONS_TEXT:
         row += 1
         ws.cell(row=row, column=1, value=line).alignment = Alignment(wrap_text=True, vertical="top")
     row += 2
