@@ -51,6 +51,7 @@ class Assessment:
             "maturity": self._maturity(facts),
             "coverage": self._coverage(),
             "roadmap": self._roadmap(),
+            "priorities": self._priorities(),
             "findings": [f.to_dict() for f in self.outcome.findings],
             "trace": [self._firing(x, facts) for x in self.outcome.firings],
             "warnings": [{"file": w.file, "location": w.location, "message": w.message, "found": w.found}
@@ -95,6 +96,8 @@ class Assessment:
         }
 
     def _maturity(self, facts) -> dict:
+        from assessor.scoring import caps
+
         by_dimension = {}
         for f in self.outcome.derived("maturity_level"):
             by_dimension.setdefault(f.get("dimension"), []).append(f)
@@ -106,13 +109,18 @@ class Assessment:
             levels = sorted(by_dimension.get(d.dimension, []), key=lambda f: f.get("level"))
             top = levels[-1] if levels else None
             level, target = self.levels[d.dimension], (self.targets or {}).get(d.dimension)
+            status = "not applicable" if not d.applicable else "insufficient evidence" if level is None else "assessed"
+            capped = caps(list(self.factbase.merged), d.dimension, level) if level is not None else []
             dimensions.append({
-                "id": d.dimension, "name": d.name, "level": level, "score": d.score,
+                "id": d.dimension, "name": d.name, "level": level, "score": d.score, "status": status,
                 "target": target, "gap": (target - level) if level is not None and target is not None else None,
                 "applicable": d.applicable, "questions": d.questions, "answered": d.answered,
                 "not_applicable": d.not_applicable, "dont_know": d.dont_know, "unanswered": d.unanswered,
-                "criteria": [{"level": c.level, "score": c.score, "applicable": c.applicable, "answered": c.answered}
+                "criteria": [{"level": c.level, "score": c.score, "applicable": c.applicable, "answered": c.answered,
+                              "floor": c.floor, "met": c.met}
                              for c in sorted(crit.get(d.dimension, []), key=lambda c: c.level)],
+                "next_level": level + 1 if level is not None and level < 5 else None,
+                "capped_by": [_cap(m) for m in capped],
                 "because": {"rule": top.derived_by if top else None,
                             "evidence": [e.to_dict() for e in top.evidence] if top else []},
             })
@@ -123,13 +131,36 @@ class Assessment:
                                    "status": a.status, "value": a.value, "evidence": a.evidence,
                                    "evidence_cell": a.evidence_cell} for file, who, a in m.answers]}
                    for m in self.factbase.merged]
-        return {"overall": {"level": self.overall_level, "score": self.overall_score},
-                "dimensions": dimensions, "answers": answers}
+        return {"overall": self._overall(dimensions), "dimensions": dimensions, "answers": answers}
+
+    def _overall(self, dimensions: list[dict]) -> dict:
+        excluded = set(self.rulebase.setting("overall_excluded", ()) or ())
+        counted = [d for d in dimensions if d["level"] is not None and d["id"] not in excluded]
+        lowest = min((d["level"] for d in counted), default=None)
+        share = self.rulebase.setting("overall_share", 0.5)
+        return {"level": self.overall_level, "score": self.overall_score,
+                "method": "median" if share == 0.5 else f"reached by {share:g} of the dimensions",
+                "dimensions": len(counted),
+                "weakest": {"level": lowest, "dimensions": [d["id"] for d in counted if d["level"] == lowest]},
+                "not_assessed": [d["id"] for d in dimensions if d["status"] == "insufficient evidence"
+                                 and d["id"] not in excluded]}
+
+    def _priorities(self) -> list[dict]:
+        from assessor.findings import priorities
+
+        return [{"rank": rank, "finding": f.id, "rule": f.rule, "severity": f.severity, "category": f.category,
+                 "subject": f.subject, "message": f.message, "recommendation": f.recommendation}
+                for rank, f in enumerate(priorities(self.outcome.findings), start=1)]
 
     def _roadmap(self) -> dict:
         tier = self.tier.winner
-        missing = [{"rule": f.rule, "subject": f.subject, "message": f.message, "recommendation": f.recommendation}
-                   for f in self.outcome.findings if f.category == "next-tier"]
+        needs = sorted(self.outcome.derived("next_tier_need"), key=lambda f: (f.get("function", ""), f.get("item")))
+        missing = [{"rule": f.derived_by, "subject": f.get("item"), "function": f.get("function"),
+                    "message": f"To operate as {f.get('reason')}, the office needs {f.get('name')} ({f.get('item')}), "
+                               "which nobody covers today.",
+                    "recommendation": f"Plan who will be Accountable and Responsible for {f.get('item')} "
+                                      "before moving up a tier."}
+                   for f in needs]
         return {"items": [dict(i) for i in self.roadmap],
                 "next_tier": {"tier": tier + 1 if tier < 4 else None,
                               "tier_name": TIER_NAMES.get(tier + 1), "missing": missing}}
@@ -143,7 +174,8 @@ class Assessment:
         flagged: dict[str, list[str]] = {}
         for finding in self.outcome.findings:
             if finding.category in COVERAGE_CATEGORIES:
-                flagged.setdefault(finding.subject, []).append(finding.rule)
+                for subject in finding.subjects():
+                    flagged.setdefault(subject, []).append(finding.rule)
         rows = []
         for c in self.factbase.coverage:
             if len(c.accountable) > 1:
@@ -182,6 +214,12 @@ class Assessment:
                             for alias, fid in firing.bindings],
                 "concluded": facts[firing.concluded].label() if firing.concluded else None,
                 "finding": firing.finding}
+
+
+def _cap(m) -> dict:
+    """One practice that stops its dimension's next level, with the cells that say so."""
+    return {"question": m.question.id, "level": m.question.level, "text": m.question.text, "status": m.status,
+            "value": m.value, "cells": [{"file": file, "cell": a.cell, "answer": a.raw} for file, _, a in m.answers]}
 
 
 def _short(path: str) -> str:

@@ -32,7 +32,7 @@ def _evidence(file: str, ref: str, value="", respondent: str = "", attr: str = "
     return Evidence(file, sheet, cell, "" if value is None else str(value), respondent, attr)
 
 
-def build_facts(submission: Submission, bank: Bank) -> FactBase:
+def build_facts(submission: Submission, bank: Bank, size: str = "medium") -> FactBase:
     primary = submission.responses[0]
     merged = merge_answers(submission, bank)
     crits = criteria(merged, bank)
@@ -48,7 +48,7 @@ def build_facts(submission: Submission, bank: Bank) -> FactBase:
                     "active_projects": primary.profile_value("active_projects"),
                     "active_programmes": primary.profile_value("active_programmes"),
                     "pmo_fte": primary.profile_value("pmo_fte"),
-                    "respondents": len(submission.responses)},
+                    "respondents": len(submission.responses), "size": size},
         [_evidence(primary.source, p.cell, p.value, primary.respondent, p.key) for p in primary.profile
          if p.key in ("organisation", "industry", "employees", "active_projects", "active_programmes", "pmo_fte")])
     answer_evidence = {}
@@ -65,17 +65,18 @@ def build_facts(submission: Submission, bank: Bank) -> FactBase:
         evidence = [e for m in merged if (m.question.dimension, m.question.level) == (c.dimension, c.level)
                     for e in answer_evidence[m.question.id]]
         add("criterion", {"dimension": c.dimension, "level": c.level, "score": c.score, "applicable": c.applicable,
-                          "answered": c.answered, "questions": c.questions}, evidence)
-    gates = {(c.dimension, c.level): c.gate for c in crits}
+                          "answered": c.answered, "questions": c.questions, "floor": c.floor, "met": c.met},
+            evidence)
+    floors = {(c.dimension, c.level): c.floor for c in crits}
     for d in dims:
         evidence = [e for m in merged if m.question.dimension == d.dimension for e in answer_evidence[m.question.id]]
-        # The five criteria ride on the dimension fact too: staged-level rules then test one fact
+        # The five floors ride on the dimension fact: staged-level rules then test one fact
         # instead of joining six, which was a quarter of an assessment's rule time.
         add("dimension", {"dimension": d.dimension, "name": d.name, "score": d.score, "applicable": d.applicable,
                           "questions": d.questions, "answered": d.answered, "not_applicable": d.not_applicable,
                           "dont_know": d.dont_know, "unanswered": d.unanswered,
                           "answered_share": d.answered_share,
-                          **{f"criterion_{n}": gates[d.dimension, n] for n in range(1, 6)}}, evidence)
+                          **{f"floor_{n}": floors[d.dimension, n] for n in range(1, 6)}}, evidence)
     graph = build_graph(primary, bank)
     covered = coverage(graph)
     people = loads(graph, covered)
@@ -173,7 +174,8 @@ def _graph_facts(graph, bank: Bank, src: str, who: str, covered, people, add, va
             [ev(cell) for cell in load.cells] + [ev(cell, "accountable") for cell in load.accountable_cells]
             + [ev(cell, "sole_critical") for cell in load.sole_cells])
     assures = {r.id: r.assures for r in bank.responsibilities if r.assures}
-    for c in conflicts(graph, assures, covered):
+    bodies = frozenset(r.id for r in bank.roles if r.body)
+    for c in conflicts(graph, assures, covered, bodies):
         add("independence", {"delivered": c.delivered, "assurance": c.assurance, "role_delivery": c.role_delivery,
                              "role_assurance": c.role_assurance, "person": c.person or None,
                              "same_role": not c.person},

@@ -40,8 +40,9 @@ def marked_graph(assessment):
     for f in assessment.outcome.findings:
         if f.category not in COVERAGE_CATEGORIES:
             continue
-        for node in by_subject.get(f.subject, ()):
-            node_flags.setdefault(node, []).append(f)
+        for subject in f.subjects():
+            for node in by_subject.get(subject, ()):
+                node_flags.setdefault(node, []).append(f)
         for e in f.evidence:
             cell_flags.setdefault(f"{e.sheet}!{e.cell}", []).append(f)
     g = nx.DiGraph()

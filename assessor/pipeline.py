@@ -6,7 +6,7 @@ from assessor.classification import decide
 from assessor.factbuilder import build_facts
 from assessor.model import Submission
 from assessor.questionnaire.bank import PMO_TYPES, TIERS, Bank
-from assessor.requirements import requirement_facts
+from assessor.requirements import office_size, requirement_facts
 from assessor.targets import resolve, roadmap
 from assessor.rulebase import session
 from assessor.rulebase.rules import Rulebase
@@ -14,7 +14,9 @@ from assessor.scoring import overall
 
 
 def evaluate(submission: Submission, bank: Bank, rulebase: Rulebase, engine, targets: dict | None = None) -> Assessment:
-    factbase = build_facts(submission, bank)
+    profile = submission.responses[0]
+    size = office_size(profile.profile_value("pmo_fte"), profile.profile_value("active_projects"), rulebase.setting)
+    factbase = build_facts(submission, bank, size)
     outcome, model, tier = run_rules(factbase, bank, rulebase, engine)
     setting = rulebase.setting
     excluded = tuple(setting("overall_excluded", ()) or ())
@@ -22,12 +24,12 @@ def evaluate(submission: Submission, bank: Bank, rulebase: Rulebase, engine, tar
     for fact in outcome.derived("maturity_level"):
         d = fact.get("dimension")
         reached[d] = max(reached.get(d, 0), fact.get("level"))
-    levels = {d.dimension: (reached.get(d.dimension, 0) if d.applicable else None) for d in factbase.dimensions}
+    # No maturity_level fact for an applicable dimension: too little evidence to award one.
+    levels = {d.dimension: reached.get(d.dimension) if d.applicable else None for d in factbase.dimensions}
     scores = {d.dimension: d.score for d in factbase.dimensions}
-    overall_level, overall_score = overall(levels, scores, setting("overall_share", 0.75), excluded)
+    overall_level, overall_score = overall(levels, scores, setting("overall_share", 0.5), excluded)
     goals = resolve(levels, targets or {"default": "next", "targets": {}})
-    plan = roadmap(factbase.merged, levels, goals, {d.id: d.name for d in bank.dimensions},
-                   setting("criterion_met_score", 3), excluded)
+    plan = roadmap(factbase.merged, levels, goals, {d.id: d.name for d in bank.dimensions}, excluded)
     return Assessment(submission, bank, rulebase, factbase, outcome, model, tier, levels, overall_level,
                       overall_score, goals, tuple(plan))
 
@@ -49,8 +51,11 @@ def evaluate_rules(factbase, bank: Bank, rulebase: Rulebase, engine):
         decided["model"], decided["tier"] = classify(facts, rulebase)
         present = {"role": {r.role_id for r in factbase.primary.roles},
                    "responsibility": {r.responsibility_id for r in factbase.primary.responsibilities}}
+        held = {r.role_id for r in factbase.primary.roles if r.holders}
+        size = next(f.get("size") for f in factbase.facts if f.kind == "profile")
         return [(kind, attrs, ()) for kind, attrs in
-                requirement_facts(bank, decided["model"].winner, decided["tier"].winner, present)]
+                requirement_facts(bank, decided["model"].winner, decided["tier"].winner, size,
+                                  {c.responsibility: c for c in factbase.coverage}, present, held)]
 
     evaluation = session.evaluate(engine, rulebase, list(factbase.facts), on_settled=classified)
     return evaluation, decided["model"], decided["tier"]

@@ -1,47 +1,113 @@
-"""What an office of a given type and tier is expected to have: requirement facts.
+"""What an office of a given type, tier and size is expected to have: requirement facts.
 
-Requirements are data: each role and responsibility in the catalogues lists the
-tiers and PMO types that expect it (questionnaires/roles.yaml and
-responsibilities.yaml, or a consultant's own catalogues). "current" requirements
-are those of the office's own type and tier; "next" are the ones the next tier
-up adds, which is what the office lacks to grow.
+Requirements are data: each responsibility, role and dimension in the bank and its
+catalogues lists the tiers and PMO types that expect it, responsibilities also
+the office sizes (questionnaires/*.yaml, or a consultant's own). Tiers are
+functions, not a ladder: a portfolio office need not run programmes, a P3MO
+holds every function.
+
+Responsibilities are required; roles are recommended (a small office combines
+them), so role requirements only say which roles usually carry the work.
+"current" requirements are those of the office's own type, tier and size;
+"next" are what the next tier up adds. Each requirement says whether a staffed
+role covers it, so the rules judge gaps without joining the RACI again, and a
+function (programme management, say) none of whose responsibilities is covered
+is reported once, as that root cause, instead of once per responsibility.
 """
 from __future__ import annotations
 
-from assessor.questionnaire.bank import TIER_NAMES, Bank
+from assessor.questionnaire.bank import SCOPE_NAMES, TIER_NAMES, Bank
+
+SIZE_SETTINGS = {"small_office_fte": 4, "large_office_fte": 12, "small_office_projects": 15,
+                 "large_office_projects": 60}
 
 
-def requirement_facts(bank: Bank, model: str, tier: int, present: dict[str, set] | None = None
+def office_size(pmo_fte, active_projects, settings) -> str:
+    """small, medium or large: from the PMO's headcount, or its active projects when no headcount is
+    given; medium when neither is. The bands are settings (rules/coverage.yaml)."""
+    def band(value, small, large):
+        return "small" if value < small else "large" if value >= large else "medium"
+
+    get = (lambda key: settings(key, SIZE_SETTINGS[key])) if callable(settings) else \
+        (lambda key: settings.get(key, SIZE_SETTINGS[key]))
+    if isinstance(pmo_fte, (int, float)):
+        return band(pmo_fte, get("small_office_fte"), get("large_office_fte"))
+    if isinstance(active_projects, (int, float)):
+        return band(active_projects, get("small_office_projects"), get("large_office_projects"))
+    return "medium"
+
+
+def requirement_facts(bank: Bank, model: str, tier: int, size: str = "medium", coverage: dict | None = None,
+                      present: dict[str, set] | None = None, held: set[str] | None = None
                       ) -> list[tuple[str, dict]]:
-    """``present``: the role and responsibility ids that have a row in the workbook; a requirement
-    says whether its row exists, so "missing from the sheet" needs no absence rule (cheaper)."""
-    present = present or {}
-    out = []
-    for attrs in _expected(bank, model, tier):
-        rows = present.get(attrs["subject"])
-        out.append(("requirement", {**attrs, "present": rows is None or attrs["item"] in rows}))
-    return out
+    """``coverage``: responsibility id -> responsibility.Coverage of its RACI row; ``present``: the
+    role and responsibility ids that have a row in the workbook; ``held``: role ids somebody holds."""
+    coverage, present, held = coverage or {}, present or {}, held or set()
+    families = dict(bank.families)
+    roles = {r.id: r for r in bank.roles}
+    out, by_function = [], {}
+    for attrs in _expected(bank, model, tier, size):
+        item, subject = attrs["item"], attrs["subject"]
+        rows = present.get(subject)
+        facts = {**attrs, "present": rows is None or item in rows}
+        if subject == "responsibility":
+            c = coverage.get(item)
+            facts["covered"] = bool(c and (c.accountable_held or c.responsible_held))
+            typical = facts.pop("_typical", None)
+            if typical:
+                facts["typical"] = f"{roles[typical].name} ({typical})" if typical in roles else typical
+                facts["typical_held"] = typical in held
+            facts["family_name"] = families.get(facts["family"], facts["family"])
+            by_function.setdefault((facts["scope"], facts["function"]), []).append(facts)
+        out.append(facts)
+    gaps = []
+    for (scope, function), items in sorted(by_function.items()):
+        uncovered = [i for i in items if not i["covered"]]
+        # A whole function absent is one root cause; a single responsibility is not a function.
+        missing = len(items) >= 2 and len(uncovered) == len(items)
+        for i in items:
+            i["function_missing"] = missing
+        first = items[0]
+        gaps.append({"function": function, "function_name": SCOPE_NAMES.get(function, function), "scope": scope,
+                     "tier": first["tier"], "type": model, "reason": first["reason"], "required": len(items),
+                     "uncovered": len(uncovered), "critical_uncovered": sum(i["critical"] for i in uncovered),
+                     "missing": missing, "items": ", ".join(i["name"] for i in uncovered)})
+    return [("requirement", f) for f in out] + [("function_gap", g) for g in gaps]
 
 
-def _expected(bank: Bank, model: str, tier: int) -> tuple[dict, ...]:
-    """What the catalogues expect of this type and tier (and the next tier up), worked out once
+def _expected(bank: Bank, model: str, tier: int, size: str) -> tuple[dict, ...]:
+    """What the catalogues expect of this type, tier and size (and the next tier up), worked out once
     per bank: the same few combinations recur across every assessment a bank is used for."""
     cache = bank.__dict__.setdefault("_expected", {})
-    if (model, tier) not in cache:
-        cache[model, tier] = tuple(_work_out(bank, model, tier))
-    return cache[model, tier]
+    if (model, tier, size) not in cache:
+        cache[model, tier, size] = tuple(_work_out(bank, model, tier, size))
+    return tuple(dict(a) for a in cache[model, tier, size])
 
 
-def _work_out(bank: Bank, model: str, tier: int):
-    for subject, items in (("role", bank.roles), ("responsibility", bank.responsibilities)):
-        for item in items:
-            if model not in item.types:
-                continue
-            if tier in item.tiers:
-                scope, at = "current", tier
-            elif tier < 4 and tier + 1 in item.tiers:
-                scope, at = "next", tier + 1
-            else:
-                continue
-            yield {"subject": subject, "item": item.id, "name": item.name, "scope": scope, "tier": at,
+def _scope(tiers, tier: int):
+    if tier in tiers:
+        return "current", tier
+    if tier < 4 and tier + 1 in tiers:
+        return "next", tier + 1
+    return None, None
+
+
+def _work_out(bank: Bank, model: str, tier: int, size: str):
+    for dim in bank.dimensions:
+        if tier in dim.tiers:
+            yield {"subject": "dimension", "item": dim.id, "name": dim.name, "scope": "current", "tier": tier,
+                   "type": model, "reason": f"a {model} {TIER_NAMES[tier]} (tier {tier})"}
+    for role in bank.roles:
+        scope, at = _scope(role.tiers, tier)
+        if model in role.types and scope:
+            yield {"subject": "role", "item": role.id, "name": role.name, "scope": scope, "tier": at,
                    "type": model, "reason": f"a {model} {TIER_NAMES[at]} (tier {at})"}
+    for resp in bank.responsibilities:
+        scope, at = _scope(resp.tiers, tier)
+        if model not in resp.types or not scope or size not in resp.sizes:
+            continue
+        accountable = next((r for r, v in resp.typical_raci(model) if v in ("A", "A/R")), None)
+        yield {"subject": "responsibility", "item": resp.id, "name": resp.name, "scope": scope, "tier": at,
+               "type": model, "reason": f"a {model} {TIER_NAMES[at]} (tier {at})",
+               "critical": resp.critical, "function": resp.scope, "family": resp.family, "size": size,
+               "_typical": accountable}

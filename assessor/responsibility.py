@@ -166,10 +166,14 @@ def loads(g, covered: list[Coverage] | None = None) -> list[Load]:
     return out
 
 
-def conflicts(g, assures: dict[str, tuple[str, ...]], covered: list[Coverage] | None = None) -> list[Conflict]:
+def conflicts(g, assures: dict[str, tuple[str, ...]], covered: list[Coverage] | None = None,
+              bodies: frozenset[str] = frozenset()) -> list[Conflict]:
     """Independence: whoever is Accountable for assuring X must not be Accountable for delivering X.
 
-    ``assures`` maps an assurance responsibility to what it assures (from the catalogue)."""
+    ``assures`` maps an assurance responsibility to what it assures (from the catalogue).
+    ``bodies`` are roles that are boards or committees: their members answer for the body's
+    decisions together, so a board member who also sponsors a project is not personally
+    Accountable for both sides; a body Accountable for both sides itself still is."""
     accountable = {}
     for c in (coverage(g) if covered is None else covered):
         accountable[c.responsibility] = c
@@ -185,6 +189,8 @@ def conflicts(g, assures: dict[str, tuple[str, ...]], covered: list[Coverage] | 
                     cells = _cells(g, ra, assurance) + _cells(g, rd, delivered)
                     if ra == rd:
                         out.append(Conflict(delivered, assurance, rd, ra, "", cells))
+                        continue
+                    if ra in bodies or rd in bodies:
                         continue
                     shared = sorted({g.nodes[p]["label"] for p in _holders(g, f"role:{ra}")}
                                     & {g.nodes[p]["label"] for p in _holders(g, f"role:{rd}")})

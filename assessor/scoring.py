@@ -3,6 +3,12 @@
 Pure functions. Several respondents are merged per question by the median of
 their answers; N/A is left out of every score; "don't know" and blanks are
 not zeros, they are missing evidence.
+
+The staged model: an answer is the maturity of one practice (the scale's labels
+are the maturity levels), so level L of a dimension is reached when every
+applicable practice of levels 1..L is established at least at L. Uniform answers
+k give level k; raising an answer never lowers a level; one answer moved by 1
+moves a level by at most 1; the practices below the next level are what cap it.
 """
 from __future__ import annotations
 
@@ -31,27 +37,27 @@ class MergedAnswer:
         return any(a.evidence for _, _, a in self.answers)
 
 
-# A level's criterion score as staged rules read it (Criterion.gate), when there is no mean:
-NOT_BLOCKING, NO_EVIDENCE = 5, -1  # the whole level N/A (top of the scale); nothing answered (below it)
+# A practice's answer as the staged rules read it when there is no number: "don't know" and blank
+# are no evidence, below every level (never met); a level with no applicable practice does not block.
+NO_EVIDENCE, NOT_BLOCKING = -1, 5
 
 
 @dataclass(frozen=True)
 class Criterion:
+    """Level ``level`` of one dimension: met when every applicable practice of levels 1..level is
+    established at least at ``level`` (the staged reading of an answer scale whose values are the
+    maturity labels themselves)."""
     dimension: str
     level: int
-    score: float | None       # weighted mean of the answered questions at this level
-    applicable: bool          # False when every question at this level is N/A
+    score: float | None       # weighted mean of the answered questions at this level (continuous view)
+    applicable: bool          # False when every question at this level is N/A (or there is none)
     answered: int
     questions: int
+    floor: float = NOT_BLOCKING  # the least answer among the applicable practices of levels 1..level
 
     @property
-    def gate(self) -> float:
-        """The score staged maturity rules compare with the threshold: a level whose questions are
-        all N/A does not block (5, the top of the scale, meets any threshold); a level with nothing
-        answered has no evidence (-1, below any threshold, never meets one)."""
-        if not self.applicable:
-            return NOT_BLOCKING
-        return NO_EVIDENCE if self.score is None else self.score
+    def met(self) -> bool:
+        return self.floor >= self.level
 
 
 @dataclass(frozen=True)
@@ -101,20 +107,50 @@ def _weighted_mean(answers: list[MergedAnswer]) -> float | None:
     return round(sum(a.value * a.question.weight for a in scored) / weight, 2)
 
 
+def practice_value(answer: MergedAnswer) -> float | None:
+    """What a practice counts as in the staged model: its (median) answer; no evidence when
+    "don't know" or blank; None when N/A (left out)."""
+    if answer.status == NOT_APPLICABLE:
+        return None
+    return NO_EVIDENCE if answer.value is None else answer.value
+
+
 def criteria(merged: list[MergedAnswer], bank: Bank) -> list[Criterion]:
-    """One criterion per dimension and level 1-5; a level without questions is not applicable
-    (it cannot block the levels above it)."""
+    """One criterion per dimension and level 1-5, with the floor of the practices up to it."""
     groups: dict[tuple[str, int], list[MergedAnswer]] = {}
     for a in merged:
         groups.setdefault((a.question.dimension, a.question.level), []).append(a)
     out = []
     for dim in bank.dimensions:
+        floor = NOT_BLOCKING
         for level in range(1, 6):
             answers = groups.get((dim.id, level), [])
-            out.append(Criterion(dim.id, level, _weighted_mean(answers),
-                                 any(a.status != NOT_APPLICABLE for a in answers),
-                                 sum(a.status == ANSWERED for a in answers), len(answers)))
+            values = [v for a in answers if (v := practice_value(a)) is not None]
+            floor = min([floor, *values])
+            out.append(Criterion(dim.id, level, _weighted_mean(answers), bool(values),
+                                 sum(a.status == ANSWERED for a in answers), len(answers), floor))
     return out
+
+
+def staged_level(crits: list[Criterion]) -> int:
+    """The highest level whose criterion is met (0 when level 1's is not): the same reading as the
+    staged rules MAT-L0..MAT-L5, for code that needs it without the engine."""
+    level = 0
+    for c in sorted(crits, key=lambda c: c.level):
+        if not c.met:
+            break
+        level = c.level
+    return level
+
+
+def caps(merged: list[MergedAnswer], dimension: str, level: int) -> list[MergedAnswer]:
+    """The practices that stop ``dimension`` at ``level``: those of levels 1..level+1 whose answer is
+    below level+1, or unknown ("don't know", blank). Empty at level 5."""
+    if level >= 5:
+        return []
+    goal = level + 1
+    return [a for a in merged if a.question.dimension == dimension and a.question.level <= goal
+            and (v := practice_value(a)) is not None and v < goal]
 
 
 def dimension_scores(merged: list[MergedAnswer], bank: Bank) -> list[DimensionScore]:
@@ -130,8 +166,9 @@ def dimension_scores(merged: list[MergedAnswer], bank: Bank) -> list[DimensionSc
 
 def overall(levels: dict[str, int | None], scores: dict[str, float | None], share: float,
             excluded: tuple[str, ...] = ()) -> tuple[int, float | None]:
-    """Overall level: the highest N that at least ``share`` of the applicable dimensions reach;
-    overall score: the mean of the applicable dimensions' scores."""
+    """Overall level: the highest N that at least ``share`` of the assessed dimensions reach (0.5:
+    the median, of an even number the higher middle value); overall score: the mean of their scores.
+    Dimensions without a level (not applicable, too little evidence) and ``excluded`` ones are left out."""
     applicable = [d for d, lvl in levels.items() if lvl is not None and d not in excluded]
     if not applicable:
         return 0, None

@@ -8,13 +8,14 @@ Targets default to one level above the current one (capped at 5); a YAML file
       reporting: 4
       portfolio: 3
 
-The roadmap lists, per dimension below target, the questions at the levels
-between the current level and the target whose answers do not yet meet the
-criterion, with the bank's improvement action. Each item's weighted gap is the
-question's weight times how far its answer is below the criterion score (a
-missing answer counts as 0); dimensions come in order of their total weighted
-gap, the items within one in level order (the next level first), then by
-weighted gap.
+The roadmap lists, per dimension below target, the practices that stand between
+the current level and the target: in the staged model a target level T needs
+every practice of levels 1..T established at T or above, so a level-1 practice
+answered 2 is on the way to level 3 as much as a level-3 practice is. Each item
+carries the bank's improvement action; its weighted gap is the question's weight
+times how far its answer is below the target (an unknown answer counts as 0);
+dimensions come in order of their total weighted gap, the items within one in
+level order (foundations first), then by weighted gap.
 """
 from __future__ import annotations
 
@@ -78,17 +79,17 @@ def resolve(levels: dict, spec: dict) -> dict:
     return out
 
 
-def roadmap(merged, levels: dict, targets: dict, names: dict, threshold: float, excluded=()) -> list[dict]:
+def roadmap(merged, levels: dict, targets: dict, names: dict, excluded=()) -> list[dict]:
     by_dimension: dict[str, list[dict]] = {}
     for m in merged:
         q = m.question
         level, target = levels.get(q.dimension), targets.get(q.dimension)
-        if level is None or target is None or q.dimension in excluded or not level < q.level <= target:
+        if level is None or target is None or q.dimension in excluded or level >= target or q.level > target:
             continue
-        if m.status == NOT_APPLICABLE or (m.status == ANSWERED and m.value >= threshold):
+        if m.status == NOT_APPLICABLE or (m.status == ANSWERED and m.value >= target):
             continue
         value = m.value if m.status == ANSWERED else None
-        gap = round(q.weight * (threshold - (value or 0)), 2)
+        gap = round(q.weight * (target - (value or 0)), 2)
         by_dimension.setdefault(q.dimension, []).append({
             "dimension": q.dimension, "dimension_name": names.get(q.dimension, q.dimension),
             "current_level": level, "target": target, "question": q.id, "question_level": q.level,

@@ -22,6 +22,9 @@ TIERS = (1, 2, 3, 4)
 TIER_NAMES = {1: "project office", 2: "programme office", 3: "portfolio office", 4: "P3MO"}
 ROLE_FAMILIES = ("governance", "leadership", "portfolio", "programme", "project", "support", "coe")
 SCOPES = ("project", "programme", "portfolio", "coe")
+SCOPE_NAMES = {"project": "Project office functions", "programme": "Programme management",
+               "portfolio": "Portfolio management", "coe": "Centre-of-excellence functions"}
+OFFICE_SIZES = ("small", "medium", "large")
 RACI_LETTERS = ("R", "A", "C", "I", "A/R")
 ROLE_ID = r"[A-Z][A-Z0-9-]{1,11}"
 RESPONSIBILITY_ID = r"[a-z][a-z0-9-]{2,39}"
@@ -42,6 +45,7 @@ class Dimension:
     code: str
     name: str
     description: str
+    tiers: tuple[int, ...] = TIERS   # the office tiers whose functions this dimension describes
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ class RoleSpec:
     types: tuple[str, ...]
     reports_to: str | None
     description: str
+    body: bool = False        # a board or committee: its members answer for its decisions together, not in person
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,12 @@ class ResponsibilitySpec:
     assures: tuple[str, ...]
     default_raci: tuple[tuple[str, str], ...]  # (role id, letters), in file order
     description: str
+    sizes: tuple[str, ...] = OFFICE_SIZES      # the office sizes that are expected to have it
+    raci_by_type: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # PMO type -> its typical RACI
+
+    def typical_raci(self, model: str | None = None) -> tuple[tuple[str, str], ...]:
+        """The typical assignment for an office of type ``model`` (the default where no variant is given)."""
+        return dict(self.raci_by_type).get(model, self.default_raci)
 
 
 @dataclass(frozen=True)
@@ -212,11 +223,12 @@ def _dimensions(check: Checker, raw) -> tuple[Dimension, ...]:
     for i, item in enumerate(items):
         path = f"dimensions{label(item, i)}"
         item = check.mapping(item, path)
-        if not check.keys(item, path, ["id", "code", "name"], ["description"]):
+        if not check.keys(item, path, ["id", "code", "name"], ["description", "tiers"]):
             continue
+        tiers = check.choices(item, "tiers", path, TIERS) if "tiers" in item else TIERS
         out.append(Dimension(check.text(item, "id", path, DIMENSION_ID),
                              check.text(item, "code", path, r"[A-Z]{2,4}"),
-                             check.text(item, "name", path), str(item.get("description", ""))))
+                             check.text(item, "name", path), str(item.get("description", "")), tiers))
     return tuple(out)
 
 
@@ -248,6 +260,20 @@ def _questions(check: Checker, raw, dimension_ids: set, responsibility_ids: set)
                         "an id from the responsibilities catalogue")
         out.append(q)
     return tuple(out)
+
+
+def _raci(check: Checker, raw, path: str, role_ids: set) -> dict:
+    """A typical assignment: known roles, valid letters, exactly one Accountable."""
+    raci = check.mapping(raw, path)
+    for role, letters in raci.items():
+        if role not in role_ids:
+            check.error(f"{path}.{role}", "unknown role", role, "a role id from the roles catalogue")
+        if letters not in RACI_LETTERS:
+            check.error(f"{path}.{role}", "invalid RACI letter", letters, "R, A, C, I or A/R")
+    accountable = [r for r, v in raci.items() if v in ("A", "A/R")]
+    if raci and len(accountable) != 1:
+        check.error(path, "needs exactly one Accountable", ", ".join(accountable) or "none", "one role with A or A/R")
+    return raci
 
 
 def _previous_versions(check: Checker, raw, question_ids: set, version: str) -> tuple[PreviousVersion, ...]:
@@ -293,7 +319,7 @@ def _roles(path: Path) -> tuple[tuple[RoleSpec, ...], list]:
         p = f"roles{label(item, i)}"
         item = check.mapping(item, p)
         if not check.keys(item, p, ["id", "name", "family", "in_pmo", "tiers", "types"],
-                          ["reports_to", "description"]):
+                          ["reports_to", "description", "body"]):
             continue
         fam = check.text(item, "family", p)
         if fam and fam not in ROLE_FAMILIES:
@@ -302,7 +328,7 @@ def _roles(path: Path) -> tuple[tuple[RoleSpec, ...], list]:
             id=check.text(item, "id", p, ROLE_ID), name=check.text(item, "name", p), family=fam,
             in_pmo=check.boolean(item, "in_pmo", p), tiers=check.choices(item, "tiers", p, TIERS),
             types=check.choices(item, "types", p, PMO_TYPES), reports_to=item.get("reports_to"),
-            description=str(item.get("description", "")),
+            description=str(item.get("description", "")), body=check.boolean(item, "body", p, False),
         ))
     ids = {r.id for r in out}
     for role in out:
@@ -330,7 +356,7 @@ def _responsibilities(path: Path, role_ids: set):
         p = f"responsibilities{label(item, i)}"
         item = check.mapping(item, p)
         if not check.keys(item, p, ["id", "name", "family", "scope", "tiers", "types", "default_raci"],
-                          ["critical", "assures", "description"]):
+                          ["critical", "assures", "description", "sizes", "raci_by_type"]):
             continue
         fam = check.text(item, "family", p)
         if fam and fam not in family_ids:
@@ -338,16 +364,12 @@ def _responsibilities(path: Path, role_ids: set):
         scope = check.text(item, "scope", p)
         if scope and scope not in SCOPES:
             check.error(f"{p}.scope", "unknown scope", scope, "one of " + ", ".join(SCOPES))
-        raci = check.mapping(item.get("default_raci"), f"{p}.default_raci")
-        for role, letters in raci.items():
-            if role not in role_ids:
-                check.error(f"{p}.default_raci.{role}", "unknown role", role, "a role id from the roles catalogue")
-            if letters not in RACI_LETTERS:
-                check.error(f"{p}.default_raci.{role}", "invalid RACI letter", letters, "R, A, C, I or A/R")
-        accountable = [r for r, v in raci.items() if v in ("A", "A/R")]
-        if raci and len(accountable) != 1:
-            check.error(f"{p}.default_raci", "needs exactly one Accountable", ", ".join(accountable) or "none",
-                        "one role with A or A/R")
+        raci = _raci(check, item.get("default_raci"), f"{p}.default_raci", role_ids)
+        variants = []
+        for model, variant in check.mapping(item.get("raci_by_type", {}), f"{p}.raci_by_type").items():
+            if model not in PMO_TYPES:
+                check.error(f"{p}.raci_by_type.{model}", "unknown PMO type", model, "one of " + ", ".join(PMO_TYPES))
+            variants.append((model, tuple(_raci(check, variant, f"{p}.raci_by_type.{model}", role_ids).items())))
         assures = item.get("assures") or []
         out.append(ResponsibilitySpec(
             id=check.text(item, "id", p, RESPONSIBILITY_ID), name=check.text(item, "name", p),
@@ -357,6 +379,8 @@ def _responsibilities(path: Path, role_ids: set):
             assures=tuple(check.sequence(assures, f"{p}.assures")),
             default_raci=tuple((str(k), str(v)) for k, v in raci.items()),
             description=str(item.get("description", "")),
+            sizes=check.choices(item, "sizes", p, OFFICE_SIZES) if "sizes" in item else OFFICE_SIZES,
+            raci_by_type=tuple(variants),
         ))
     ids = {r.id for r in out}
     for resp in out:

@@ -39,17 +39,31 @@ class ConsoleReporter(TextReporter):
         lines.append(f"Tier:  {c['tier']} {c['tier_name']} (confidence {c['confidence']['tier']:.2f}"
                      + (f"; runner-up {runner['tier']} {runner['tier_name']}" if runner["tier"] else "") + ")")
         several = len(data["respondents"]) > 1
-        for reason in c["because"]:
-            lines.append(f"  because {reason['reason']} [{reason['rule']}: {_cells(reason['evidence'], several)}]")
         overall = m["overall"]
         score = "n/a" if overall["score"] is None else f"{overall['score']:.2f}"
-        lines += ["", f"Maturity: overall level {overall['level']} (score {score} of 5)"]
+        names = {d["id"]: d["name"] for d in m["dimensions"]}
+        weakest = overall.get("weakest") or {}
+        lines.append(f"Maturity: overall level {overall['level']} (median of {overall.get('dimensions', 0)} dimensions; "
+                     f"score {score} of 5)")
+        if weakest.get("dimensions"):
+            lines.append(f"  weakest: {', '.join(_plain(names[d]) for d in weakest['dimensions'])} "
+                         f"(level {weakest['level']})")
+        priorities = data.get("priorities") or []
+        if priorities:
+            lines += ["", "Top priorities:"]
+            lines += [f"  {p['rank']}. [{p['severity']}] {_plain(p['message'])}" for p in priorities]
+        lines += ["", "Why this type and tier:"]
+        for reason in c["because"]:
+            lines.append(f"  because {reason['reason']} [{reason['rule']}: {_cells(reason['evidence'], several)}]")
+        lines += ["", "Maturity by dimension:"]
         for d in m["dimensions"]:
-            if d["applicable"]:
+            if d["level"] is not None:
                 s = "  -  " if d["score"] is None else f"{d['score']:.2f}"
-                lines.append(f"  {d['name']:<42} level {d['level']}  score {s}")
+                lines.append(f"  {_plain(d['name']):<42} level {d['level']}  score {s}")
+            elif d["applicable"]:
+                lines.append(f"  {_plain(d['name']):<42} no level: too little evidence")
             else:
-                lines.append(f"  {d['name']:<42} not applicable")
+                lines.append(f"  {_plain(d['name']):<42} not applicable")
         findings = data["findings"]
         counts = {}
         for f in findings:

@@ -18,20 +18,20 @@ NUMBER, TEXT, FLAG = "number", "text", "flag"
 KINDS: dict[str, dict[str, str]] = {
     # --- input facts, made from the workbooks -------------------------------------------------
     "profile": {"organisation": TEXT, "industry": TEXT, "employees": NUMBER, "active_projects": NUMBER,
-                "active_programmes": NUMBER, "pmo_fte": NUMBER, "respondents": NUMBER},
+                "active_programmes": NUMBER, "pmo_fte": NUMBER, "respondents": NUMBER,
+                "size": TEXT},  # small, medium or large (requirements.office_size, bands in coverage.yaml)
     "answer": {"question": TEXT, "dimension": TEXT, "level": NUMBER, "weight": NUMBER,
                "responsibility": TEXT, "status": TEXT, "value": NUMBER, "spread": NUMBER,
                "low": NUMBER, "high": NUMBER, "respondents": NUMBER, "has_evidence": FLAG, "action": TEXT},
     "criterion": {"dimension": TEXT, "level": NUMBER, "score": NUMBER, "applicable": FLAG,
-                  "answered": NUMBER, "questions": NUMBER},
+                  "answered": NUMBER, "questions": NUMBER, "floor": NUMBER, "met": FLAG},
     "dimension": {"dimension": TEXT, "name": TEXT, "score": NUMBER, "applicable": FLAG,
                   "questions": NUMBER, "answered": NUMBER, "not_applicable": NUMBER, "dont_know": NUMBER,
                   "unanswered": NUMBER, "answered_share": NUMBER,
-                  # criterion_N: level N's criterion score as staged rules compare it (scoring.Criterion.gate):
-                  # the weighted mean of its answered questions; 5 when the whole level is N/A (it does
-                  # not block); -1 when nothing at that level is answered (no evidence: never met).
-                  "criterion_1": NUMBER, "criterion_2": NUMBER, "criterion_3": NUMBER, "criterion_4": NUMBER,
-                  "criterion_5": NUMBER},
+                  # floor_N: the least answer among the dimension's applicable practices of levels 1..N
+                  # (scoring.Criterion.floor); level N is met when floor_N >= N. "Don't know" and blank
+                  # count -1 (no evidence: never met); 5 when no practice up to N applies (does not block).
+                  "floor_1": NUMBER, "floor_2": NUMBER, "floor_3": NUMBER, "floor_4": NUMBER, "floor_5": NUMBER},
     "role": {"role": TEXT, "name": TEXT, "family": TEXT, "held": FLAG, "holders": NUMBER, "fte": NUMBER,
              "in_pmo": FLAG, "reports_to": TEXT, "standard": FLAG, "accountable": NUMBER, "responsible": NUMBER,
              "escalates": FLAG},
@@ -48,8 +48,15 @@ KINDS: dict[str, dict[str, str]] = {
                      "person": TEXT, "same_role": FLAG},
     "reporting_cycle": {"roles": TEXT},
     # --- asserted once the type and tier are decided (assessor/requirements.py) ---------------------
+    # subject role, responsibility or dimension; the coverage attributes are on responsibilities only.
     "requirement": {"subject": TEXT, "item": TEXT, "name": TEXT, "scope": TEXT, "tier": NUMBER, "type": TEXT,
-                    "reason": TEXT, "present": FLAG},
+                    "reason": TEXT, "present": FLAG, "covered": FLAG, "critical": FLAG, "function": TEXT,
+                    "function_name": TEXT, "function_missing": FLAG, "family": TEXT, "family_name": TEXT,
+                    "typical": TEXT, "typical_held": FLAG, "size": TEXT},
+    # one per function (project, programme, portfolio, coe) the office's tier, or the next, expects
+    "function_gap": {"function": TEXT, "function_name": TEXT, "scope": TEXT, "tier": NUMBER, "type": TEXT,
+                     "reason": TEXT, "required": NUMBER, "uncovered": NUMBER, "critical_uncovered": NUMBER,
+                     "missing": FLAG, "items": TEXT},
     # --- concluded by rules -------------------------------------------------------------------
     "type_evidence": {"type": TEXT, "points": NUMBER, "reason": TEXT},
     "tier_evidence": {"tier": NUMBER, "points": NUMBER, "reason": TEXT},
@@ -58,7 +65,7 @@ KINDS: dict[str, dict[str, str]] = {
 }
 
 INPUT_KINDS = ("profile", "answer", "criterion", "dimension", "role", "holding", "assignment", "responsibility",
-               "person", "independence", "reporting_cycle", "requirement")
+               "person", "independence", "reporting_cycle", "requirement", "function_gap")
 
 # Asserted by the session after derivations settle; absence (``not``) rules wait for it.
 PHASE_KIND = "phase"
@@ -136,14 +143,20 @@ DOMAINS: dict[tuple[str, str], tuple] = {
     ("criterion", "score"): (0, 5),
     ("dimension", "score"): (0, 5),
     ("dimension", "answered_share"): (0, 1),
-    **{("dimension", f"criterion_{n}"): (-1, 5) for n in range(1, 6)},
+    ("criterion", "floor"): (-1, 5),
+    **{("dimension", f"floor_{n}"): (-1, 5) for n in range(1, 6)},
     ("assignment", "letters"): ("R", "A", "C", "I", "A/R"),
     ("responsibility", "scope"): ("project", "programme", "portfolio", "coe"),
     ("type_evidence", "type"): ("supportive", "controlling", "directive"),
     ("tier_evidence", "tier"): (1, 4),
     ("maturity_level", "level"): (0, 5),
     ("office_function", "scope"): ("project", "programme", "portfolio", "coe"),
-    ("requirement", "subject"): ("role", "responsibility"),
+    ("requirement", "subject"): ("role", "responsibility", "dimension"),
+    ("requirement", "function"): ("project", "programme", "portfolio", "coe"),
+    ("requirement", "size"): ("small", "medium", "large"),
+    ("profile", "size"): ("small", "medium", "large"),
+    ("function_gap", "function"): ("project", "programme", "portfolio", "coe"),
+    ("function_gap", "scope"): ("current", "next"),
     ("requirement", "scope"): ("current", "next"),
     ("requirement", "tier"): (1, 4),
     ("person", "sole_critical"): (0, 10000),

@@ -18,8 +18,8 @@ Rule shape::
             as: a                  # alias, used by later patterns and templates
             where:                 # attribute tests, all must hold
               question: AS-04      # equality
-              value: {gte: 3}      # eq ne gt gte lt lte in exists
-              score: {gte: {setting: criterion_met_score}}   # a threshold kept in settings:
+              status: answered     # eq ne gt gte lt lte in exists, e.g. value: {gte: 3}
+              value: {lte: {setting: authority_absent}}   # a threshold kept in settings:
               dimension: {eq: {ref: d.dimension}}   # a join with an earlier alias
             any:                   # optional: at least one of these groups holds
               - {status: answered}
@@ -81,12 +81,26 @@ class Conclusion:
 
 
 @dataclass(frozen=True)
+class GroupSpec:
+    """One root cause, one finding: the matches of a rule that share ``by`` become one finding whose
+    details are the single matches. Templates may use {alias.attr} of the group's first match (only
+    what the group has in common makes sense there), {count} and {items}."""
+    by: str = ""              # template; "" puts every match of the rule in one group
+    subject: str = ""
+    message: str = ""
+    recommendation: str = ""
+    item: str = ""            # how one match is named in {items}; default: its subject
+
+
+@dataclass(frozen=True)
 class FindingSpec:
     severity: str
     category: str
     subject: str
     message: str
     recommendation: str
+    weight: float = 1.0       # importance within its severity; a group weighs this times its matches
+    group: GroupSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -500,21 +514,45 @@ def _then(ctx, rid, then, aliases: dict):
         if (kind.endswith("_evidence")) and "points" not in sets:
             ctx.error(rid, "then.conclude.set.points", "evidence needs points", expected="a number of points")
         return Conclusion(kind, tuple(values)), None
-    allowed = ("severity", "category", "subject", "message", "recommendation")
+    texts = ("severity", "category", "subject", "message", "recommendation")
+    allowed = texts + ("weight", "group")
     for key in body:
         if key not in allowed:
             ctx.error(rid, f"then.finding.{key}", "unknown key", key, ", ".join(allowed))
-    for key in allowed:
+    for key in texts:
         if not isinstance(body.get(key), str) or not body.get(key, "").strip():
             ctx.error(rid, f"then.finding.{key}", "missing or empty", body.get(key, ""), "text")
     if body.get("severity") not in SEVERITIES:
         ctx.error(rid, "then.finding.severity", "unknown severity", body.get("severity", ""), ", ".join(SEVERITIES))
-    for key in ("subject", "message", "recommendation"):
-        for alias, attr in TEMPLATE_FIELD.findall(str(body.get(key, ""))):
+    weight = body.get("weight", 1)
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 100:
+        ctx.error(rid, "then.finding.weight", "weight out of range", weight, "a number above 0 and up to 100")
+        weight = 1
+    templates = [(f"then.finding.{key}", body.get(key, "")) for key in ("subject", "message", "recommendation")]
+    group = None
+    if "group" in body:
+        raw = body["group"]
+        keys = ("by", "subject", "message", "recommendation", "item")
+        if not isinstance(raw, dict):
+            ctx.error(rid, "then.finding.group", "must be a mapping", raw, ", ".join(keys))
+            raw = {}
+        for key in raw:
+            if key not in keys:
+                ctx.error(rid, f"then.finding.group.{key}", "unknown key", key, ", ".join(keys))
+        for key in ("subject", "message", "recommendation"):
+            if not isinstance(raw.get(key), str) or not raw.get(key, "").strip():
+                ctx.error(rid, f"then.finding.group.{key}", "missing or empty", raw.get(key, ""), "text")
+        for key in ("by", "item"):
+            if not isinstance(raw.get(key, ""), str):
+                ctx.error(rid, f"then.finding.group.{key}", "must be text", raw.get(key))
+        templates += [(f"then.finding.group.{key}", str(raw.get(key, ""))) for key in keys]
+        group = GroupSpec(*(str(raw.get(k, "")).strip() for k in keys))
+    for path, text in templates:
+        for alias, attr in TEMPLATE_FIELD.findall(str(text)):
             if alias not in aliases or attr not in ctx.kinds[aliases[alias]]:
-                ctx.error(rid, f"then.finding.{key}", "template refers to an unknown alias or attribute",
+                ctx.error(rid, path, "template refers to an unknown alias or attribute",
                           f"{{{alias}.{attr}}}", "alias.attribute of a positive pattern")
-    return None, FindingSpec(*(str(body.get(k, "")).strip() for k in allowed))
+    return None, FindingSpec(*(str(body.get(k, "")).strip() for k in texts), float(weight), group)
 
 
 # The settings the scoring and classification code reads: (check, what is expected).
@@ -524,10 +562,7 @@ def _number(low, high):
 
 _TYPES = ("supportive", "controlling", "directive")
 KNOWN_SETTINGS = {
-    # Above 0: at 0 any answer would meet every criterion, and rules testing "below the criterion
-    # score" (MAT-GAP-02) could never fire, which lint would report in the rule, not here.
-    "criterion_met_score": (_number(0.5, 5), "a score from 0.5 to 5"),
-    "overall_share": (_number(0.01, 1), "a share from 0.01 to 1 (0.75 = three quarters)"),
+    "overall_share": (_number(0.01, 1), "a share from 0.01 to 1 (0.5 = the median)"),
     "overall_excluded": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of dimension ids"),
     "type_order": (lambda v: isinstance(v, list) and sorted(v) == sorted(_TYPES),
                    "the three types, lowest control first: [supportive, controlling, directive]"),
@@ -542,6 +577,10 @@ KNOWN_SETTINGS = {
     "function_level": (lambda v: v in (1, 2, 3, 4, 5) and not isinstance(v, bool), "a level from 1 to 5"),
     "coe_level": (lambda v: v in (1, 2, 3, 4, 5) and not isinstance(v, bool), "a level from 1 to 5"),
     "disagreement_spread": (_number(1, 5), "a number of levels from 1 to 5"),
+    "small_office_fte": (_number(0, 1000), "a headcount (FTE) from 0 to 1000"),
+    "large_office_fte": (_number(0, 1000), "a headcount (FTE) from 0 to 1000"),
+    "small_office_projects": (_number(0, 100000), "a number of projects"),
+    "large_office_projects": (_number(0, 100000), "a number of projects"),
     "min_answered_share": (_number(0, 1), "a share from 0 to 1"),
 }
 

@@ -7,9 +7,10 @@ known is recorded as extra support rather than asserted twice.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
-from assessor.findings import Finding
+from assessor.findings import Detail, Finding
 from assessor.rulebase.facts import PHASE_KIND, Evidence, Fact, normalise
 from assessor.rulebase.feed import Feed
 from assessor.rulebase.rules import TEMPLATE_FIELD, Ref, Rule, Rulebase
@@ -117,13 +118,16 @@ def explain(rulebase: Rulebase, evaluation: Evaluation) -> Outcome:
         by_id[fid] = replace(by_id[fid], evidence=_evidence(rulebase.rule(rule_id), alt, bound))
     firings: list[Firing] = []
     findings: dict[str, Finding] = {}
+    groups: dict[str, list] = {}
     for rule_id, alt, bindings, concluded in evaluation.firings:
         rule = rulebase.rule(rule_id)
         if concluded is not None:
             firings.append(Firing(rule_id, bindings, concluded=concluded))
             continue
         bound = {alias: by_id[f] for alias, f in bindings}
-        firings.append(_finding(rule, alt, bindings, bound, findings))
+        firings.append(_finding(rule, alt, bindings, bound, findings, groups))
+    for gid, matches in groups.items():
+        findings[gid] = _grouped(gid, matches)
     ordered = sorted(findings.values(), key=Finding.sort_key)
     return Outcome(tuple(by_id[i] for i in sorted(by_id)), tuple(firings), tuple(ordered))
 
@@ -172,6 +176,9 @@ def _compute_attributes_used(rule: Rule, alternative: int) -> dict[str, frozense
     texts = []
     if rule.finding:
         texts = [rule.finding.subject, rule.finding.message, rule.finding.recommendation]
+        if rule.finding.group:
+            texts += [rule.finding.group.by, rule.finding.group.subject, rule.finding.group.message,
+                      rule.finding.group.recommendation, rule.finding.group.item]
     for text in texts:
         for alias, attr in TEMPLATE_FIELD.findall(text):
             used.setdefault(alias, set()).add(attr)
@@ -199,14 +206,55 @@ def _show(value) -> str:
     return str(value)
 
 
-def _finding(rule: Rule, alternative: int, bindings, bound: dict[str, Fact], findings: dict) -> Firing:
+def _finding(rule: Rule, alternative: int, bindings, bound: dict[str, Fact], findings: dict, groups: dict) -> Firing:
     spec = rule.finding
     subject = render(spec.subject, bound)
+    one = Finding("", rule.id, spec.severity, spec.category, subject, render(spec.message, bound),
+                  render(spec.recommendation, bound), _evidence(rule, alternative, bound),
+                  tuple(f for _, f in bindings), weight=spec.weight)
+    if spec.group is not None:
+        key = render(spec.group.by, bound)
+        gid = f"{rule.id}:{key}" if key else rule.id
+        groups.setdefault(gid, []).append((one, bound, rule))
+        return Firing(rule.id, bindings, finding=gid)
     base = f"{rule.id}:{subject}" if subject else rule.id
     fid, n = base, 2
     while fid in findings:
         fid, n = f"{base}#{n}", n + 1
-    findings[fid] = Finding(fid, rule.id, spec.severity, spec.category, subject, render(spec.message, bound),
-                            render(spec.recommendation, bound), _evidence(rule, alternative, bound),
-                            tuple(f for _, f in bindings))
+    findings[fid] = replace(one, id=fid)
     return Firing(rule.id, bindings, finding=fid)
+
+
+GROUP_FIELD = re.compile(r"\{(count|items)\}|" + TEMPLATE_FIELD.pattern)
+MAX_ITEMS_SHOWN = 8  # a grouped message names this many of its matches; the details list them all
+
+
+def _grouped(gid: str, matches: list) -> Finding:
+    """The matches of one root cause as one finding; a group of one reads like the match itself."""
+    matches = sorted(matches, key=lambda m: (m[0].subject, m[0].message))
+    details, seen = [], set()
+    for one, _, _ in matches:
+        if (one.subject, one.message) not in seen:
+            seen.add((one.subject, one.message))
+            details.append(Detail(one.subject, one.message, one.evidence))
+    first, bound, rule = matches[0]
+    spec = rule.finding
+    evidence = {(e.file, e.sheet, e.cell, e.respondent): e for one, _, _ in matches for e in one.evidence}
+    evidence = tuple(evidence[k] for k in sorted(evidence, key=_evidence_key))
+    facts = tuple(sorted({f for one, _, _ in matches for f in one.facts}))
+    weight = spec.weight * len(details)
+    if len(details) == 1:
+        return replace(first, id=gid, evidence=evidence, facts=facts, details=tuple(details), weight=weight)
+    names = [render(spec.group.item, b) if spec.group.item else one.subject for one, b, _ in matches]
+    names = list(dict.fromkeys(names))
+    shown = ", ".join(names[:MAX_ITEMS_SHOWN]) + (f" and {len(names) - MAX_ITEMS_SHOWN} more"
+                                                  if len(names) > MAX_ITEMS_SHOWN else "")
+
+    extra = {"count": str(len(details)), "items": shown}
+
+    def text(template: str) -> str:
+        # One pass over the template: text that came from a workbook is never read as a placeholder.
+        return GROUP_FIELD.sub(lambda m: extra[m.group(1)] if m.group(1) else render(m.group(0), bound), template)
+
+    return Finding(gid, rule.id, spec.severity, spec.category, text(spec.group.subject), text(spec.group.message),
+                   text(spec.group.recommendation), evidence, facts, tuple(details), weight)
