@@ -1,9 +1,11 @@
 """Regenerate the sample workbooks in samples/ from the question bank.
 
 Each organisation is described as data in samples/specs/*.yaml: profile,
-answers per dimension (one per maturity level 1..5), who holds which role, and
-how its RACI differs from the catalogue's typical assignment. Broken samples
-start from a good one and apply edits. Run: `make samples`.
+answers by question id (grouped per dimension, or a flat mapping), who holds
+which role, and how its RACI differs from the catalogue's typical assignment
+for its type (``typical_for``: supportive, controlling or directive). Broken
+samples start from a good one and apply edits. Calibration offices
+(samples/calibration/) are built the same way. Run: `make samples`.
 """
 from __future__ import annotations
 
@@ -64,15 +66,25 @@ def _profile(ws, values: dict) -> None:
             ws.cell(row=rows[label], column=2, value=value)
 
 
+def spec_answer(spec: dict, question):
+    """A question's answer in a spec: ``answers: {dimension: {id: answer}}`` or ``answers: {id: answer}``."""
+    answers = spec["answers"]
+    if question.id in answers:
+        return answers[question.id]
+    group = answers.get(question.dimension)
+    if isinstance(group, dict) and question.id in group:
+        return group[question.id]
+    raise SystemExit(f"{spec['file']}: the spec gives no answer to {question.id} (use null for a blank)")
+
+
 def _answers(ws, spec: dict, bank) -> None:
-    by_dimension = spec["answers"]
     evidence = spec.get("evidence", {})
     for row in range(2, ws.max_row + 1):
         qid = ws.cell(row=row, column=1).value
         question = bank.question(qid)
         if question is None:
             continue
-        raw = by_dimension[question.dimension][question.level - 1]
+        raw = spec_answer(spec, question)
         ws.cell(row=row, column=5, value=answer_cell_value(raw, bank, row))
         if qid in evidence:
             ws.cell(row=row, column=6, value=evidence[qid])
@@ -112,7 +124,7 @@ def _raci(ws, spec: dict, bank, held: set[str]) -> None:
         col = ws.max_column + 1
         ws.cell(row=1, column=col, value=extra["id"])
         columns[extra["id"]] = col
-    defaults = {r.id: dict(r.default_raci) for r in bank.responsibilities}
+    defaults = {r.id: dict(r.typical_raci(spec.get("typical_for"))) for r in bank.responsibilities}
     overrides = spec.get("raci", {})
     for row in range(2, ws.max_row + 1):
         resp = ws.cell(row=row, column=1).value
@@ -157,7 +169,16 @@ def load_spec(path: Path) -> dict:
     if "extends" in spec:
         base = load_spec(path.parent / f"{spec['extends']}.yaml")
         for key, value in spec.items():
-            if isinstance(value, dict) and isinstance(base.get(key), dict):
+            if key == "answers" and isinstance(base.get(key), dict):
+                # answers merge per dimension group: a respondent may differ on a few questions only
+                merged = dict(base[key])
+                for group, answers in value.items():
+                    if isinstance(answers, dict) and isinstance(merged.get(group), dict):
+                        merged[group] = {**merged[group], **answers}
+                    else:
+                        merged[group] = answers
+                base[key] = merged
+            elif isinstance(value, dict) and isinstance(base.get(key), dict):
                 base[key] = {**base[key], **value}
             else:
                 base[key] = value
@@ -167,20 +188,20 @@ def load_spec(path: Path) -> dict:
 
 def main() -> None:
     bank = load_bank()
-    specs = sorted((HERE / "specs").glob("*.yaml"))
+    specs = sorted((HERE / "specs").glob("*.yaml")) + sorted((HERE / "calibration" / "specs").glob("*.yaml"))
     good = [s for s in specs if not s.stem.startswith("broken-")]
     for path in good + [s for s in specs if s.stem.startswith("broken-")]:
         spec = load_spec(path)
-        out = HERE / spec["file"]
+        out = path.parent.parent / spec["file"]
         if "base" in spec:
-            base = yaml.safe_load((HERE / "specs" / f"{spec['base']}.yaml").read_text(encoding="utf-8"))
-            apply_edits(HERE / base["file"], spec["edits"], out)
+            base = yaml.safe_load((path.parent / f"{spec['base']}.yaml").read_text(encoding="utf-8"))
+            apply_edits(path.parent.parent / base["file"], spec["edits"], out)
         elif "content" in spec:
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(spec["content"], encoding="utf-8")
         else:
             fill(spec, bank, out)
-        print(f"wrote {out.relative_to(HERE.parent)}")
+        print(f"wrote {out.resolve().relative_to(HERE.parent)}")
 
 
 if __name__ == "__main__":
