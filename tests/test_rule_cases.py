@@ -10,6 +10,7 @@ One case file per rule file (``tests/rule_cases/<rule-file-stem>.yaml``) maps a 
       fires: 1                             # exactly this many firings of the rule
       concludes: {type: supportive}        # the fact each firing concluded has these attributes
       finding_message_contains: "..."      # the finding each firing raised has this in its message
+      findings: 1                          # the firings raised exactly this many findings (a group is one)
 
 The facts get ids 1, 2, 3 ... in the order written and go through ``session.run`` as the
 pipeline's facts do. A pass case needs the rule to fire at least once, a fail case needs it not to
@@ -35,7 +36,7 @@ CASES_DIR = Path(__file__).resolve().parent / "rule_cases"
 ENGINES = ("durable", "reference")
 OUTCOMES = ("pass", "fail")
 CASE_KEYS = {"name", "facts", "expect"}
-EXPECT_KEYS = {"fires", "concludes", "finding_message_contains"}
+EXPECT_KEYS = {"fires", "concludes", "finding_message_contains", "findings"}
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -148,6 +149,9 @@ def test_rule_case(rule_id, outcome_kind, case, engine, outcomes):
         for firing in fired:
             message = findings[firing.finding].message
             assert expect["finding_message_contains"] in message, f"{rule_id} said: {message}"
+    if "findings" in expect:
+        raised = {firing.finding for firing in fired}
+        assert len(raised) == expect["findings"], f"{rule_id} raised {sorted(raised)}"
 
 
 @pytest.mark.parametrize("rule_id, outcome_kind, case",
@@ -246,9 +250,10 @@ def test_case_files_are_well_formed(rulebase):
                     if outcome != "pass" or not isinstance(expect, dict) or set(expect) - EXPECT_KEYS:
                         problems.append(f"{at} {name}: expect: is for pass cases, with keys {sorted(EXPECT_KEYS)}")
                         continue
-                    fires = expect.get("fires")
-                    if "fires" in expect and (not isinstance(fires, int) or isinstance(fires, bool) or fires < 1):
-                        problems.append(f"{at} {name}: fires must be a whole number of at least 1")
+                    for key in ("fires", "findings"):
+                        count = expect.get(key)
+                        if key in expect and (not isinstance(count, int) or isinstance(count, bool) or count < 1):
+                            problems.append(f"{at} {name}: {key} must be a whole number of at least 1")
                     if rule is None:
                         continue
                     if "concludes" in expect:

@@ -122,10 +122,11 @@ def read_response(path: str | Path, bank: Bank) -> Response:
     for where, message, found, expected in sheet_notes:
         out.warn(where, message, found, expected)
     stamp = _stamp(stamp_values, bank, out)
+    previous = bank.previous_version(stamp.version) if stamp.version != bank.version else None
     sheets = _find_sheets(grids, out)
     # Check every sheet that is there, even when another is missing: one run lists everything to fix.
     profile = _profile(sheets[L.PROFILE], out) if L.PROFILE in sheets else ()
-    answers = _questions(sheets[L.QUESTIONS], bank, out) if L.QUESTIONS in sheets else ()
+    answers = _questions(sheets[L.QUESTIONS], bank, out, previous) if L.QUESTIONS in sheets else ()
     roles = _roles(sheets[L.ROLES], bank, out) if L.ROLES in sheets else None
     # Without a readable Roles sheet the RACI header cannot be checked against it.
     known_roles = None if roles is None else {r.role_id for r in roles}
@@ -211,12 +212,32 @@ def _stamp(grids_stamp: dict, bank: Bank, out: _Collector) -> Stamp:
     elif template_id and template_id != bank.id:
         out.error("", "workbook was made from another questionnaire", template_id,
                   f"'{bank.id}' (choose its bank with --questionnaire {template_id})")
+    elif version and version != bank.version and bank.previous_version(version):
+        _older_version(bank, bank.previous_version(version), out)
     elif version and version != bank.version:
         out.warn("", f"workbook was made from template version {version}, the question bank is version "
                  f"{bank.version}: matched by question ids")
     elif qhash and qhash != bank.questions_hash:
         out.warn("", "question wording differs from the bank's (edited template?): matched by question ids")
     return Stamp(template_id or "", version or "", qhash, found)
+
+
+def _older_version(bank: Bank, previous, out: _Collector) -> None:
+    """One warning that says how a workbook of an earlier version of the bank is read."""
+    carried = dict(previous.carry)
+    parts = [f"workbook was made from question bank {bank.id} {previous.version}; it is read as version "
+             f"{bank.version} by question id"]
+    if previous.changed:
+        parts.append(f"the meaning of {', '.join(previous.changed)} changed since {previous.version} "
+                     "(their answers are used as given: check them)")
+    if carried:
+        parts.append(", ".join(f"{new} takes the answer to {old}" for new, old in carried.items())
+                     + f" (the {previous.version} question asked both)")
+    unasked = [q for q in previous.added if q not in carried]
+    if unasked:
+        parts.append(f"{', '.join(unasked)} were not asked and count as not answered")
+    out.warn("", "; ".join(parts), expected=f"a workbook made from the {bank.version} template "
+             "(pmo-assess template) for the next assessment")
 
 
 def _find_sheets(grids: dict[str, Grid], out: _Collector) -> dict[str, Grid]:
@@ -318,7 +339,8 @@ def _profile_value(cell: Cell, kind: str, label: str, out: _Collector):
     return number
 
 
-def _questions(grid: Grid, bank: Bank, out: _Collector) -> tuple[Answer, ...]:
+def _questions(grid: Grid, bank: Bank, out: _Collector, previous=None) -> tuple[Answer, ...]:
+    """The answers; ``previous`` (a bank.PreviousVersion) when the workbook is of an earlier version."""
     cols = _columns(grid, L.QUESTION_HEADERS, out)
     if cols is None:
         return ()
@@ -340,8 +362,9 @@ def _questions(grid: Grid, bank: Bank, out: _Collector) -> tuple[Answer, ...]:
             continue
         seen[qid] = id_cell.ref
         if bank.question(qid) is None:
-            out.warn(id_cell.ref, f"question ID {qid} is not in question bank {bank.id} {bank.version}; ignored",
-                     qid)
+            if previous is None or qid not in previous.removed:
+                out.warn(id_cell.ref, f"question ID {qid} is not in question bank {bank.id} {bank.version}; "
+                         "ignored", qid)
             continue
         status, level = UNANSWERED, None
         if answer_cell.formula:
@@ -361,10 +384,17 @@ def _questions(grid: Grid, bank: Bank, out: _Collector) -> tuple[Answer, ...]:
             blanks.append(f"{qid} ({answer_cell.ref.split('!')[1]})")
         answers.append(Answer(qid, status, level, answer_cell.ref, _text(evidence_cell, out),
                               evidence_cell.ref, answer_cell.text))
+    unasked = set(previous.added) if previous else set()
     for q in bank.questions:
-        if q.id not in seen:
+        if q.id not in seen and q.id not in unasked:
             out.error(grid.name, f"question {q.id} is missing (deleted row?)",
                       expected=f"a row with ID {q.id}")
+    if previous:
+        given = {a.question_id: a for a in answers}
+        for new, old in previous.carry:
+            if new not in seen and old in given:
+                # The old question asked both practices: its answer (and cell) stands for the new one.
+                answers.append(Answer(**{**given[old].__dict__, "question_id": new}))
     if blanks:
         shown = ", ".join(blanks[:8]) + (f" and {len(blanks) - 8} more" if len(blanks) > 8 else "")
         column = _letter(cols["Answer"])
