@@ -2,10 +2,10 @@
 
 Targets default to one level above the current one (capped at 5; none for a dimension that is
 not applicable); a YAML file overrides them. The roadmap lists, per dimension below target, the
-questions at the levels between the current level and the target whose answer is below the
-criterion score (or missing), ordered by the dimension's total weighted gap, then level, then
-weighted gap. The expected roadmap here is computed independently from the JSON's answers and
-rules/maturity.yaml's settings.
+practices of levels 1..target whose answer is below the target (or unknown): in the staged model
+every one of them stands between the office and that level. Items are ordered by the dimension's
+total weighted gap (weight times how far the answer is below the target, unknown counting 0), then
+level, then weighted gap. The expected roadmap here is computed independently from the JSON.
 
 Assessing compiles the rule base, so every assessment a test reads is made once per module.
 """
@@ -26,10 +26,11 @@ SAMPLES = {"harbour": REPO / "samples" / "harbour-city-council.xlsx",
            "northwind": REPO / "samples" / "northwind-energy.xlsx",
            "atlas": REPO / "samples" / "atlas-rail.xlsx"}
 SETTINGS = yaml.safe_load((REPO / "rules" / "maturity.yaml").read_text(encoding="utf-8"))["settings"]
-THRESHOLD = SETTINGS["criterion_met_score"]
 EXCLUDED = tuple(SETTINGS["overall_excluded"])
 
 TARGETS_3_REPORTING_5 = "default: 3\ntargets:\n  reporting: 5\n"
+# The custom workbook's reporting answers: level 1 (RP-02, a level-2 practice, is at 1).
+CUSTOM_REPORTING = {"RP-01": 3, "RP-02": 1, "RP-03": "N/A", "RP-04": "Don't know", "RP-06": 4, "RP-05": None}
 TARGETS_ALL_5 = "default: 5\n"
 
 
@@ -42,12 +43,11 @@ def folder(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def custom_workbook(folder, workbook_factory, bank) -> Path:
-    """The good workbook with the reporting answers 3, 1, N/A, Don't know, blank for levels 1-5."""
+    """The good workbook with the reporting answers of CUSTOM_REPORTING."""
     rows = {q.id: i for i, q in enumerate(bank.questions, start=2)}
-    reporting = sorted((q for q in bank.questions if q.dimension == "reporting"), key=lambda q: q.level)
-    assert [q.level for q in reporting] == [1, 2, 3, 4, 5]
-    answers = (3, 1, "N/A", "Don't know", None)
-    edits = [("Questions", f"E{rows[q.id]}", a) for q, a in zip(reporting, answers)]
+    assert {q.id for q in bank.questions if q.dimension == "reporting"} == set(CUSTOM_REPORTING)
+    edits = [("Questions", f"E{rows[qid]}", a) for qid, a in CUSTOM_REPORTING.items()]
+    edits += [("Questions", f"E{rows[q.id]}", 5) for q in bank.questions if q.dimension == "tools"]  # level 5
     return workbook_factory(folder, edits, "custom.xlsx")
 
 
@@ -77,7 +77,7 @@ def dims(data: dict) -> dict:
 
 # --- targets ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", list(SAMPLES))
+@pytest.mark.parametrize("name", [*SAMPLES, "custom"])
 def test_default_target_is_the_next_level_capped_at_5(assessed, name):
     for d in assessed(name)["maturity"]["dimensions"]:
         if d["level"] is None:
@@ -88,8 +88,8 @@ def test_default_target_is_the_next_level_capped_at_5(assessed, name):
 
 
 def test_the_samples_cover_the_cap_and_not_applicable_dimensions(assessed):
-    atlas = [d for d in assessed("atlas")["maturity"]["dimensions"] if d["level"] == 5]
-    assert atlas and all(d["target"] == 5 and d["gap"] == 0 for d in atlas)
+    custom = [d for d in assessed("custom")["maturity"]["dimensions"] if d["level"] == 5]
+    assert [d["id"] for d in custom] == ["tools"] and all(d["target"] == 5 and d["gap"] == 0 for d in custom)
     harbour = [d for d in assessed("harbour")["maturity"]["dimensions"] if not d["applicable"]]
     assert {d["id"] for d in harbour} == {"portfolio", "programme"}
     assert all(d["target"] is None for d in harbour)
@@ -109,14 +109,17 @@ def test_a_targets_file_changes_the_roadmap(assessed):
     default = assessed("northwind")["roadmap"]["items"]
     custom = assessed("northwind", TARGETS_3_REPORTING_5)["roadmap"]["items"]
     assert [(i["dimension"], i["question"]) for i in custom] != [(i["dimension"], i["question"]) for i in default]
-    assert "programme" in {i["dimension"] for i in default}       # level 4, default target 5
-    assert "programme" not in {i["dimension"] for i in custom}    # level 4, target 3: nothing to do
-    assert "reporting" in {i["dimension"] for i in custom}        # level 4, target 5
-    portfolio = [i for i in custom if i["dimension"] == "portfolio"]   # level 0, target 3 (default 1)
-    assert {i["question_level"] for i in portfolio} - {1}, "the roadmap reaches past the next level"
+    levels = {d: v["level"] for d, v in dims(assessed("northwind")).items()}
+    assert levels["programme"] == 3 and levels["reporting"] == 3 and levels["portfolio"] == 1
+    assert "programme" in {i["dimension"] for i in default}       # level 3, default target 4
+    assert "programme" not in {i["dimension"] for i in custom}    # level 3, target 3: nothing to do
+    assert "reporting" in {i["dimension"] for i in custom}        # level 3, target 5
+    portfolio = [i for i in custom if i["dimension"] == "portfolio"]   # level 1, target 3 (default 2)
+    assert {i["question_level"] for i in portfolio} - {1, 2}, "the roadmap reaches past the next level"
     for item in custom:
         assert item["target"] == (5 if item["dimension"] == "reporting" else 3)
-        assert item["current_level"] < item["question_level"] <= item["target"]
+        assert item["current_level"] < item["target"] and item["question_level"] <= item["target"]
+        assert item["answer"] is None or item["answer"] < item["target"]
 
 
 def test_the_excel_report_shows_the_targets_file(folder):
@@ -200,15 +203,15 @@ def expected_items(data: dict) -> dict:
         level, target = d["level"], d["target"]
         if level is None or target is None or a["dimension"] in EXCLUDED:
             continue
-        if not level < a["level"] <= target or a["status"] == "not_applicable":
+        if level >= target or a["level"] > target or a["status"] == "not_applicable":
             continue
-        if a["status"] == "answered" and a["value"] >= THRESHOLD:
+        if a["status"] == "answered" and a["value"] >= target:
             continue
         value = a["value"] if a["status"] == "answered" else None
         out[a["question"]] = {
             "dimension": a["dimension"], "dimension_name": d["name"], "current_level": level, "target": target,
             "question_level": a["level"], "question_text": a["text"], "answer": value, "status": a["status"],
-            "weight": a["weight"], "weighted_gap": pytest.approx(a["weight"] * (THRESHOLD - (value or 0))),
+            "weight": a["weight"], "weighted_gap": pytest.approx(a["weight"] * (target - (value or 0))),
             "action": a["action"]}
     return out
 
@@ -239,7 +242,7 @@ def test_roadmap_items_follow_the_rule(assessed, run):
     assert {i["question"] for i in items} == set(expected)
     for item in items:
         assert {k: item[k] for k in expected[item["question"]]} == expected[item["question"]], item["question"]
-        assert item["answer"] is None or item["answer"] < THRESHOLD
+        assert item["answer"] is None or item["answer"] < item["target"]
     check_order(items)
 
 
@@ -252,13 +255,14 @@ def test_wide_targets_order_dimensions_by_total_weighted_gap(assessed):
 
 def test_missing_and_dont_know_answers_count_as_zero_and_na_is_left_out(assessed, bank):
     items = [i for i in assessed("custom", TARGETS_ALL_5)["roadmap"]["items"] if i["dimension"] == "reporting"]
-    reporting = {q.level: q for q in bank.questions if q.dimension == "reporting"}
+    weight = {q.id: q.weight for q in bank.questions}
     assert dims(assessed("custom", TARGETS_ALL_5))["reporting"]["level"] == 1
     assert [(i["question"], i["status"], i["answer"]) for i in items] == [
-        (reporting[2].id, "answered", 1), (reporting[4].id, "dont_know", None), (reporting[5].id, "unanswered", None)]
+        ("RP-01", "answered", 3), ("RP-02", "answered", 1), ("RP-04", "dont_know", None),
+        ("RP-06", "answered", 4), ("RP-05", "unanswered", None)]
     assert [i["weighted_gap"] for i in items] == pytest.approx(
-        [reporting[2].weight * (THRESHOLD - 1), reporting[4].weight * THRESHOLD, reporting[5].weight * THRESHOLD])
-    assert reporting[3].id not in {i["question"] for i in items}, "an N/A question is never on the roadmap"
+        [weight["RP-01"] * 2, weight["RP-02"] * 4, weight["RP-04"] * 5, weight["RP-06"] * 1, weight["RP-05"] * 5])
+    assert "RP-03" not in {i["question"] for i in items}, "an N/A question is never on the roadmap"
 
 
 @pytest.mark.parametrize("run", list(RUNS))
@@ -274,16 +278,16 @@ def test_authority_is_below_its_target_where_it_is_left_out(assessed):
 
 
 @pytest.mark.parametrize("name", list(SAMPLES))
-def test_next_tier_lists_the_cov_next_findings(assessed, name):
+def test_next_tier_lists_what_the_next_tier_needs_and_nobody_covers(assessed, name):
     data = assessed(name)
     tier = data["classification"]["tier"]
     nxt = data["roadmap"]["next_tier"]
-    cov_next = [f for f in data["findings"] if f["rule"].startswith("COV-NEXT-")]
-    assert all(f["category"] == "next-tier" for f in cov_next)
-    assert nxt["missing"] == [{"rule": f["rule"], "subject": f["subject"], "message": f["message"],
-                               "recommendation": f["recommendation"]} for f in cov_next]
+    uncovered = sorted(r["id"] for r in data["coverage"]["responsibilities"] if r["required"] == "next" and not r["people"])
+    assert sorted(m["subject"] for m in nxt["missing"]) == uncovered
+    assert all(m["rule"] == "COV-NEXT-RESP" and m["subject"] in m["message"] for m in nxt["missing"])
+    assert not [f for f in data["findings"] if f["category"] == "next-tier"], "what the next tier needs is not a fault"
     if tier == 4:
-        assert nxt["tier"] is None and nxt["tier_name"] is None and cov_next == []
+        assert nxt["tier"] is None and nxt["tier_name"] is None and nxt["missing"] == []
     else:
         assert nxt["tier"] == tier + 1 and nxt["tier_name"]
-        assert cov_next, f"{name} lacks something of tier {tier + 1}"
+        assert nxt["missing"], f"{name} lacks something of tier {tier + 1}"
