@@ -53,7 +53,10 @@ def evaluate_rules(factbase, bank: Bank, rulebase: Rulebase, engine):
                    "responsibility": {r.responsibility_id for r in factbase.primary.responsibilities}}
         held = {r.role_id for r in factbase.primary.roles if r.holders}
         size = next(f.get("size") for f in factbase.facts if f.kind == "profile")
-        return [(kind, attrs, ()) for kind, attrs in
+        # A requirement rests on its row in the workbook: the RACI row (or Roles row) and its cells.
+        rows = {(f.kind, f.get(f.kind)): tuple(e for e in f.evidence if not e.attr) for f in factbase.facts
+                if f.kind in ("responsibility", "role")}
+        return [(kind, attrs, rows.get((attrs.get("subject"), attrs.get("item")), ())) for kind, attrs in
                 requirement_facts(bank, decided["model"].winner, decided["tier"].winner, size,
                                   {c.responsibility: c for c in factbase.coverage}, present, held)]
 

@@ -157,27 +157,31 @@ def maturity_settings(folder: Path = RULES) -> dict:
 
 
 def spec_answers(sample: str) -> dict:
-    """The answers samples/build.py wrote, per dimension, for levels 1..5 (from samples/specs/)."""
-    spec = yaml.safe_load((REPO / "samples" / "specs" / f"{Path(sample).stem}.yaml").read_text(encoding="utf-8"))
+    """The answers samples/build.py wrote, per dimension, as (question level, answer) pairs."""
+    from assessor.questionnaire.bank import load_bank
+    from samples import build
+
+    spec = build.load_spec(REPO / "samples" / "specs" / f"{Path(sample).stem}.yaml")
     assert spec["file"] == Path(sample).name
-    return spec["answers"]
+    out: dict = {}
+    for q in load_bank().questions:
+        out.setdefault(q.dimension, []).append((q.level, build.spec_answer(spec, q)))
+    return out
 
 
-def staged_levels(answers: dict, threshold: float) -> dict:
-    """P3M3 staged levels as rules/maturity.yaml describes them, for one question per level:
-    the highest N whose levels 1..N are each met (answer >= threshold, or N/A); all N/A -> None."""
+def staged_levels(answers: dict, min_share: float) -> dict:
+    """P3M3 staged levels as rules/maturity.yaml describes them: the highest L such that every
+    practice of levels 1..L that is not N/A is answered L or more ("?" never is); all N/A, or fewer
+    than ``min_share`` of the applicable practices answered, -> None."""
     out = {}
-    for dimension, values in answers.items():
-        if all(v == "N/A" for v in values):
+    for dimension, pairs in answers.items():
+        applicable = [(lvl, v) for lvl, v in pairs if v != "N/A"]
+        answered = [v for _, v in applicable if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        if not applicable or len(answered) < min_share * len(applicable):
             out[dimension] = None
             continue
-        level = 0
-        for v in values:
-            if v == "N/A" or (isinstance(v, (int, float)) and not isinstance(v, bool) and v >= threshold):
-                level += 1
-            else:
-                break
-        out[dimension] = level
+        out[dimension] = max(L for L in range(6) if all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and v >= L for lvl, v in applicable if lvl <= L))
     return out
 
 
@@ -234,7 +238,8 @@ def test_console_shows_type_tier_levels_and_reasons(run, row):
 def test_levels_follow_the_staged_rule(run, sample):
     """Each dimension's level is what the staged rule gives for the answers samples/specs/ wrote."""
     settings = maturity_settings()
-    expected = staged_levels(spec_answers(sample), settings["criterion_met_score"])
+    min_share = yaml.safe_load((RULES / "data-quality.yaml").read_text(encoding="utf-8"))["settings"]["min_answered_share"]
+    expected = staged_levels(spec_answers(sample), min_share)
     data = assessed(run, sample)
     assert levels_of(data) == expected
     assert data["maturity"]["overall"]["level"] == overall_level(expected, settings["overall_share"],
@@ -367,18 +372,27 @@ def test_engine_option_is_hidden(run):
 
 # --- several respondents ------------------------------------------------------------------------
 
+def question_row(qid: str) -> int:
+    """The Questions sheet row of a question in the shipped template (questions in bank order from row 2)."""
+    from assessor.questionnaire.bank import load_bank
+
+    return [q.id for q in load_bank().questions].index(qid) + 2
+
+
 def test_two_respondents_are_merged_and_their_disagreement_reported(run):
     data = assessed(run, MERIDIAN, MERIDIAN_FINANCE)
     assert [r["file"] for r in data["respondents"]] == [MERIDIAN, MERIDIAN_FINANCE]
     assert [r["respondent"] for r in data["respondents"]] == ["Dana Whitfield", "Ben Carter"]
-    disagreements = [f for f in data["findings"] if f["rule"] == "DQ-03"]
-    fn03 = next((f for f in disagreements if f["subject"] == "FN-03"), None)
-    assert fn03 is not None, [f["id"] for f in data["findings"]]
+    (finding,) = [f for f in data["findings"] if f["rule"] == "DQ-03"]  # one root cause, one finding
+    assert finding["severity"] == "medium" and finding["category"] == "data-quality"
+    assert finding["message"].startswith("Respondents are two or more levels apart on ")
+    fn03 = next((d for d in finding["details"] if d["subject"] == "FN-03"), None)
+    assert fn03 is not None, finding["details"]
     assert fn03["message"].startswith("Respondents disagree on FN-03")
-    assert fn03["severity"] == "medium" and fn03["category"] == "data-quality"
     assert {e["file"] for e in fn03["evidence"]} == {MERIDIAN, MERIDIAN_FINANCE}
-    assert {(e["sheet"], e["cell"]) for e in fn03["evidence"]} == {("Questions", "E39")}
+    assert {(e["sheet"], e["cell"]) for e in fn03["evidence"]} == {("Questions", f"E{question_row('FN-03')}")}
     assert {e["respondent"] for e in fn03["evidence"]} == {"Dana Whitfield", "Ben Carter"}
+    assert {(e["file"], e["cell"]) for e in fn03["evidence"]} <= {(e["file"], e["cell"]) for e in finding["evidence"]}
     # one respondent alone disagrees with nobody
     assert not [f for f in assessed(run, MERIDIAN)["findings"] if f["rule"] == "DQ-03"]
 
@@ -386,30 +400,31 @@ def test_two_respondents_are_merged_and_their_disagreement_reported(run):
 def test_two_respondents_on_the_console(run):
     result = ok(run("assess", MERIDIAN, MERIDIAN_FINANCE))
     assert "respondents: Dana Whitfield, Ben Carter" in result.stdout
-    assert "Respondents disagree on FN-03" in result.stdout
-    assert "meridian-bank.xlsx Questions!E39" in result.stdout
-    assert "meridian-bank-finance.xlsx Questions!E39" in result.stdout
+    assert "Respondents are two or more levels apart on " in result.stdout
+    line = next(l for l in result.stdout.splitlines() if "Respondents are two or more levels apart" in l)
+    assert "FN-03" in line
+    assert f"meridian-bank.xlsx Questions!E{question_row('FN-03')}" in result.stdout
 
 
 # --- a consultant's copy of rules/ -------------------------------------------------------------
 
-def test_a_lower_threshold_in_a_copy_of_rules_raises_the_levels(run, tmp_path):
+def test_overall_share_1_in_a_copy_of_rules_gives_the_weakest_dimension(run, tmp_path):
+    """The P3M3 certification reading (the lowest perspective) is one setting away from the median."""
     copy = tmp_path / "my-rules"
     shutil.copytree(RULES, copy)
     path = copy / "maturity.yaml"
     text = path.read_text(encoding="utf-8")
-    assert text.count("criterion_met_score: 3 ") == 1
-    path.write_text(text.replace("criterion_met_score: 3 ", "criterion_met_score: 2 "), encoding="utf-8")
+    assert text.count("overall_share: 0.5 ") == 1
+    path.write_text(text.replace("overall_share: 0.5 ", "overall_share: 1 "), encoding="utf-8")
 
     shipped = assessed(run, HARBOUR)
     changed = json.loads(ok(run("assess", "--format", "json", "--rules", copy, HARBOUR)).stdout)
-    before, after = levels_of(shipped), levels_of(changed)
-    assert before.keys() == after.keys()
-    assert all(after[d] >= before[d] for d in before if before[d] is not None)
-    assert any(after[d] > before[d] for d in before if before[d] is not None)
-    assert after == staged_levels(spec_answers(HARBOUR), 2)
+    assert levels_of(changed) == levels_of(shipped), "the setting changes the overall level only"
+    weakest = shipped["maturity"]["overall"]["weakest"]["level"]
+    assert changed["maturity"]["overall"]["level"] == weakest < shipped["maturity"]["overall"]["level"]
+    assert changed["maturity"]["overall"]["method"] != "median"
     assert changed["rulebase"]["fingerprint"] != shipped["rulebase"]["fingerprint"]
-    assert levels_of(assessed(run, HARBOUR)) == before  # the shipped rules are untouched
+    assert assessed(run, HARBOUR)["maturity"]["overall"] == shipped["maturity"]["overall"]  # shipped rules untouched
 
 
 def test_a_new_rule_in_a_copy_of_rules_fires(run, tmp_path):
