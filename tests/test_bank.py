@@ -124,8 +124,8 @@ BREAKAGES = [
     # (file edited, change, location, message phrase, found)
     pytest.param("pmo-core.yaml", lambda d: item(d, "questions", "RP-03").update(dimension="budgets"),
                  "questions[RP-03].dimension", "unknown dimension", "'budgets'", id="unknown-dimension"),
-    pytest.param("pmo-core.yaml", lambda d: item(d, "questions", "RP-04").update(id="RP-03"),
-                 "questions[RP-03].id", "duplicate id", "'RP-03'", id="duplicate-id"),
+    pytest.param("pmo-core.yaml", lambda d: item(d, "questions", "MS-02").update(id="MS-03"),
+                 "questions[MS-03].id", "duplicate id", "'MS-03'", id="duplicate-id"),
     pytest.param("pmo-core.yaml", lambda d: item(d, "questions", "RP-03").update(level=9),
                  "questions[RP-03].level", "out of range", "9", id="level-9"),
     pytest.param("pmo-core.yaml", lambda d: item(d, "questions", "RP-03").pop("guidance"),

@@ -123,10 +123,10 @@ def test_validate_prints_warnings_and_still_succeeds(run):
     result = run("validate", "samples/atlas-rail.xlsx")
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
-        "samples/atlas-rail.xlsx: Questions!F48: warning: formula where text is expected; kept as plain text "
+        "samples/atlas-rail.xlsx: Questions!F50: warning: formula where text is expected; kept as plain text "
         "(found '=HYPERLINK(\"http://intranet.example/lessons\",\"Lessons log\")')"]
-    assert result.stdout == ("samples/atlas-rail.xlsx: valid: 65 of 65 questions answered, 23 roles held, "
-                             "221 RACI assignments\n")
+    assert result.stdout == ("samples/atlas-rail.xlsx: valid: 71 of 71 questions answered, 23 roles held, "
+                             "239 RACI assignments\n")
 
 
 def expected_lines(sample: str, bank) -> list[str]:
@@ -217,10 +217,10 @@ def test_validate_a_filled_template(run, make_workbook, tmp_path, bank, good_rol
     assert result.exit_code == 0
     # conftest's good workbook: five roles held, their catalogue letters on the first ten responsibilities.
     letters = sum(1 for r in bank.responsibilities[:10] for role, _ in r.default_raci if role in good_roles)
-    assert result.stdout == (f"{path}: valid: 64 of 65 questions answered, {len(good_roles)} roles held, "
+    assert result.stdout == (f"{path}: valid: 70 of 71 questions answered, {len(good_roles)} roles held, "
                              f"{letters} RACI assignments\n")
     assert result.stderr == (f"{path}: Questions!E:E: warning: 1 question(s) unanswered, counted as not answered "
-                             "(not zero): GC-04 (E15)\n")
+                             "(not zero): GC-03 (E15)\n")
 
 
 def test_validate_never_shows_a_traceback_for_an_odd_count(run, make_workbook, tmp_path):

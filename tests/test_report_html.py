@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLES = {"atlas": REPO / "samples" / "atlas-rail.xlsx", "northwind": REPO / "samples" / "northwind-energy.xlsx"}
 NAMES = list(SAMPLES)
 SECTIONS = ["Summary", "Dimensions", "Findings", "Coverage", "Roadmap", "Answers", "Trace"]
-ATLAS_LINK = '=HYPERLINK("http://intranet.example/lessons","Lessons log")'   # samples/atlas-rail.xlsx Questions!F48
+ATLAS_LINK = '=HYPERLINK("http://intranet.example/lessons","Lessons log")'   # samples/atlas-rail.xlsx Questions!F50
 BROWSER_TIMEOUT = 120
 
 SCRIPT = "<script>alert(1)</script>"

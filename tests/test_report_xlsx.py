@@ -34,7 +34,7 @@ FINDING_COLUMNS = ("ID", "Severity", "Category", "Subject", "Message", "Where in
 PLAN_COLUMNS = ("Owner", "Due", "Status")
 STATUS_CHOICES = ("Open", "In progress", "Done", "Accepted risk", "Not applicable")
 GAP_STATUSES = {"no accountable", "several accountable", "accountable role not held"}
-ATLAS_LINK = '=HYPERLINK("http://intranet.example/lessons","Lessons log")'   # samples/atlas-rail.xlsx Questions!F48
+ATLAS_LINK = '=HYPERLINK("http://intranet.example/lessons","Lessons log")'   # samples/atlas-rail.xlsx Questions!F50
 EXCEL_MAX_ROW_HEIGHT = 409.5   # points ("Excel specifications and limits")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -431,7 +431,7 @@ def test_trace_one_row_per_rule_firing(report, name):
 def test_atlas_hyperlink_evidence_is_inert_text(report):
     r = report("atlas")
     given = [g for a in r.data["maturity"]["answers"] for g in a["responses"]
-             if g["evidence_cell"] == "Questions!F48"]
+             if g["evidence_cell"] == "Questions!F50"]
     assert [g["evidence"] for g in given] == [ATLAS_LINK]
     ws = r.wb["Answers"]
     row = row_of(ws, 9, given[0]["cell"])
