@@ -137,3 +137,41 @@ def test_a_fact_id_given_twice_fails_the_run(assessor):
             engine.add([{"id": 1, "kind": "role", "role": "PM", "held": True}])
     finally:
         engine.close()
+
+
+OVERLAPPING_ANY = """
+rules:
+  - id: X-ANY-01
+    title: Role with duties
+    rationale: Both groups of the any hold for a role that is Accountable and Responsible.
+    source: test
+    when:
+      all:
+        - fact: role
+          as: role
+          where: {held: true}
+          any:
+            - {accountable: {gte: 1}}
+            - {responsible: {gte: 1}}
+    then:
+      finding: {severity: low, category: test, subject: "{role.role}", message: "m", recommendation: "r"}
+"""
+
+
+def test_a_rule_fires_once_per_set_of_facts_when_several_any_groups_hold(assessor, tmp_path):
+    """durable-rules fires once per `any:` group that holds; the adapter collapses them."""
+    from assessor.api import make_engine
+    from assessor.rulebase.facts import Fact
+    from assessor.rulebase.rules import load_rulebase
+
+    (tmp_path / "any.yaml").write_text(OVERLAPPING_ANY, encoding="utf-8")
+    rulebase = load_rulebase([tmp_path], assessor.bank)
+    both = [Fact(1, "role", {"role": "PM", "held": True, "accountable": 1, "responsible": 2})]
+    for name in ("durable", "reference"):
+        engine = make_engine(rulebase, name)
+        try:
+            outcome = session.run(engine, rulebase, both)
+        finally:
+            getattr(engine, "release", lambda: None)()
+        assert [f.rule for f in outcome.firings] == ["X-ANY-01"], name
+        assert [f.id for f in outcome.findings] == ["X-ANY-01:PM"], name

@@ -171,7 +171,9 @@ class DurableEngine:
         self._asserted = True
         # Run what the batch made ready even when the engine refused part of it: deleting a session
         # whose first actions never ran is the crash described in the module docstring.
-        matches = self._run_actions(state)
+        # durable-rules fires once per group of a pattern's `any:` that holds; a rule fires once
+        # per set of facts, so identical matches collapse (the reference evaluator agrees).
+        matches = list(dict.fromkeys(self._run_actions(state)))
         if code == _NOT_HANDLED:
             kinds = sorted({f["kind"] for f in facts} - {SESSION_KIND})
             raise EngineFailure(f"a fact no rule can take reached the engine (kinds in the batch: {', '.join(kinds)})")
