@@ -154,12 +154,17 @@ def caps(merged: list[MergedAnswer], dimension: str, level: int) -> list[MergedA
 
 
 def dimension_scores(merged: list[MergedAnswer], bank: Bank) -> list[DimensionScore]:
+    """A dimension is applicable when one of its foundation practices (those of its lowest level) is:
+    with every one of them N/A the function does not exist in the office's scope (no programmes,
+    say), and a level built on the answers above them would be a level of nothing."""
     out = []
     for dim in bank.dimensions:
         answers = [a for a in merged if a.question.dimension == dim.id]
         count = {s: sum(a.status == s for a in answers) for s in (ANSWERED, NOT_APPLICABLE, DONT_KNOW, UNANSWERED)}
-        out.append(DimensionScore(dim.id, dim.name, _weighted_mean(answers),
-                                  count[NOT_APPLICABLE] < len(answers), len(answers), count[ANSWERED],
+        lowest = min((a.question.level for a in answers), default=None)
+        applicable = any(a.status != NOT_APPLICABLE for a in answers if a.question.level == lowest)
+        out.append(DimensionScore(dim.id, dim.name, _weighted_mean(answers) if applicable else None,
+                                  applicable, len(answers), count[ANSWERED],
                                   count[NOT_APPLICABLE], count[DONT_KNOW], count[UNANSWERED]))
     return out
 

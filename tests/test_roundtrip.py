@@ -42,11 +42,11 @@ ANSWERS = {
     "E3": "3",               # RP-02 "3" typed as text
     "E4": "3 - Defined",     # RP-03 the dropdown label
     "E5": "N/A",             # RP-04
-    "E7": "Don't know",      # RP-05
-    "E8": None,              # MS-01 blank: not answered, not zero
-    "E9": 0,                 # MS-02 zero is an answer
-    "E10": "Optimised",      # MS-03 the label alone
-    "E11": 2.0,              # MS-04 a float that is a whole number
+    "E6": "Don't know",      # RP-05
+    "E7": None,              # MS-01 blank: not answered, not zero
+    "E8": 0,                 # MS-02 zero is an answer
+    "E9": "Optimised",       # MS-03 the label alone
+    "E10": 2.0,              # MS-04 a float that is a whole number
     "E15": "1 - Ad hoc",     # GC-03
 }
 EVIDENCE = {"F15": "Gate review minutes, May 2026",
@@ -139,11 +139,11 @@ def test_profile_values_and_their_cells(response):
     ("RP-02", ANSWERED, 3, "Questions!E3", "3"),
     ("RP-03", ANSWERED, 3, "Questions!E4", "3 - Defined"),
     ("RP-04", NOT_APPLICABLE, None, "Questions!E5", "N/A"),
-    ("RP-05", DONT_KNOW, None, "Questions!E7", "Don't know"),
-    ("MS-01", UNANSWERED, None, "Questions!E8", ""),
-    ("MS-02", ANSWERED, 0, "Questions!E9", "0"),
-    ("MS-03", ANSWERED, 5, "Questions!E10", "Optimised"),
-    ("MS-04", ANSWERED, 2, "Questions!E11", "2"),   # Excel stores 2.0 as 2
+    ("RP-05", DONT_KNOW, None, "Questions!E6", "Don't know"),
+    ("MS-01", UNANSWERED, None, "Questions!E7", ""),
+    ("MS-02", ANSWERED, 0, "Questions!E8", "0"),
+    ("MS-03", ANSWERED, 5, "Questions!E9", "Optimised"),
+    ("MS-04", ANSWERED, 2, "Questions!E10", "2"),   # Excel stores 2.0 as 2
     ("GC-03", ANSWERED, 1, "Questions!E15", "1 - Ad hoc"),
 ])
 def test_answers_keep_status_value_cell_and_what_was_typed(response, qid, status, value, cell, raw):
@@ -221,7 +221,7 @@ def test_warnings_travel_with_the_response(response, filled_path):
     shown = [(w.location, w.severity, w.message) for w in response.warnings]
     assert shown == [
         ("Questions!E:E", "warning",
-         "1 question(s) unanswered, counted as not answered (not zero): MS-01 (E8)"),
+         "1 question(s) unanswered, counted as not answered (not zero): MS-01 (E7)"),
         (f"RACI!A{CUSTOM_RESPONSIBILITY_ROW}", "warning",
          "responsibility change-comms is not in the standard catalogue; kept as the client's own"),
     ]

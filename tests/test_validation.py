@@ -47,26 +47,26 @@ def _empty_raci(wb):
 ERROR_CASES = [
     # id, edits, location, message phrase, found, expected phrase, other error locations it causes
     ("answer-7", [("Questions", "E14", 7)],
-     "Questions!E14", "answer to GC-02 is out of range", "7", ANSWER_EXPECTED, ()),
+     "Questions!E14", "answer to GC-06 is out of range", "7", ANSWER_EXPECTED, ()),
     ("answer-negative", [("Questions", "E14", -1)],
-     "Questions!E14", "answer to GC-02 is out of range", "-1", ANSWER_EXPECTED, ()),
+     "Questions!E14", "answer to GC-06 is out of range", "-1", ANSWER_EXPECTED, ()),
     ("answer-fraction", [("Questions", "E14", 2.5)],
-     "Questions!E14", "answer to GC-02 is out of range", "2.5", ANSWER_EXPECTED, ()),
+     "Questions!E14", "answer to GC-06 is out of range", "2.5", ANSWER_EXPECTED, ()),
     ("answer-fraction-as-text", [("Questions", "E14", "3.5")],
-     "Questions!E14", "answer to GC-02 is out of range", "'3.5'", ANSWER_EXPECTED, ()),
+     "Questions!E14", "answer to GC-06 is out of range", "'3.5'", ANSWER_EXPECTED, ()),
     ("answer-label-beyond-scale", [("Questions", "E14", "6 - Excellent")],
-     "Questions!E14", "answer to GC-02 is out of range", "'6 - Excellent'", ANSWER_EXPECTED, ()),
+     "Questions!E14", "answer to GC-06 is out of range", "'6 - Excellent'", ANSWER_EXPECTED, ()),
     ("answer-word", [("Questions", "E14", "seven")],
-     "Questions!E14", "answer to GC-02 is not a valid answer", "'seven'", ANSWER_EXPECTED, ()),
+     "Questions!E14", "answer to GC-06 is not a valid answer", "'seven'", ANSWER_EXPECTED, ()),
     ("answer-true", [("Questions", "E14", True)],
-     "Questions!E14", "answer to GC-02 is not a valid answer", "True", ANSWER_EXPECTED, ()),
+     "Questions!E14", "answer to GC-06 is not a valid answer", "True", ANSWER_EXPECTED, ()),
     ("answer-formula", [("Questions", "E14", "=2+1")],
      "Questions!E14", "formula where an answer is expected", "'=2+1'", "a typed answer 0-5", ()),
     ("duplicate-question-id", [("Questions", "A6", "RP-04")],
      "Questions!A6", "duplicate question ID RP-04 (first at Questions!A5)", "'RP-04'", "each ID once",
-     ("Questions",)),  # ... and RP-06, whose row it was, is now missing
+     ("Questions",)),  # ... and RP-05, whose row it was, is now missing
     ("missing-question", [("delete_rows", "Questions", 14)],
-     "Questions", "question GC-02 is missing (deleted row?)", "", "a row with ID GC-02", ()),
+     "Questions", "question GC-06 is missing (deleted row?)", "", "a row with ID GC-06", ()),
     ("answer-without-question-id", [("Questions", "E74", 3)],
      "Questions!A74", "answer in a row without a question ID", "", "the question's ID in column A", ()),
     ("renamed-answer-header", [("Questions", "E1", "Score")],
@@ -239,8 +239,8 @@ def test_blank_answer_is_unanswered_not_zero_with_a_warning(make_workbook, tmp_p
     (warning,) = response.warnings
     assert warning.severity == "warning"
     assert warning.location == "Questions!E:E"
-    assert warning.message == "1 question(s) unanswered, counted as not answered (not zero): GC-02 (E14)"
-    answer = response.answer("GC-02")
+    assert warning.message == "1 question(s) unanswered, counted as not answered (not zero): GC-06 (E14)"
+    answer = response.answer("GC-06")
     assert (answer.status, answer.value) == (UNANSWERED, None)
 
 
@@ -261,7 +261,7 @@ def test_every_problem_of_a_workbook_is_reported_together(make_workbook, tmp_pat
         ("error", "RACI!C1"), ("error", "RACI!G2"),
     ]
     # Each problem is one line: file, cell, severity, message, found and expected.
-    assert caught.value.lines()[1] == (f"{path}: Questions!E14: error: answer to GC-02 is out of range "
+    assert caught.value.lines()[1] == (f"{path}: Questions!E14: error: answer to GC-06 is out of range "
                                        f"(found 7; expected {ANSWER_EXPECTED})")
     assert caught.value.lines() == [str(p) for p in caught.value.problems]
 
@@ -307,7 +307,7 @@ def test_missing_stamp_is_a_warning_and_the_workbook_still_valid(make_workbook, 
     assert "no template stamp" in warning.message
     assert "matched by sheet headers and question ids" in warning.message
     assert response.stamp.found is False
-    assert response.answer("GC-02").value is not None
+    assert response.answer("GC-06").value is not None
 
 
 def test_unstamped_workbook_is_matched_by_question_ids_not_row_order(make_workbook, tmp_path, bank):
@@ -361,7 +361,7 @@ def test_formula_in_evidence_is_kept_as_text_with_a_warning(make_workbook, tmp_p
     (warning,) = response.warnings
     assert (warning.severity, warning.location, warning.found) == ("warning", "Questions!F14", repr(link))
     assert warning.message == "formula where text is expected; kept as plain text"
-    assert response.answer("GC-02").evidence == link
+    assert response.answer("GC-06").evidence == link
 
 
 def test_formula_in_a_holder_is_kept_as_text_with_a_warning(make_workbook, tmp_path, bank):
@@ -381,7 +381,7 @@ def test_sheet_name_differing_only_in_case_is_read_with_a_warning(make_workbook,
     (warning,) = response.warnings
     assert (warning.severity, warning.location, warning.found) == ("warning", "questions!A1", "'questions'")
     assert "sheet name differs from the template's 'Questions'; read it anyway" in warning.message
-    answer = response.answer("GC-02")
+    answer = response.answer("GC-06")
     assert answer.status == ANSWERED and answer.cell == "questions!E14"
 
 
@@ -463,7 +463,7 @@ TYPOS_AND_GAPS = {
     "Questions!E3": ("answer to RP-02 is not a valid answer", "'seven'"),
     "Questions!E4": ("formula where an answer is expected", "'=2+1'"),
     "Questions!A6": ("duplicate question ID RP-04", "'RP-04'"),
-    "Questions": ("question RP-06 is missing", ""),
+    "Questions": ("question RP-05 is missing", ""),
     "Roles!D5": ("FTE of AUDITOR is not a number", "'half'"),
     "Roles!D6": ("FTE of PMO-HEAD is negative", "-1"),
     "Roles!A25": ("duplicate Role ID QA", "'QA'"),
