@@ -54,7 +54,8 @@ EVIDENCE = {"F14": "Gate review minutes, May 2026",
 
 CUSTOM_ROLE_ROW = 26  # the first row after the 24 standard roles
 CUSTOM_ROLE = ("CHANGE-LEAD", "Change lead", "Pat Quinn", 0.8, "No", "SPONSOR")
-CUSTOM_RESPONSIBILITY_ROW = 58  # the first row after the 56 standard responsibilities
+# The first row after the catalogue's standard responsibilities (the catalogue grows between versions).
+CUSTOM_RESPONSIBILITY_ROW = len(api.load_bank().responsibilities) + 2
 
 # RACI!<cell>: letters as typed. Columns: G PMO-HEAD, N PM, P PMO-ANALYST, AA the custom CHANGE-LEAD.
 RACI = {
@@ -64,7 +65,7 @@ RACI = {
     "AA2": "I",
     "G3": "R/A",   # performance-monitoring / PMO-HEAD
     "AA3": " r ",
-    "AA58": "A",   # the client's own responsibility
+    f"AA{CUSTOM_RESPONSIBILITY_ROW}": "A",   # the client's own responsibility
 }
 
 
