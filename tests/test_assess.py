@@ -369,8 +369,9 @@ def test_engine_option_is_hidden(run):
 
 def test_two_respondents_are_merged_and_their_disagreement_reported(run):
     data = assessed(run, MERIDIAN, MERIDIAN_FINANCE)
-    assert [r["file"] for r in data["respondents"]] == [MERIDIAN, MERIDIAN_FINANCE]
-    assert [r["respondent"] for r in data["respondents"]] == ["Dana Whitfield", "Ben Carter"]
+    # in canonical order (by respondent), not in the order given
+    assert [r["file"] for r in data["respondents"]] == [MERIDIAN_FINANCE, MERIDIAN]
+    assert [r["respondent"] for r in data["respondents"]] == ["Ben Carter", "Dana Whitfield"]
     disagreements = [f for f in data["findings"] if f["rule"] == "DQ-03"]
     fn03 = next((f for f in disagreements if f["subject"] == "FN-03"), None)
     assert fn03 is not None, [f["id"] for f in data["findings"]]
@@ -385,7 +386,7 @@ def test_two_respondents_are_merged_and_their_disagreement_reported(run):
 
 def test_two_respondents_on_the_console(run):
     result = ok(run("assess", MERIDIAN, MERIDIAN_FINANCE))
-    assert "respondents: Dana Whitfield, Ben Carter" in result.stdout
+    assert "respondents: Ben Carter, Dana Whitfield" in result.stdout
     assert "Respondents disagree on FN-03" in result.stdout
     assert "meridian-bank.xlsx Questions!E39" in result.stdout
     assert "meridian-bank-finance.xlsx Questions!E39" in result.stdout
