@@ -47,8 +47,8 @@ def evaluate_rules(factbase, bank: Bank, rulebase: Rulebase, engine):
         # Type and tier are decided from the evidence rules drew; what that office is expected
         # to have (and what the next tier up adds) then enters as requirement facts.
         decided["model"], decided["tier"] = classify(facts, rulebase)
-        present = {"role": {r.role_id for r in factbase.primary.roles},
-                   "responsibility": {r.responsibility_id for r in factbase.primary.responsibilities}}
+        present = {"role": {r.role_id for r in factbase.organisation.roles},
+                   "responsibility": {r.responsibility_id for r in factbase.organisation.responsibilities}}
         return [(kind, attrs, ()) for kind, attrs in
                 requirement_facts(bank, decided["model"].winner, decided["tier"].winner, present)]
 
