@@ -13,7 +13,7 @@ from assessor.classification import Decision
 from assessor.factbuilder import FactBase
 from assessor.model import Submission
 from assessor.questionnaire.bank import TIER_NAMES, Bank
-from assessor.rulebase.facts import Fact
+from assessor.rulebase.facts import Evidence, Fact
 from assessor.rulebase.rules import Rulebase
 from assessor.rulebase.session import Outcome
 
@@ -166,7 +166,8 @@ class Assessment:
                               "tier_name": TIER_NAMES.get(tier + 1), "missing": missing}}
 
     def _coverage(self) -> dict:
-        names = {r.responsibility_id: r.name for r in self.factbase.primary.responsibilities}
+        organisation = self.factbase.organisation
+        names = {r.responsibility_id: r.name for r in organisation.responsibilities}
         required = {}
         for f in self.outcome.facts:
             if f.kind == "requirement":
@@ -195,16 +196,29 @@ class Assessment:
                          "accountable": list(c.accountable), "responsible": list(c.responsible),
                          "consulted": list(c.consulted), "informed": list(c.informed),
                          "people": list(c.people), "status": status,
-                         "findings": sorted(set(flagged.get(c.responsibility, []))), "cells": list(c.cells)})
+                         "findings": sorted(set(flagged.get(c.responsibility, []))),
+                         "cells": [ref for _, ref in c.cells], "evidence": self._cells(c.cells)})
         people = [{"person": load.person, "roles": list(load.roles), "fte": load.fte, "accountable": load.accountable,
                    "responsible": load.responsible, "sole_critical": list(load.sole_critical),
-                   "findings": sorted(set(flagged.get(load.person, []))), "cells": list(load.cells)}
+                   "findings": sorted(set(flagged.get(load.person, []))), "cells": [ref for _, ref in load.cells],
+                   "evidence": self._cells(load.cells)}
                   for load in self.factbase.loads]
         roles = [{"id": r.role_id, "name": r.name, "holders": list(r.holders), "fte": r.fte, "in_pmo": r.in_pmo,
                   "reports_to": r.reports_to, "required": required.get(("role", r.role_id)),
-                  "findings": sorted(set(flagged.get(r.role_id, []))), "cell": r.cell}
-                 for r in self.factbase.primary.roles]
+                  "findings": sorted(set(flagged.get(r.role_id, []))), "cell": r.cell, "file": r.source}
+                 for r in organisation.roles]
         return {"responsibilities": rows, "people": people, "roles": roles}
+
+    def _cells(self, cells) -> list[dict]:
+        """(file, cell) pairs as evidence items: with Roles and RACI merged over several respondents,
+        ``cells`` alone does not say whose workbook a cell is in."""
+        values = self.factbase.cell_values or {}
+        names = {r.source: r.respondent for r in self.submission.responses}
+        out = []
+        for file, ref in cells:
+            sheet, _, cell = ref.partition("!")
+            out.append(Evidence(file, sheet, cell, values.get((file, ref), ""), names.get(file, file)).to_dict())
+        return out
 
     @staticmethod
     def _firing(firing, facts) -> dict:

@@ -1,16 +1,23 @@
 """The typed model becomes facts for the rule engine, each carrying its workbook cells.
 
 Pure: Submission + Bank -> facts, with sequential ids in a fixed order so that
-the same workbooks always give the same facts. Roles and the RACI come from the
-first workbook given (the primary respondent); answers from all of them.
+the same workbooks always give the same facts. Answers are merged over every
+respondent (scoring.merge_answers), and so are the Roles and RACI sheets
+(organisation.merge_organisation); each disagreement between respondents'
+sheets becomes a ``disagreement`` fact. The profile is the primary's: the
+first response in the submission's canonical order.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from assessor.errors import quote
 from assessor.model import Response, Submission
+from assessor.organisation import COLUMNS, Organisation, cell_values, merge_organisation
 from assessor.questionnaire.bank import Bank
-from assessor.responsibility import build_graph, conflicts, coverage, escalation_paths, loads, reporting_cycles
+from assessor.responsibility import (build_graph, conflicts, coverage, escalation_paths, loads, located,
+                                     reporting_cycles)
 from assessor.rulebase.facts import Evidence, Fact, normalise
 from assessor.scoring import Criterion, DimensionScore, MergedAnswer, criteria, dimension_scores, merge_answers
 
@@ -21,10 +28,12 @@ class FactBase:
     merged: tuple[MergedAnswer, ...]
     criteria: tuple[Criterion, ...]
     dimensions: tuple[DimensionScore, ...]
-    primary: Response
+    primary: Response   # the first response in canonical order: its Profile describes the office
     graph: object  # the networkx responsibility graph (assessor/responsibility.py)
     coverage: tuple = ()  # responsibility.Coverage per RACI row, computed once from the graph
     loads: tuple = ()     # responsibility.Load per person
+    organisation: Organisation | None = None  # Roles and RACI merged over the respondents
+    cell_values: dict | None = None           # (file, cell) -> what that Roles or RACI cell holds
 
 
 def _evidence(file: str, ref: str, value="", respondent: str = "", attr: str = "") -> Evidence:
@@ -77,25 +86,31 @@ def build_facts(submission: Submission, bank: Bank, size: str = "medium") -> Fac
                           "dont_know": d.dont_know, "unanswered": d.unanswered,
                           "answered_share": d.answered_share,
                           **{f"floor_{n}": floors[d.dimension, n] for n in range(1, 6)}}, evidence)
-    graph = build_graph(primary, bank)
+    organisation = merge_organisation(submission.responses)
+    graph = build_graph(organisation, bank)
     covered = coverage(graph)
     people = loads(graph, covered)
-    _organisation_facts(primary, bank, graph, covered, people, merged, add)
+    values = cell_values(submission.responses)
+    _organisation_facts(submission, organisation, bank, graph, covered, people, merged, values, add)
     return FactBase(tuple(out), tuple(merged), tuple(crits), tuple(dims), primary, graph, tuple(covered),
-                    tuple(people))
+                    tuple(people), organisation, values)
 
 
-def _organisation_facts(primary: Response, bank: Bank, graph, covered_list, people, merged, add) -> None:
-    src, who = primary.source, primary.respondent
-    values = _cell_values(primary)
+def _organisation_facts(submission: Submission, organisation: Organisation, bank: Bank, graph, covered_list,
+                        people, merged, values: dict, add) -> None:
+    names = {r.source: r.respondent for r in submission.responses}
+
+    def ev(file: str, cell: str, value, attr: str = "") -> Evidence:
+        return _evidence(file, cell, value, names.get(file, file), attr)
+
     families = {r.id: r.family for r in bank.roles}
-    held = {r.role_id for r in primary.roles if r.holders}
+    held = {r.role_id for r in organisation.roles if r.holders}
     covered = {c.responsibility: c for c in covered_list}
     escalates = escalation_paths(graph, {r.id for r in bank.roles if r.family == "governance"})
     role_letters: dict[str, list[str]] = {}
-    for a in primary.assignments:
+    for a in organisation.assignments:
         role_letters.setdefault(a.role_id, []).append(a.letters)
-    for role in primary.roles:
+    for role in organisation.roles:
         letters = role_letters.get(role.role_id, [])
         add("role", {"role": role.role_id, "name": role.name, "family": families.get(role.role_id, "client"),
                      "held": bool(role.holders), "holders": len(role.holders), "fte": role.fte,
@@ -103,25 +118,25 @@ def _organisation_facts(primary: Response, bank: Bank, graph, covered_list, peop
                      "accountable": sum(x in ("A", "A/R") for x in letters),
                      "responsible": sum(x in ("R", "A/R") for x in letters),
                      "escalates": escalates.get(role.role_id, (False, ()))[0]},
-            [_evidence(src, role.cell, role.role_id, who),
-             _evidence(src, role.holder_cell, "; ".join(role.holders), who, "held"),
-             _evidence(src, role.holder_cell, "; ".join(role.holders), who, "holders"),
-             _evidence(src, role.fte_cell, role.fte, who, "fte"),
-             _evidence(src, role.in_pmo_cell, role.in_pmo, who, "in_pmo"),
-             _evidence(src, role.reports_to_cell, role.reports_to, who, "reports_to")]
-            + [_evidence(src, cell, values.get(cell, ""), who, "escalates")
-               for cell in escalates.get(role.role_id, (False, ()))[1]])
-    for role in primary.roles:
+            [ev(role.source, role.cell, role.role_id),
+             ev(role.source, role.holder_cell, "; ".join(role.holders), "held"),
+             ev(role.source, role.holder_cell, "; ".join(role.holders), "holders"),
+             ev(role.fte_source, role.fte_cell, role.fte, "fte"),
+             ev(role.in_pmo_source, role.in_pmo_cell, role.in_pmo, "in_pmo"),
+             ev(role.reports_to_source, role.reports_to_cell, role.reports_to, "reports_to")]
+            + [ev(file, cell, values.get((file, cell), ""), "escalates")
+               for file, cell in escalates.get(role.role_id, (False, ()))[1]])
+    for role in organisation.roles:
         for person in role.holders:
             add("holding", {"person": person, "role": role.role_id, "fte": role.fte},
-                [_evidence(src, role.holder_cell, "; ".join(role.holders), who), _evidence(src, role.fte_cell, role.fte, who)])
+                [ev(role.source, role.holder_cell, "; ".join(role.holders)), ev(role.fte_source, role.fte_cell, role.fte)])
     catalogue = {r.id: r for r in bank.responsibilities}
     letters_by_resp: dict[str, list] = {}
-    for a in primary.assignments:
+    for a in organisation.assignments:
         letters_by_resp.setdefault(a.responsibility_id, []).append(a)
         add("assignment", {"responsibility": a.responsibility_id, "role": a.role_id, "letters": a.letters,
                            "accountable": a.letters in ("A", "A/R"), "responsible": a.letters in ("R", "A/R"),
-                           "role_held": a.role_id in held}, [_evidence(src, a.cell, a.letters, who)])
+                           "role_held": a.role_id in held}, [ev(a.source, a.cell, a.letters)])
     claims: dict[str, list[float]] = {}
     claim_cells: dict[str, list] = {}
     for m in merged:
@@ -129,7 +144,7 @@ def _organisation_facts(primary: Response, bank: Bank, graph, covered_list, peop
             claims.setdefault(m.question.responsibility, []).append(m.value)
             claim_cells.setdefault(m.question.responsibility, []).extend(
                 (file, a.cell, a.raw, who_) for file, who_, a in m.answers)
-    for row in primary.responsibilities:
+    for row in organisation.responsibilities:
         spec = catalogue.get(row.responsibility_id)
         given = letters_by_resp.get(row.responsibility_id, [])
         c = covered.get(row.responsibility_id)
@@ -144,44 +159,47 @@ def _organisation_facts(primary: Response, bank: Bank, graph, covered_list, peop
                                "accountable_held": len(c.accountable_held) if c else 0,
                                "responsible_held": len(c.responsible_held) if c else 0,
                                "claim": max(claim) if claim else None},
-            [_evidence(src, row.cell, row.responsibility_id, who)] + [_evidence(src, a.cell, a.letters, who) for a in given]
+            [ev(row.source, row.cell, row.responsibility_id)] + [ev(a.source, a.cell, a.letters) for a in given]
             + [_evidence(f, cell, raw, w, "claim") for f, cell, raw, w in claim_cells.get(row.responsibility_id, [])])
-    _graph_facts(graph, bank, src, who, covered_list, people, add, values)
+    _graph_facts(graph, bank, ev, values, covered_list, people, add)
+    for d in organisation.disagreements:
+        add("disagreement", {"field": d.field, "column": COLUMNS[d.field], "role": d.role,
+                             "responsibility": d.responsibility or None, "subject": d.subject,
+                             "values": _votes_text(d), "used": _shown(d.used),
+                             "respondents": len(d.votes), "distinct": len({v.value for v in d.votes})},
+            [_evidence(v.file, v.cell, v.value, v.respondent) for v in d.votes])
 
 
-def _cell_values(primary: Response) -> dict[str, str]:
-    """What each Roles and RACI cell holds, so graph-based evidence shows the value as well as the cell."""
-    values = {}
-    for role in primary.roles:
-        values[role.cell] = role.role_id
-        values[role.holder_cell] = "; ".join(role.holders)
-        values[role.fte_cell] = "" if role.fte is None else f"{role.fte:g}"
-        values[role.reports_to_cell] = role.reports_to or ""
-    for a in primary.assignments:
-        values[a.cell] = a.letters
-    return values
+def _shown(value: str) -> str:
+    return quote(value) if value else "blank"
 
 
-def _graph_facts(graph, bank: Bank, src: str, who: str, covered, people, add, values: dict) -> None:
-    def ev(cell, attr=""):
-        return _evidence(src, cell, values.get(cell, ""), who, attr)
+def _votes_text(d) -> str:
+    """Each respondent's value and cell, for the finding's message: 'Dana Whitfield gave 'A' (bank.xlsx RACI!G5)'."""
+    return "; ".join(f"{v.respondent} gave {_shown(v.value)} ({Path(v.file).name} {v.cell})" for v in d.votes)
+
+
+def _graph_facts(graph, bank: Bank, ev, values: dict, covered, people, add) -> None:
+    def at(cell, attr=""):
+        file, ref = cell
+        return ev(file, ref, values.get(cell, ""), attr)
 
     for load in people:
         add("person", {"person": load.person, "fte": load.fte, "roles": len(load.roles),
                        "accountable": load.accountable, "responsible": load.responsible,
                        "sole_critical": len(load.sole_critical), "role_list": ", ".join(load.roles),
                        "sole_list": ", ".join(load.sole_critical)},
-            [ev(cell) for cell in load.cells] + [ev(cell, "accountable") for cell in load.accountable_cells]
-            + [ev(cell, "sole_critical") for cell in load.sole_cells])
+            [at(cell) for cell in load.cells] + [at(cell, "accountable") for cell in load.accountable_cells]
+            + [at(cell, "sole_critical") for cell in load.sole_cells])
     assures = {r.id: r.assures for r in bank.responsibilities if r.assures}
     bodies = frozenset(r.id for r in bank.roles if r.body)
     for c in conflicts(graph, assures, covered, bodies):
         add("independence", {"delivered": c.delivered, "assurance": c.assurance, "role_delivery": c.role_delivery,
                              "role_assurance": c.role_assurance, "person": c.person or None,
                              "same_role": not c.person},
-            [ev(cell) for cell in c.cells])
+            [at(cell) for cell in c.cells])
     for cycle in reporting_cycles(graph):
-        cells = [graph.edges[e]["cell"] for e in graph.edges(keys=True) if graph.edges[e].get("kind") == "reports_to"
-                 and graph.nodes[e[0]]["id"] in cycle]
+        cells = [located(graph.edges[e]) for e in graph.edges(keys=True)
+                 if graph.edges[e].get("kind") == "reports_to" and graph.nodes[e[0]]["id"] in cycle]
         add("reporting_cycle", {"roles": " -> ".join(cycle + (cycle[0],))},
-            [ev(cell) for cell in sorted(cells)])
+            [at(cell) for cell in sorted(cells, key=lambda c: (c[1], c[0]))])

@@ -4,7 +4,9 @@ GraphML (yEd, Gephi), GEXF (Gephi), DOT (Graphviz) and node-link JSON (d3 and
 friends); the format comes from the output's extension. Every node and edge
 carries ``kind`` and ``label``; nodes and edges involved in a coverage finding
 carry ``gap`` (true), ``severity`` (the worst) and ``findings`` (rule ids), so
-a viewer can colour them. Names come from workbooks: the XML writers escape
+a viewer can colour them. When several respondents' workbooks contribute,
+every cell attribute has its file beside it (``file``, ``fte_file``,
+``reports_to_file``). Names come from workbooks: the XML writers escape
 them, and the DOT writer quotes and escapes them itself.
 """
 from __future__ import annotations
@@ -18,6 +20,7 @@ from assessor.findings import SEVERITY_ORDER
 
 FORMATS = {".graphml": "graphml", ".gexf": "gexf", ".dot": "dot", ".gv": "dot", ".json": "json"}
 COLOURS = {"person": "#4e79a7", "role": "#59a14f", "responsibility": "#edc948", "family": "#bab0ac"}
+FILE_KEYS = ("file", "fte_file", "reports_to_file")  # beside cell, fte_cell, reports_to_cell
 GAP_COLOUR = {"critical": "#9c0006", "high": "#e15759", "medium": "#f28e2b", "low": "#ff9da7", "info": "#b07aa1"}
 
 
@@ -44,14 +47,20 @@ def marked_graph(assessment):
             for node in by_subject.get(subject, ()):
                 node_flags.setdefault(node, []).append(f)
         for e in f.evidence:
-            cell_flags.setdefault(f"{e.sheet}!{e.cell}", []).append(f)
+            cell_flags.setdefault((e.file, e.ref), []).append(f)
+    # Cells name their file only when several respondents' workbooks contribute: with one, every
+    # cell is in it, and the export stays as it was.
+    files = {d[k] for _, d in source.nodes(data=True) for k in FILE_KEYS if d.get(k)} \
+        | {d[k] for _, _, d in source.edges(data=True) for k in FILE_KEYS if d.get(k)}
+    drop = FILE_KEYS if len(files) < 2 else ()
     g = nx.DiGraph()
     for node, data in sorted(source.nodes(data=True)):
-        g.add_node(node, **_clean(data), **_flags(node_flags.get(node, [])), colour=_colour(data, node_flags.get(node)))
+        g.add_node(node, **_clean(data, drop), **_flags(node_flags.get(node, [])),
+                   colour=_colour(data, node_flags.get(node)))
     for u, v, data in sorted(source.edges(data=True), key=lambda e: (e[0], e[1], e[2].get("kind", ""))):
-        attrs = _clean(data)
+        attrs = _clean(data, drop)
         attrs["label"] = data.get("letters") or data.get("kind")
-        attrs.update(_flags(cell_flags.get(data.get("cell", ""), [])))
+        attrs.update(_flags(cell_flags.get((data.get("file", ""), data.get("cell", "")), [])))
         g.add_edge(u, v, **attrs)
     return g
 
@@ -65,9 +74,9 @@ def _subject_nodes(g) -> dict[str, list[str]]:
     return out
 
 
-def _clean(data: dict) -> dict:
+def _clean(data: dict, drop=()) -> dict:
     # GraphML and GEXF take only scalars, and no None.
-    return {k: v for k, v in data.items() if isinstance(v, (str, int, float, bool))}
+    return {k: v for k, v in data.items() if isinstance(v, (str, int, float, bool)) and k not in drop}
 
 
 def _flags(findings: list) -> dict:

@@ -2,10 +2,14 @@
 
 Several respondents' workbooks about one PMO form one ``Submission``. Every
 value keeps the cell it came from (``Questions!E14``) so that any conclusion
-can be explained down to the workbook.
+can be explained down to the workbook. Roles, assignments and RACI rows also
+name their file (``source``): in the organisation merged over several
+respondents (assessor/organisation.py) the same cell of two files must not be
+confused.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from assessor.errors import Problem
@@ -30,6 +34,11 @@ PROFILE_FIELDS = (
     ("pmo_fte", "PMO headcount (FTE)", "fte"),
     ("pmo_head_reports_to", "PMO head reports to", "text"),
 )
+
+
+def name_key(name: str) -> str:
+    """One name however it is spaced or capitalised: people, respondents, organisations."""
+    return re.sub(r"\s+", " ", str(name)).strip().casefold()
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,13 @@ class Role:
     fte_cell: str = ""
     reports_to_cell: str = ""
     in_pmo_cell: str = ""
+    # The file of the Role ID and Holder cells, and of the other three where they differ (a merged
+    # role takes each field from the respondents who gave its value). Blank inside a Response: the
+    # file is Response.source; the merged organisation always sets them.
+    source: str = ""
+    fte_source: str = ""
+    in_pmo_source: str = ""
+    reports_to_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,6 +88,7 @@ class Assignment:
     role_id: str
     letters: str               # R, A, C, I or A/R
     cell: str
+    source: str = ""           # the file of the cell (blank inside a Response: Response.source)
 
 
 @dataclass(frozen=True)
@@ -80,6 +97,7 @@ class ResponsibilityRow:
     name: str
     cell: str
     standard: bool
+    source: str = ""           # the file of the row (blank inside a Response: Response.source)
 
 
 @dataclass(frozen=True)
@@ -102,6 +120,9 @@ class Response:
     responsibilities: tuple[ResponsibilityRow, ...]
     assignments: tuple[Assignment, ...]
     warnings: tuple[Problem, ...] = field(default=())
+    # (Role ID, header cell such as "RACI!G1") per RACI column: a blank RACI cell is a vote too
+    # ("no involvement") and a disagreement must name it, though no Assignment records it.
+    raci_columns: tuple[tuple[str, str], ...] = ()
 
     def profile_value(self, key: str):
         return next((p.value for p in self.profile if p.key == key), None)
@@ -116,7 +137,8 @@ class Response:
 
 @dataclass(frozen=True)
 class Submission:
-    """Every respondent's workbook for one PMO."""
+    """Every respondent's workbook for one PMO, in canonical order (reader.canonical_order): the
+    first is the primary respondent, whose Profile describes the office."""
     responses: tuple[Response, ...]
     bank_id: str
     bank_version: str

@@ -49,9 +49,9 @@ def evaluate_rules(factbase, bank: Bank, rulebase: Rulebase, engine):
         # Type and tier are decided from the evidence rules drew; what that office is expected
         # to have (and what the next tier up adds) then enters as requirement facts.
         decided["model"], decided["tier"] = classify(facts, rulebase)
-        present = {"role": {r.role_id for r in factbase.primary.roles},
-                   "responsibility": {r.responsibility_id for r in factbase.primary.responsibilities}}
-        held = {r.role_id for r in factbase.primary.roles if r.holders}
+        present = {"role": {r.role_id for r in factbase.organisation.roles},
+                   "responsibility": {r.responsibility_id for r in factbase.organisation.responsibilities}}
+        held = {r.role_id for r in factbase.organisation.roles if r.holders}
         size = next(f.get("size") for f in factbase.facts if f.kind == "profile")
         # A requirement rests on its row in the workbook: the RACI row (or Roles row) and its cells.
         rows = {(f.kind, f.get(f.kind)): tuple(e for e in f.evidence if not e.attr) for f in factbase.facts

@@ -9,13 +9,17 @@ gap lives in rules/coverage.yaml.
 Node ids: ``person:<name>``, ``role:<ID>``, ``resp:<id>``, ``family:<id>``.
 Edge kinds: ``holds`` (person -> role, fte), ``raci`` (role -> resp, letters),
 ``belongs_to`` (resp -> family), ``reports_to`` (role -> role).
+
+Every workbook cell on a node or edge (``cell``, ``fte_cell``, ``reports_to_cell``)
+has its file beside it (``file``, ``fte_file``, ``reports_to_file``): a merged
+organisation takes cells from several respondents' workbooks, whose cells have
+the same names. The metrics therefore give cells as ``(file, "Sheet!A1")`` pairs.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from assessor.model import Response
+from assessor.model import name_key
 from assessor.questionnaire.bank import Bank
 from assessor.xlsx import cell_order
 
@@ -25,45 +29,64 @@ RESPONSIBLE = ("R", "A/R")
 
 def person_key(name: str) -> str:
     """One person however their name is spaced or capitalised across rows."""
-    return re.sub(r"\s+", " ", name).strip().casefold()
+    return name_key(name)
 
 
-def build_graph(response: Response, bank: Bank):
-    """The graph of one organisation (the primary respondent's Roles and RACI sheets)."""
+def build_graph(organisation, bank: Bank):
+    """The graph of one organisation: anything with ``roles``, ``responsibilities`` and
+    ``assignments`` (the merged ``organisation.Organisation``, or one ``Response``)."""
     import networkx as nx
 
+    default = getattr(organisation, "source", "")  # a Response's records leave their file to it
     g = nx.MultiDiGraph()
     families = dict(bank.families)
     catalogue = {r.id: r for r in bank.responsibilities}
     role_specs = {r.id: r for r in bank.roles}
-    for role in response.roles:
+    for role in organisation.roles:
         spec = role_specs.get(role.role_id)
+        file = role.source or default
         g.add_node(f"role:{role.role_id}", kind="role", id=role.role_id, label=role.name or role.role_id,
                    held=bool(role.holders), fte=role.fte, in_pmo=role.in_pmo, standard=role.standard,
-                   family=spec.family if spec else "client", cell=role.cell, reports_to_cell=role.reports_to_cell)
+                   family=spec.family if spec else "client", cell=role.cell, file=file,
+                   reports_to_cell=role.reports_to_cell, reports_to_file=role.reports_to_source or file)
         for name in role.holders:
             node = f"person:{person_key(name)}"
             if node not in g:
                 g.add_node(node, kind="person", id=person_key(name), label=name)
-            g.add_edge(node, f"role:{role.role_id}", kind="holds", fte=role.fte, cell=role.holder_cell,
-                       fte_cell=role.fte_cell)
-    for role in response.roles:
+            g.add_edge(node, f"role:{role.role_id}", kind="holds", fte=role.fte, cell=role.holder_cell, file=file,
+                       fte_cell=role.fte_cell, fte_file=role.fte_source or file)
+    for role in organisation.roles:
         if role.reports_to and f"role:{role.reports_to}" in g:
             g.add_edge(f"role:{role.role_id}", f"role:{role.reports_to}", kind="reports_to",
-                       cell=role.reports_to_cell)
-    for row in response.responsibilities:
+                       cell=role.reports_to_cell, file=role.reports_to_source or role.source or default)
+    for row in organisation.responsibilities:
         spec = catalogue.get(row.responsibility_id)
         family = spec.family if spec else "client"
         g.add_node(f"resp:{row.responsibility_id}", kind="responsibility", id=row.responsibility_id,
                    label=row.name or row.responsibility_id, family=family, scope=spec.scope if spec else "",
-                   critical=bool(spec and spec.critical), standard=row.standard, cell=row.cell)
+                   critical=bool(spec and spec.critical), standard=row.standard, cell=row.cell,
+                   file=row.source or default)
         if f"family:{family}" not in g:
             g.add_node(f"family:{family}", kind="family", id=family, label=families.get(family, family))
         g.add_edge(f"resp:{row.responsibility_id}", f"family:{family}", kind="belongs_to")
-    for a in response.assignments:
+    for a in organisation.assignments:
         if f"resp:{a.responsibility_id}" in g and f"role:{a.role_id}" in g:
-            g.add_edge(f"role:{a.role_id}", f"resp:{a.responsibility_id}", kind="raci", letters=a.letters, cell=a.cell)
+            g.add_edge(f"role:{a.role_id}", f"resp:{a.responsibility_id}", kind="raci", letters=a.letters, cell=a.cell,
+                       file=a.source or default)
     return g
+
+
+FILE_OF = {"cell": "file", "fte_cell": "fte_file", "reports_to_cell": "reports_to_file"}
+
+
+def located(data: dict, key: str = "cell") -> tuple[str, str]:
+    """(file, cell) of a node's or edge's cell attribute (``cell``, ``fte_cell`` or ``reports_to_cell``)."""
+    return (data.get(FILE_OF[key], ""), data.get(key, ""))
+
+
+def cell_key(cell: tuple[str, str]):
+    """Sort key for a (file, cell) pair: as a reader scans a sheet, then by file."""
+    return (cell_order(cell[1]), cell[0])
 
 
 # --- pure metrics over the graph ----------------------------------------------------------------
@@ -79,7 +102,7 @@ class Coverage:
     accountable_held: tuple[str, ...]   # of those, roles somebody holds
     responsible_held: tuple[str, ...]
     people: tuple[str, ...]             # people who are R or A through a held role
-    cells: tuple[str, ...]              # the RACI cells of the row
+    cells: tuple[tuple[str, str], ...]  # the RACI cells of the row, (file, "RACI!G5")
 
 
 @dataclass(frozen=True)
@@ -91,9 +114,9 @@ class Load:
     accountable: int                    # responsibilities they are Accountable for
     responsible: int
     sole_critical: tuple[str, ...]      # critical responsibilities where they are the only R/A person
-    cells: tuple[str, ...]              # their Role ID, Holder and FTE cells
-    accountable_cells: tuple[str, ...] = ()   # the RACI cells making them Accountable
-    sole_cells: tuple[str, ...] = ()          # the RACI cells of the critical responsibilities they carry alone
+    cells: tuple[tuple[str, str], ...]  # their Role ID, Holder and FTE cells, (file, cell)
+    accountable_cells: tuple[tuple[str, str], ...] = ()   # the RACI cells making them Accountable
+    sole_cells: tuple[tuple[str, str], ...] = ()          # the RACI cells of the critical responsibilities they carry alone
 
 
 @dataclass(frozen=True)
@@ -104,7 +127,7 @@ class Conflict:
     role_delivery: str
     role_assurance: str
     person: str                         # "" when the conflict is within one role
-    cells: tuple[str, ...]
+    cells: tuple[tuple[str, str], ...]  # (file, cell)
 
 
 def _raci_edges(g, resp_node):
@@ -128,7 +151,7 @@ def coverage(g) -> list[Coverage]:
                          for p in _holders(g, u)})
         out.append(Coverage(data["id"], tuple(by["A"]), tuple(by["R"]), tuple(by["C"]), tuple(by["I"]),
                             tuple(r for r in by["A"] if r in held), tuple(r for r in by["R"] if r in held),
-                            tuple(people), tuple(d["cell"] for _, d in sorted(edges, key=lambda e: e[1]["cell"]))))
+                            tuple(people), tuple(sorted((located(d) for _, d in edges), key=lambda c: (c[1], c[0])))))
     return out
 
 
@@ -152,17 +175,17 @@ def loads(g, covered: list[Coverage] | None = None) -> list[Load]:
                 if d.get("kind") == "raci":
                     if d["letters"] in ACCOUNTABLE:
                         resp_a.add(resp)
-                        a_cells.add(d["cell"])
+                        a_cells.add(located(d))
                     if d["letters"] in ACCOUNTABLE + RESPONSIBLE:
-                        r_cells.setdefault(g.nodes[resp]["id"], []).append(d["cell"])
+                        r_cells.setdefault(g.nodes[resp]["id"], []).append(located(d))
                     if d["letters"] in RESPONSIBLE:
                         resp_r.add(resp)
-        cells = {d["cell"] for _, d in holds} | {d.get("fte_cell") for _, d in holds if d.get("fte_cell")} \
-            | {g.nodes[v]["cell"] for v, _ in holds}
+        cells = {located(d) for _, d in holds} | {located(d, "fte_cell") for _, d in holds if d.get("fte_cell")} \
+            | {located(g.nodes[v]) for v, _ in holds}
         mine = sorted(sole.get(data["label"], []))
         out.append(Load(data["label"], tuple(roles), fte, len(resp_a), len(resp_r), tuple(mine),
-                        tuple(sorted(cells, key=cell_order)), tuple(sorted(a_cells, key=cell_order)),
-                        tuple(sorted((c for r in mine for c in r_cells.get(r, ())), key=cell_order))))
+                        tuple(sorted(cells, key=cell_key)), tuple(sorted(a_cells, key=cell_key)),
+                        tuple(sorted((c for r in mine for c in r_cells.get(r, ())), key=cell_key))))
     return out
 
 
@@ -199,9 +222,9 @@ def conflicts(g, assures: dict[str, tuple[str, ...]], covered: list[Coverage] | 
     return out
 
 
-def _cells(g, role: str, resp: str) -> tuple[str, ...]:
+def _cells(g, role: str, resp: str) -> tuple[tuple[str, str], ...]:
     data = g.get_edge_data(f"role:{role}", f"resp:{resp}") or {}
-    return tuple(d["cell"] for d in data.values() if d.get("kind") == "raci")
+    return tuple(located(d) for d in data.values() if d.get("kind") == "raci")
 
 
 def escalation(g, targets: set[str]) -> dict[str, bool]:
@@ -209,8 +232,8 @@ def escalation(g, targets: set[str]) -> dict[str, bool]:
     return {role: reaches for role, (reaches, _) in escalation_paths(g, targets).items()}
 
 
-def escalation_paths(g, targets: set[str]) -> dict[str, tuple[bool, tuple[str, ...]]]:
-    """``escalation`` with the Reports to cells followed, so a cut line can be shown."""
+def escalation_paths(g, targets: set[str]) -> dict[str, tuple[bool, tuple[tuple[str, str], ...]]]:
+    """``escalation`` with the Reports to cells followed, (file, cell), so a cut line can be shown."""
     result = {}
     for node, data in g.nodes(data=True):
         if data.get("kind") != "role":
@@ -219,17 +242,13 @@ def escalation_paths(g, targets: set[str]) -> dict[str, tuple[bool, tuple[str, .
         while current is not None and current not in seen:
             seen.add(current)
             ups = [(v, d) for _, v, d in g.out_edges(current, data=True) if d.get("kind") == "reports_to"]
-            cells.append(ups[0][1]["cell"] if ups else _reports_cell(g, current))
+            cells.append(located(ups[0][1]) if ups else located(g.nodes[current], "reports_to_cell"))
             current = ups[0][0] if ups else None
             if current is not None and g.nodes[current]["id"] in targets and g.nodes[current].get("held"):
                 reaches = True
                 break
-        result[data["id"]] = (reaches, tuple(c for c in cells if c))
+        result[data["id"]] = (reaches, tuple(c for c in cells if c[1]))
     return result
-
-
-def _reports_cell(g, role_node) -> str:
-    return g.nodes[role_node].get("reports_to_cell", "")
 
 
 def reporting_cycles(g) -> list[tuple[str, ...]]:
@@ -237,7 +256,12 @@ def reporting_cycles(g) -> list[tuple[str, ...]]:
     import networkx as nx
 
     lines = nx.DiGraph((u, v) for u, v, d in g.edges(data=True) if d.get("kind") == "reports_to")
-    return sorted(tuple(g.nodes[n]["id"] for n in cycle) for cycle in nx.simple_cycles(lines))
+    cycles = []
+    for cycle in nx.simple_cycles(lines):
+        ids = [g.nodes[n]["id"] for n in cycle]
+        start = ids.index(min(ids))  # networkx may start a cycle anywhere (hash order): name it one way
+        cycles.append(tuple(ids[start:] + ids[:start]))
+    return sorted(cycles)
 
 
 def idle_roles(g) -> list[str]:

@@ -381,8 +381,9 @@ def question_row(qid: str) -> int:
 
 def test_two_respondents_are_merged_and_their_disagreement_reported(run):
     data = assessed(run, MERIDIAN, MERIDIAN_FINANCE)
-    assert [r["file"] for r in data["respondents"]] == [MERIDIAN, MERIDIAN_FINANCE]
-    assert [r["respondent"] for r in data["respondents"]] == ["Dana Whitfield", "Ben Carter"]
+    # in canonical order (by respondent), not in the order given
+    assert [r["file"] for r in data["respondents"]] == [MERIDIAN_FINANCE, MERIDIAN]
+    assert [r["respondent"] for r in data["respondents"]] == ["Ben Carter", "Dana Whitfield"]
     (finding,) = [f for f in data["findings"] if f["rule"] == "DQ-03"]  # one root cause, one finding
     assert finding["severity"] == "medium" and finding["category"] == "data-quality"
     assert finding["message"].startswith("Respondents are two or more levels apart on ")
@@ -399,11 +400,11 @@ def test_two_respondents_are_merged_and_their_disagreement_reported(run):
 
 def test_two_respondents_on_the_console(run):
     result = ok(run("assess", MERIDIAN, MERIDIAN_FINANCE))
-    assert "respondents: Dana Whitfield, Ben Carter" in result.stdout
+    assert "respondents: Ben Carter, Dana Whitfield" in result.stdout
     assert "Respondents are two or more levels apart on " in result.stdout
     line = next(l for l in result.stdout.splitlines() if "Respondents are two or more levels apart" in l)
     assert "FN-03" in line
-    assert f"meridian-bank.xlsx Questions!E{question_row('FN-03')}" in result.stdout
+    assert f"meridian-bank-finance.xlsx Questions!E{question_row('FN-03')}" in result.stdout
 
 
 # --- a consultant's copy of rules/ -------------------------------------------------------------

@@ -166,16 +166,25 @@ def test_validate_two_respondents_for_one_pmo(run):
     result = run("validate", "samples/meridian-bank.xlsx", "samples/more-respondents/meridian-bank-finance.xlsx")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
+    # canonical order: Ben Carter's workbook before Dana Whitfield's, whatever the order given
     assert [line.split(": valid: ")[0] for line in lines] == [
-        "samples/meridian-bank.xlsx", "samples/more-respondents/meridian-bank-finance.xlsx"]
-    assert "different organisations" not in result.stderr
+        "samples/more-respondents/meridian-bank-finance.xlsx", "samples/meridian-bank.xlsx"]
+    assert "organisations" not in result.stderr
 
 
-def test_validate_respondents_from_different_organisations_warns(run):
+def test_validate_respondents_from_different_organisations_is_refused(run):
     result = run("validate", "samples/meridian-bank.xlsx", "samples/northwind-energy.xlsx")
-    assert result.exit_code == 0
-    assert ("samples/meridian-bank.xlsx: Profile: warning: respondents name different organisations; "
-            "they are combined as one office") in result.stderr
+    assert result.exit_code == 2
+    assert "valid:" not in result.stdout
+    assert result.stderr.splitlines() == [
+        "samples/meridian-bank.xlsx: Profile!B2: error: workbooks of 2 organisations were given, and one assessment "
+        "is one office; assess each organisation's workbooks separately, 'Meridian Bank' with: pmo-assess assess "
+        "samples/meridian-bank.xlsx (found 'Meridian Bank'; expected the same organisation in every workbook)",
+        "samples/northwind-energy.xlsx: Profile!B2: error: workbooks of 2 organisations were given, and one "
+        "assessment is one office; assess each organisation's workbooks separately, 'Northwind Energy' with: "
+        "pmo-assess assess samples/northwind-energy.xlsx (found 'Northwind Energy'; expected the same organisation "
+        "in every workbook)",
+        "2 error(s); nothing was assessed."]
 
 
 def test_validate_good_and_broken_together_fails_without_valid_lines(run):

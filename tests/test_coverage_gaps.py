@@ -630,7 +630,7 @@ SAMPLE_GAPS = {
     "meridian-bank": [
         ("COV-OVERLOAD", "Dana Whitfield", "medium", "capacity", ["1.2 FTE", "PMO-HEAD", "PORT-MGR"],
          [("role", "PMO-HEAD", "Holder"), ("role", "PORT-MGR", "Holder")]),
-        ("COV-A-LOAD", "Dana Whitfield", "medium", "capacity", ["24 responsibilities"],
+        ("COV-A-LOAD", "Dana Whitfield", "medium", "capacity", ["26 responsibilities"],
          [("role", "PMO-HEAD", "Holder"), ("role", "PORT-MGR", "Holder")]),
         ("COV-SPOF", "Dana Whitfield", "high", "resilience",
          ["capacity-planning", "portfolio-funding", "portfolio-reporting"],

@@ -2,7 +2,7 @@
 
 The schema closes every object the tool controls (``additionalProperties: false``), so these
 tests catch a renamed, removed or new field: the JSON report of every bundled sample, of the
-two-respondent Meridian Bank assessment and every golden file must validate, and documents
+two- and three-respondent Meridian Bank assessments and every golden file must validate, and documents
 with one deliberate mistake each must not (so the schema really constrains something).
 
 Fast: one ``Assessor`` (one durable-rules compile) for the module, each input assessed once,
@@ -26,7 +26,9 @@ SCHEMA_PATH = REPO / "schemas" / "assessment.schema.json"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SAMPLES = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "samples").glob("*.xlsx"))
 MERIDIAN_PAIR = ("samples/meridian-bank.xlsx", "samples/more-respondents/meridian-bank-finance.xlsx")
-INPUTS = {Path(s).stem: (s,) for s in SAMPLES} | {"meridian-bank+finance": MERIDIAN_PAIR}
+MERIDIAN_THREE = MERIDIAN_PAIR + ("samples/more-respondents/meridian-bank-programme.xlsx",)
+INPUTS = {Path(s).stem: (s,) for s in SAMPLES} | {"meridian-bank+finance": MERIDIAN_PAIR,
+                                                  "meridian-bank+finance+programme": MERIDIAN_THREE}
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +90,8 @@ def test_report_validates(validator, reports, name):
 
 def test_two_respondent_report_has_both_respondents(reports):
     data = reports["meridian-bank+finance"]
-    assert [r["file"] for r in data["respondents"]] == list(MERIDIAN_PAIR)
+    # canonical order: Ben Carter (the finance workbook) before Dana Whitfield, whatever the order given
+    assert [r["file"] for r in data["respondents"]] == list(reversed(MERIDIAN_PAIR))
     assert any(len(a["responses"]) == 2 for a in data["maturity"]["answers"])
 
 

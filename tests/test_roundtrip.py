@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from assessor import api
+from assessor.errors import InputError
 from assessor.model import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, UNANSWERED, Answer, Assignment,
                             ProfileValue, ResponsibilityRow, Role, Stamp)
 from assessor.questionnaire.reader import read_submission
@@ -54,7 +55,8 @@ EVIDENCE = {"F15": "Gate review minutes, May 2026",
 
 CUSTOM_ROLE_ROW = 26  # the first row after the 24 standard roles
 CUSTOM_ROLE = ("CHANGE-LEAD", "Change lead", "Pat Quinn", 0.8, "No", "SPONSOR")
-CUSTOM_RESPONSIBILITY_ROW = 62  # the first row after the 60 standard responsibilities
+# The first row after the catalogue's standard responsibilities (the catalogue grows between versions).
+CUSTOM_RESPONSIBILITY_ROW = len(api.load_bank().responsibilities) + 2
 
 # RACI!<cell>: letters as typed. Columns: G PMO-HEAD, N PM, P PMO-ANALYST, AA the custom CHANGE-LEAD.
 RACI = {
@@ -64,7 +66,7 @@ RACI = {
     "AA2": "I",
     "G3": "R/A",   # performance-monitoring / PMO-HEAD
     "AA3": " r ",
-    "AA62": "A",   # the client's own responsibility
+    f"AA{CUSTOM_RESPONSIBILITY_ROW}": "A",   # the client's own responsibility
 }
 
 
@@ -260,15 +262,28 @@ def test_two_respondents_form_one_submission(filled_path, tmp_path, bank):
     assert not [w for w in submission.warnings if "different organisations" in w.message]
 
 
-def test_respondents_naming_different_organisations_get_a_warning(filled_path, tmp_path):
+def test_respondents_naming_different_organisations_are_refused(filled_path, tmp_path):
     other = second_respondent(filled_path, tmp_path, "Fabrikam Ltd")
-    submission = api.read_workbooks([filled_path, other])
-    assert len(submission.responses) == 2
-    (warning,) = [w for w in submission.warnings if "different organisations" in w.message]
-    assert warning.severity == "warning"
-    assert (warning.file, warning.location) == (str(filled_path), "Profile")
-    assert "combined as one office" in warning.message
-    assert "Contoso Manufacturing" in warning.found and "Fabrikam Ltd" in warning.found
+    with pytest.raises(InputError) as caught:
+        api.read_workbooks([filled_path, other])
+    contoso, fabrikam = caught.value.problems  # Alex Morgan's workbook first, then Ben Carter's
+    assert (contoso.file, contoso.location, contoso.severity) == (str(filled_path), "Profile!B2", "error")
+    assert (fabrikam.file, fabrikam.location) == (str(other), "Profile!B2")
+    assert "workbooks of 2 organisations were given, and one assessment is one office" in contoso.message
+    assert contoso.message.endswith(f"'Contoso Manufacturing' with: pmo-assess assess {filled_path}")
+    assert fabrikam.message.endswith(f"'Fabrikam Ltd' with: pmo-assess assess {other}")
+
+
+def test_respondents_naming_different_pmos_of_one_organisation_get_a_warning(filled_path, tmp_path):
+    other = second_respondent(filled_path, tmp_path, "Contoso Manufacturing")
+    wb = openpyxl().load_workbook(other)
+    wb["Profile"]["B3"] = "Operations PMO"
+    wb.save(other)
+    submission = api.read_workbooks([other, filled_path])
+    (warning,) = [w for w in submission.warnings if "different PMOs" in w.message]
+    assert (warning.file, warning.location, warning.severity) == (str(filled_path), "Profile!B3", "warning")
+    assert "assessed as one office" in warning.message
+    assert "'Enterprise PMO'" in warning.found and "'Operations PMO'" in warning.found
 
 
 # --- the bundled samples are what samples/build.py makes from their specs -------------------------

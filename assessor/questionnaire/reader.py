@@ -8,15 +8,17 @@ travel with the ``Response``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from assessor.errors import InputError, Problem, quote
-from assessor.model import (PROFILE_FIELDS, UNANSWERED, Answer,
-                            Assignment, ProfileValue, Response, ResponsibilityRow, Role, Stamp, Submission)
+from assessor.model import (PROFILE_FIELDS, UNANSWERED, Answer, Assignment, ProfileValue, Response,
+                            ResponsibilityRow, Role, Stamp, Submission)
 from assessor.questionnaire import layout as L
+from assessor.questionnaire import office
 from assessor.questionnaire.answers import (parse_answer, parse_number, parse_raci, parse_yes_no,
                                             split_people)
 from assessor.questionnaire.bank import ROLE_ID, Bank
@@ -79,7 +81,11 @@ class _Collector:
 
 
 def read_submission(paths: list[str | Path], bank: Bank) -> Submission:
-    """Read every respondent's workbook; fail once with the problems of all of them."""
+    """Read every respondent's workbook; fail once with the problems of all of them.
+
+    The responses come in a canonical order, whatever the order of ``paths``: merged answers,
+    Roles and RACI, ties, the profile shown and the warnings then do not depend on how the files
+    were listed. Workbooks that are not one office's respondents are refused (office.py)."""
     responses, problems, seen = [], [], {}
     for path in paths:
         key = Path(path).resolve()
@@ -94,23 +100,12 @@ def read_submission(paths: list[str | Path], bank: Bank) -> Submission:
             problems.extend(exc.problems or [Problem(str(path), "", str(exc))])
     if problems:
         raise InputError(f"{len(problems)} problem(s) in the workbooks", problems)
-    _check_same_office(responses)
-    return Submission(tuple(responses), bank.id, bank.version)
-
-
-def _check_same_office(responses: list[Response]) -> None:
-    originals = {}
-    for r in responses:
-        name = str(r.profile_value("organisation") or "").strip()
-        if name:
-            originals.setdefault(_norm(name), name)
-    names = set(originals.values())
-    if len(originals) > 1:
-        first = responses[0]
-        extra = Problem(first.source, "Profile", "respondents name different organisations; "
-                        "they are combined as one office", ", ".join(sorted(names)), "one organisation",
-                        severity="warning")
-        responses[0] = Response(**{**first.__dict__, "warnings": first.warnings + (extra,)})
+    digests = {r.source: hashlib.sha256(Path(r.source).read_bytes()).hexdigest() for r in responses}
+    responses = office.canonical_order(responses, digests)
+    problems = office.not_one_office(responses, digests)
+    if problems:
+        raise InputError(f"{len(problems)} problem(s) in the workbooks", problems)
+    return Submission(tuple(office.with_pmo_name_warning(responses)), bank.id, bank.version)
 
 
 def read_response(path: str | Path, bank: Bank) -> Response:
@@ -130,12 +125,13 @@ def read_response(path: str | Path, bank: Bank) -> Response:
     roles = _roles(sheets[L.ROLES], bank, out) if L.ROLES in sheets else None
     # Without a readable Roles sheet the RACI header cannot be checked against it.
     known_roles = None if roles is None else {r.role_id for r in roles}
-    responsibilities, assignments = _raci(sheets[L.RACI], bank, known_roles, out) if L.RACI in sheets else ((), ())
+    responsibilities, assignments, columns = (_raci(sheets[L.RACI], bank, known_roles, out) if L.RACI in sheets
+                                              else ((), (), ()))
     roles = roles or ()
     if out.errors:
         raise InputError(f"{path}: {len(out.errors)} problem(s)", out.errors + out.warnings)
     return Response(str(path), stamp, profile, answers, roles, responsibilities, assignments,
-                    tuple(out.warnings))
+                    tuple(out.warnings), columns)
 
 
 def _load(path: Path):
@@ -495,10 +491,10 @@ def _raci(grid: Grid, bank: Bank, role_ids: set[str] | None, out: _Collector):
     if not grid.rows:
         out.error(f"{grid.name}!A1", "RACI sheet is empty", expected="the header row Responsibility ID | "
                   "Responsibility | <Role IDs>")
-        return (), ()
+        return (), (), ()
     cols = _columns(grid, L.RACI_FIXED_HEADERS, out)
     if cols is None:
-        return (), ()
+        return (), (), ()
     id_col, name_col = cols["Responsibility ID"], cols["Responsibility"]
     role_columns: dict[int, str] = {}
     seen_roles: dict[str, str] = {}
@@ -553,4 +549,4 @@ def _raci(grid: Grid, bank: Bank, role_ids: set[str] | None, out: _Collector):
                 out.error(cell.ref, f"invalid RACI letter for {rid} on {resp}", cell.value, "R, A, C, I or A/R")
                 continue
             assignments.append(Assignment(resp, rid, letters, cell.ref))
-    return tuple(rows), tuple(assignments)
+    return tuple(rows), tuple(assignments), tuple((rid, seen_roles[rid]) for rid in role_columns.values())

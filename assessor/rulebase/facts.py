@@ -47,6 +47,13 @@ KINDS: dict[str, dict[str, str]] = {
     "independence": {"delivered": TEXT, "assurance": TEXT, "role_delivery": TEXT, "role_assurance": TEXT,
                      "person": TEXT, "same_role": FLAG},
     "reporting_cycle": {"roles": TEXT},
+    # --- from merging the respondents' Roles and RACI sheets (assessor/organisation.py) ----------------
+    # One per field two voters filled differently: ``field`` holder, fte, in_pmo, reports_to or raci;
+    # ``column`` its header (Holder, FTE, In PMO, Reports to, RACI letter); ``subject`` the role, or
+    # "responsibility / role" for a RACI cell; ``values`` each respondent's value and cell, as text;
+    # ``used`` the merged value; ``respondents`` the voters; ``distinct`` how many values they gave.
+    "disagreement": {"field": TEXT, "column": TEXT, "role": TEXT, "responsibility": TEXT, "subject": TEXT,
+                     "values": TEXT, "used": TEXT, "respondents": NUMBER, "distinct": NUMBER},
     # --- asserted once the type and tier are decided (assessor/requirements.py) ---------------------
     # subject role, responsibility or dimension; the coverage attributes are on responsibilities only.
     "requirement": {"subject": TEXT, "item": TEXT, "name": TEXT, "scope": TEXT, "tier": NUMBER, "type": TEXT,
@@ -65,7 +72,7 @@ KINDS: dict[str, dict[str, str]] = {
 }
 
 INPUT_KINDS = ("profile", "answer", "criterion", "dimension", "role", "holding", "assignment", "responsibility",
-               "person", "independence", "reporting_cycle", "requirement", "function_gap")
+               "person", "independence", "reporting_cycle", "disagreement", "requirement", "function_gap")
 
 # Asserted by the session after derivations settle; absence (``not``) rules wait for it.
 PHASE_KIND = "phase"
@@ -160,6 +167,10 @@ DOMAINS: dict[tuple[str, str], tuple] = {
     ("requirement", "scope"): ("current", "next"),
     ("requirement", "tier"): (1, 4),
     ("person", "sole_critical"): (0, 10000),
+    ("disagreement", "field"): ("holder", "fte", "in_pmo", "reports_to", "raci"),
+    ("disagreement", "column"): ("Holder", "FTE", "In PMO", "Reports to", "RACI letter"),
+    ("disagreement", "respondents"): (2, 10000),
+    ("disagreement", "distinct"): (2, 10000),
 }
 
 # Attributes whose literal values must name something in the question bank.
