@@ -91,6 +91,7 @@ class Assessment:
                           "tier_name": TIER_NAMES.get(self.tier.runner_up)},
             "support": {"model": dict(self.model.support),
                         "tier": {str(k): v for k, v in self.tier.support.items()}},
+            "size": next((f.get("size") for f in self.factbase.facts if f.kind == "profile"), None),
             "because": self._because(chosen),
             "evidence": {"model": self._because(type_facts), "tier": self._because(tier_facts)},
         }

@@ -41,7 +41,10 @@ def _evidence(file: str, ref: str, value="", respondent: str = "", attr: str = "
     return Evidence(file, sheet, cell, "" if value is None else str(value), respondent, attr)
 
 
-def build_facts(submission: Submission, bank: Bank, size: str = "medium") -> FactBase:
+def build_facts(submission: Submission, bank: Bank, size: str = "medium", not_practice: tuple[str, ...] = ()
+                ) -> FactBase:
+    """``size``: the office's size band; ``not_practice``: dimensions whose answers describe the office's
+    remit rather than how established a practice is (authority): they never claim a practice."""
     primary = submission.responses[0]
     merged = merge_answers(submission, bank)
     crits = criteria(merged, bank)
@@ -91,7 +94,8 @@ def build_facts(submission: Submission, bank: Bank, size: str = "medium") -> Fac
     covered = coverage(graph)
     people = loads(graph, covered)
     values = cell_values(submission.responses)
-    _organisation_facts(submission, organisation, bank, graph, covered, people, merged, values, add)
+    claimed = [m for m in merged if m.question.dimension not in not_practice]
+    _organisation_facts(submission, organisation, bank, graph, covered, people, claimed, values, add)
     return FactBase(tuple(out), tuple(merged), tuple(crits), tuple(dims), primary, graph, tuple(covered),
                     tuple(people), organisation, values)
 

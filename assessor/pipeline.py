@@ -16,7 +16,7 @@ from assessor.scoring import overall
 def evaluate(submission: Submission, bank: Bank, rulebase: Rulebase, engine, targets: dict | None = None) -> Assessment:
     profile = submission.responses[0]
     size = office_size(profile.profile_value("pmo_fte"), profile.profile_value("active_projects"), rulebase.setting)
-    factbase = build_facts(submission, bank, size)
+    factbase = build_facts(submission, bank, size, tuple(rulebase.setting("overall_excluded", ()) or ()))
     outcome, model, tier = run_rules(factbase, bank, rulebase, engine)
     setting = rulebase.setting
     excluded = tuple(setting("overall_excluded", ()) or ())

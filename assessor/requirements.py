@@ -53,6 +53,8 @@ def requirement_facts(bank: Bank, model: str, tier: int, size: str = "medium", c
         if subject == "responsibility":
             c = coverage.get(item)
             facts["covered"] = bool(c and (c.accountable_held or c.responsible_held))
+            facts["gap"] = ("no staffed role is Responsible or Accountable for it" if facts["present"]
+                            else "it has no row in the RACI sheet")
             typical = facts.pop("_typical", None)
             if typical:
                 facts["typical"] = f"{roles[typical].name} ({typical})" if typical in roles else typical

@@ -145,15 +145,29 @@ def refs(finding: dict) -> set[str]:
     return {f"{e['sheet']}!{e['cell']}" for e in finding["evidence"]}
 
 
-def findings(data: dict, rule: str, subject: str | None = None) -> list[dict]:
-    return [f for f in data["findings"] if f["rule"] == rule and (subject is None or f["subject"] == subject)]
+def findings(data: dict, rule, subject: str | None = None) -> list[dict]:
+    """The findings of ``rule`` (a rule id or a set of them) about ``subject``. A grouped finding (one
+    root cause) is about each of its details: a detail comes back as the finding's severity, category,
+    rule and recommendation with the detail's own subject, message and cells."""
+    rules = {rule} if isinstance(rule, str) else set(rule)
+    out = []
+    for f in data["findings"]:
+        if f["rule"] not in rules:
+            continue
+        if not f["details"]:
+            if subject is None or f["subject"] == subject:
+                out.append(f)
+            continue
+        out += [{**f, "subject": d["subject"], "message": d["message"], "evidence": d["evidence"]}
+                for d in f["details"] if subject is None or d["subject"] == subject]
+    return out
 
 
-def the_finding(data: dict, rule: str, subject: str, severity: str, category: str = "coverage") -> dict:
+def the_finding(data: dict, rule, subject: str, severity: str, category: str = "coverage") -> dict:
     """Exactly one finding of ``rule`` about ``subject``, well formed."""
     found = findings(data, rule, subject)
-    assert len(found) == 1, (rule, subject, [(f["rule"], f["subject"]) for f in data["findings"]
-                                             if f["rule"].startswith("COV")])
+    assert len(found) == 1, (rule, subject, [(f["rule"], f["subject"]) for f in findings(data, {
+        g["rule"] for g in data["findings"] if g["rule"].startswith("COV")})])
     f = found[0]
     assert f["severity"] == severity, f
     assert f["category"] == category, f
@@ -233,8 +247,8 @@ def test_the_good_workbook_is_what_these_tests_assume(good_wb, baseline):
     assert row_letters(good_wb, "status-reporting") == {"PMO-HEAD": "A", "PMO-ANALYST": "R", "PM": "C", "SPONSOR": "I"}
     assert row_letters(good_wb, "budget-control")["SPONSOR"] == "A"
     assert row_letters(good_wb, "compliance-audit") == {}
-    for rule in ("COV-A-NONE", "COV-A-MANY", "COV-A-UNHELD", "COV-R-NONE", "COV-REQ-RESP", "COV-CLAIM-NO-OWNER",
-                 "COV-OWNER-NO-PRACTICE"):
+    for rule in ("COV-A-NONE", "COV-A-NONE-CRITICAL", "COV-A-MANY", "COV-A-MANY-CRITICAL", "COV-A-UNHELD",
+                 "COV-R-NONE", "COV-REQ-CRITICAL", "COV-REQ-RESP", "COV-CLAIM-NO-OWNER", "COV-OWNER-NO-PRACTICE"):
         absent(baseline, rule, "status-reporting")
     for rule in ("COV-OVERLOAD", "COV-A-LOAD", "COV-SPOF", "COV-INDEP-PERSON", "COV-ESCALATION", "COV-CYCLE",
                  "COV-INDEP-ROLE"):
@@ -244,8 +258,10 @@ def test_the_good_workbook_is_what_these_tests_assume(good_wb, baseline):
 # --- a responsibility's Accountable and Responsible --------------------------------------------------
 
 def test_no_accountable(reports, good_wb, baseline):
+    # status-reporting is critical and required of every office: high
     data = reports.good_edited("a-none", set_raci("status-reporting", "PMO-HEAD", None))
-    f = the_finding(data, "COV-A-NONE", "status-reporting", "high")
+    f = the_finding(data, "COV-A-NONE-CRITICAL", "status-reporting", "high")
+    absent(data, "COV-A-NONE", "status-reporting")
     expected = row_refs(good_wb, "status-reporting") - {raci_ref(good_wb, "status-reporting", "PMO-HEAD")}
     assert expected <= refs(f)                       # RACI!A2 and the R, C and I left on the row
     assert raci_ref(good_wb, "status-reporting", "PMO-HEAD") not in refs(f)
@@ -257,12 +273,20 @@ def test_accountable_role_nobody_holds(reports, good_wb):
                                set_raci("status-reporting", "PROJ-BOARD", "A"))   # PROJ-BOARD has no holder
     f = the_finding(data, "COV-A-UNHELD", "status-reporting", "medium")
     assert raci_ref(good_wb, "status-reporting", "PROJ-BOARD") in refs(f)
-    absent(data, "COV-A-NONE", "status-reporting")
+    absent(data, {"COV-A-NONE", "COV-A-NONE-CRITICAL"}, "status-reporting")
+
+
+def test_no_accountable_on_a_responsibility_the_office_does_not_need_is_medium(reports, good_wb, baseline):
+    # contract-tracking is not critical: whatever the office's tier, a missing A there is medium
+    assert row_letters(good_wb, "contract-tracking") == {}
+    data = reports.good_edited("a-none-medium", set_raci("contract-tracking", "PMO-ANALYST", "R"))
+    f = the_finding(data, "COV-A-NONE", "contract-tracking", "medium")
+    assert raci_ref(good_wb, "contract-tracking", "PMO-ANALYST") in refs(f)
 
 
 def test_more_than_one_accountable(reports, good_wb):
     data = reports.good_edited("a-many", set_raci("status-reporting", "SPONSOR", "A"))
-    f = the_finding(data, "COV-A-MANY", "status-reporting", "high")
+    f = the_finding(data, "COV-A-MANY-CRITICAL", "status-reporting", "high")
     assert {raci_ref(good_wb, "status-reporting", "PMO-HEAD"),
             raci_ref(good_wb, "status-reporting", "SPONSOR")} <= refs(f)
     assert "2 Accountables" in f["message"]
@@ -284,65 +308,68 @@ def test_no_responsible_means_the_accountable_does_the_work(reports, good_wb):
 def test_required_responsibility_nobody_covers(reports, good_wb):
     data = reports.good_edited("uncovered", set_raci("status-reporting", "PMO-HEAD", None),
                                set_raci("status-reporting", "PMO-ANALYST", None))
-    f = the_finding(data, "COV-REQ-RESP", "status-reporting", "high")
-    assert f"expected of {office_reason(data)}" in f["message"]
+    f = the_finding(data, "COV-REQ-CRITICAL", "status-reporting", "high")
+    assert f"expected of {office_reason(data)}, but no staffed role is Responsible or Accountable" in f["message"]
+    assert "usually Head of PMO (PMO-HEAD)" in f["message"]       # the role that typically carries it
     assert f"RACI!A{raci_row(good_wb, 'status-reporting')}" in refs(f)
+    (group,) = [g for g in data["findings"] if g["rule"] == "COV-REQ-CRITICAL"
+                and "status-reporting" in {d["subject"] for d in g["details"]}]
+    assert group["subject"] == "Monitoring and controlling project performance"   # grouped by function family
 
 
 def test_required_responsibility_missing_from_the_raci(reports, good_wb):
     data = reports.good_edited("no-row", lambda wb: wb[L.RACI].delete_rows(raci_row(wb, "status-reporting")))
-    f = the_finding(data, "COV-REQ-RESP-MISSING", "status-reporting", "high")
-    assert "not in the RACI sheet" in f["message"]
-    assert "Add a RACI row for status-reporting" in f["recommendation"]
+    f = the_finding(data, "COV-REQ-CRITICAL", "status-reporting", "high")
+    assert "it has no row in the RACI sheet" in f["message"]
+    assert "RACI row" in f["recommendation"]
     # no row, so no cell can be named: the finding says which responsibility is missing
 
 
-def test_what_the_next_tier_needs_is_reported_separately(reports, good_wb, baseline):
+def test_what_the_next_tier_needs_is_on_the_roadmap_not_a_finding(reports, baseline):
     tier = baseline["classification"]["tier"]
     assert tier < 4
-    nxt = [f for f in baseline["findings"] if f["rule"] in ("COV-NEXT-ROLE", "COV-NEXT-RESP")]
-    assert nxt
-    for f in nxt:
-        assert (f["severity"], f["category"]) == ("info", "next-tier")
-        assert f"(tier {tier + 1})" in f["message"]
-    current = {f["subject"] for f in baseline["findings"]
-               if f["rule"] in ("COV-REQ-ROLE", "COV-REQ-RESP", "COV-REQ-ROLE-MISSING", "COV-REQ-RESP-MISSING")}
-    assert not current & {f["subject"] for f in nxt}
-    qa = the_finding(baseline, "COV-NEXT-ROLE", "QA", "info", "next-tier")
-    assert {role_ref(good_wb, "QA", "Role ID"), role_ref(good_wb, "QA", "Holder")} <= refs(qa)
+    assert not [f for f in baseline["findings"] if f["category"] == "next-tier" or f["rule"] == "COV-NEXT-RESP"]
+    missing = baseline["roadmap"]["next_tier"]["missing"]
+    assert missing and baseline["roadmap"]["next_tier"]["tier"] == tier + 1
+    for m in missing:
+        assert m["rule"] == "COV-NEXT-RESP" and f"(tier {tier + 1})" in m["message"]
+    current = {s for f in baseline["findings"] if f["rule"].startswith("COV-REQ")
+               for s in [f["subject"], *(d["subject"] for d in f["details"])]}
+    assert not current & {m["subject"] for m in missing}
 
 
-def test_next_tier_responsibilities_on_a_tier_1_office(reports, sample_wbs):
+def test_next_tier_responsibilities_on_a_tier_1_office(reports):
     data = reports.sample("harbour-city-council")
     assert data["classification"]["tier"] == 1
-    f = the_finding(data, "COV-NEXT-RESP", "programme-planning", "info", "next-tier")
-    assert "(tier 2)" in f["message"]
-    assert f"RACI!A{raci_row(sample_wbs['harbour-city-council'], 'programme-planning')}" in refs(f)
+    missing = {m["subject"]: m for m in data["roadmap"]["next_tier"]["missing"]}
+    assert "programme-planning" in missing and "(tier 2)" in missing["programme-planning"]["message"]
 
 
-def test_required_role_with_no_holder(reports, good_wb, baseline):
+def test_a_role_nobody_holds_is_no_finding_while_its_responsibilities_are_covered(reports, good_wb, baseline):
+    """Roles are recommended, not required: a small office combines them."""
     data = reports.good_edited("planner-unheld", set_role("PLANNER", holder=None, fte=None))
-    f = the_finding(data, "COV-REQ-ROLE", "PLANNER", "high")
-    assert {role_ref(good_wb, "PLANNER", "Role ID"), role_ref(good_wb, "PLANNER", "Holder")} <= refs(f)
-    assert f"expected of {office_reason(data)}" in f["message"]
-    absent(baseline, "COV-REQ-ROLE", "PLANNER")
+    assert not [f for f in findings(data, {f["rule"] for f in data["findings"]}, "PLANNER")]
+    absent(baseline, {"COV-REQ-CRITICAL", "COV-REQ-RESP"}, "PLANNER")
 
 
-def test_required_role_missing_from_the_roles_sheet(reports, baseline):
-    assert baseline["classification"]["tier"] >= 3          # AUDITOR is expected from tier 3
-    data = reports.good_edited("no-auditor", delete_role("AUDITOR"))
-    assert data["classification"]["tier"] >= 3
-    f = the_finding(data, "COV-REQ-ROLE-MISSING", "AUDITOR", "high")
-    assert "not in the Roles sheet" in f["message"]
-    assert "AUDITOR" in f["recommendation"]
+def test_a_missing_role_shows_through_the_responsibility_it_leaves_uncovered(reports, good_wb):
+    # Without an analyst, status reporting (analyst R, head A) still has its A; without both, it is a gap.
+    data = reports.good_edited("no-analyst-no-head", set_role("PMO-ANALYST", holder=None, fte=None),
+                               set_raci("status-reporting", "PMO-HEAD", None))
+    f = the_finding(data, "COV-REQ-CRITICAL", "status-reporting", "high")
+    assert "usually Head of PMO (PMO-HEAD)" in f["message"]
+    assert not [x for x in findings(data, {g["rule"] for g in data["findings"]}, "PMO-ANALYST")]
 
 
-@pytest.mark.parametrize("fte", [0, None], ids=["zero", "blank"])
-def test_required_role_held_with_no_time(reports, good_wb, fte):
-    data = reports.good_edited(f"planner-fte-{fte}", set_role("PLANNER", fte=fte))
-    f = the_finding(data, "COV-REQ-ROLE-FTE", "PLANNER", "medium")
+def test_a_role_held_with_0_fte_that_the_raci_relies_on(reports, good_wb):
+    data = reports.good_edited("planner-fte-0", set_role("PLANNER", fte=0),
+                               set_raci("forecast-workplan", "PLANNER", "R"))
+    f = the_finding(data, "COV-ROLE-NO-TIME", "PLANNER", "medium", "capacity")
     assert {role_ref(good_wb, "PLANNER", "Role ID"), role_ref(good_wb, "PLANNER", "Holder"),
             role_ref(good_wb, "PLANNER", "FTE")} <= refs(f)
+    blank = reports.good_edited("planner-fte-blank", set_role("PLANNER", fte=None),
+                                set_raci("forecast-workplan", "PLANNER", "R"))
+    absent(blank, "COV-ROLE-NO-TIME", "PLANNER")   # blank FTE is not given, not zero
 
 
 # --- people: load, accountability, single points of failure ----------------------------------------
@@ -514,14 +541,19 @@ def test_claim_finding_names_the_answer_cells(reports, good_wb, bank):
 
 # --- "done when", on every sample ------------------------------------------------------------------
 
+def held_roles(wb) -> set[str]:
+    return {row[0] for row in wb[L.ROLES].iter_rows(min_row=2, values_only=True) if row[0] and row[2]}
+
+
 def only_accountable_row(wb) -> tuple[str, str]:
-    """A responsibility with exactly one A (no A/R) and at least one R; the middle one of those."""
-    eligible = []
+    """A responsibility with exactly one A (no A/R) and an R on a staffed role; the middle one of those."""
+    eligible, held = [], held_roles(wb)
     for row in range(2, wb[L.RACI].max_row + 1):
         resp = wb[L.RACI].cell(row=row, column=1).value
         letters = row_letters(wb, resp)
         accountable = [r for r, x in letters.items() if x in ("A", "A/R")]
-        if len(accountable) == 1 and letters[accountable[0]] == "A" and "R" in letters.values():
+        if len(accountable) == 1 and letters[accountable[0]] == "A" and any(
+                x == "R" and r in held for r, x in letters.items()):
             eligible.append((resp, accountable[0]))
     assert eligible
     return eligible[len(eligible) // 2]
@@ -529,22 +561,26 @@ def only_accountable_row(wb) -> tuple[str, str]:
 
 @pytest.mark.parametrize("name", SAMPLE_NAMES)
 def test_done_when_any_only_accountable_is_removed(assessor, name):
-    """Every responsibility of the sample at once: each one whose only A goes (and that keeps some
-    other letter) gets its COV-A-NONE, naming its row and the letters left on it."""
+    """Every responsibility of the sample at once: each one whose only A goes while a staffed role still
+    does the work gets its COV-A-NONE (high when it is a critical responsibility the office needs),
+    naming its row and the letters left on it."""
     sub = read_submission([SAMPLES[name]], assessor.bank)
     primary = sub.responses[0]
+    held = {r.role_id for r in primary.roles if r.holders}
     by_resp: dict[str, list] = {}
     for a in primary.assignments:
         by_resp.setdefault(a.responsibility_id, []).append(a)
     removed = {resp: next(a for a in given if a.letters in ("A", "A/R")) for resp, given in by_resp.items()
-               if sum(a.letters in ("A", "A/R") for a in given) == 1 and len(given) > 1}
+               if sum(a.letters in ("A", "A/R") for a in given) == 1
+               and any(a.letters == "R" and a.role_id in held for a in given)}
     assert len(removed) >= 10
     kept = tuple(a for a in primary.assignments if a not in removed.values())
     edited = dataclasses.replace(sub, responses=(dataclasses.replace(primary, assignments=kept),))
     data = assessor.assess_submission(edited).to_dict()
     rows = {r.responsibility_id: r.cell for r in primary.responsibilities}
     for resp, gone in removed.items():
-        f = the_finding(data, "COV-A-NONE", resp, "high")
+        (found,) = findings(data, {"COV-A-NONE", "COV-A-NONE-CRITICAL"}, resp)
+        f = the_finding(data, found["rule"], resp, "high" if found["rule"].endswith("CRITICAL") else "medium")
         left = {a.cell for a in by_resp[resp] if a is not gone}
         assert {rows[resp]} | left <= refs(f), resp
         assert gone.cell not in refs(f)
@@ -558,9 +594,10 @@ NEW_PERSON = "Taylor Quinn"
 def test_done_when_the_only_accountable_is_removed(reports, sample_wbs, name):
     wb = sample_wbs[name]
     resp, role = only_accountable_row(wb)
-    absent(reports.sample(name), "COV-A-NONE", resp)
+    absent(reports.sample(name), {"COV-A-NONE", "COV-A-NONE-CRITICAL"}, resp)
     data = reports.sample_edited(name, "a-removed", set_raci(resp, role, None))
-    f = the_finding(data, "COV-A-NONE", resp, "high")
+    (found,) = findings(data, {"COV-A-NONE", "COV-A-NONE-CRITICAL"}, resp)
+    f = the_finding(data, found["rule"], resp, "high" if found["rule"].endswith("CRITICAL") else "medium")
     assert row_refs(wb, resp) - {raci_ref(wb, resp, role)} <= refs(f)
 
 
@@ -610,22 +647,23 @@ SAMPLE_GAPS = {
         ("COV-OVERLOAD", "Sam Hughes", "medium", "capacity", ["1.5 FTE", "DATA-ADMIN", "PSO"],
          [("role", "PSO", "Holder"), ("role", "DATA-ADMIN", "Holder")]),
         ("COV-R-NONE", "risk-issue-management", "low", "coverage", [], [("raci", "risk-issue-management", "PM")]),
-        ("COV-REQ-ROLE", "RISK-MGR", "high", "coverage", [], [("role", "RISK-MGR", "Holder")]),
-        ("COV-REQ-RESP", "risk-database", "high", "coverage", [], [("row", "risk-database")]),
+        ("COV-REQ-CRITICAL", "stage-gate-review", "high", "coverage", ["Project board"], [("row", "stage-gate-review")]),
         ("COV-INDEP-ROLE", "PROJ-BOARD", "high", "independence", ["project-delivery", "quality-assurance"],
          [("raci", "project-delivery", "PROJ-BOARD"), ("raci", "quality-assurance", "PROJ-BOARD")]),
-        ("COV-SPOF", "Ellen Marsh", "high", "resilience", ["3 critical"],
+        ("COV-SPOF-SMALL", "Ellen Marsh", "low", "resilience", ["3 critical", "small office"],
          [("role", "PMO-HEAD", "Holder"), ("role", "PMO-ANALYST", "Holder")]),
     ],
     "northwind-energy": [
-        ("COV-REQ-ROLE-FTE", "BENEFITS-MGR", "medium", "coverage", [],
+        ("COV-ROLE-NO-TIME", "BENEFITS-MGR", "medium", "capacity", ["0 FTE"],
          [("role", "BENEFITS-MGR", "FTE"), ("role", "BENEFITS-MGR", "Holder")]),
-        ("COV-A-MANY", "stakeholder-engagement", "high", "coverage", ["2 Accountables"],
+        ("COV-A-MANY", "stakeholder-engagement", "medium", "coverage", ["2 Accountables"],
          [("raci", "stakeholder-engagement", "PM"), ("raci", "stakeholder-engagement", "COMMS")]),
         ("COV-OVERLOAD", "Dev Patel", "medium", "capacity", ["1.2 FTE", "DATA-ADMIN", "PSO"],
          [("role", "PSO", "Holder"), ("role", "DATA-ADMIN", "Holder")]),
         ("COV-OVERLOAD", "Grace Mbeki", "medium", "capacity", ["1.5 FTE", "PMO-ANALYST", "PROG-OFFICE"],
          [("role", "PROG-OFFICE", "Holder"), ("role", "PMO-ANALYST", "Holder")]),
+        ("COV-A-LOAD", "Hannah Lindqvist", "medium", "capacity", ["18 responsibilities"],
+         [("role", "PMO-HEAD", "Holder")]),
     ],
     "meridian-bank": [
         ("COV-OVERLOAD", "Dana Whitfield", "medium", "capacity", ["1.2 FTE", "PMO-HEAD", "PORT-MGR"],
@@ -636,14 +674,20 @@ SAMPLE_GAPS = {
          ["capacity-planning", "portfolio-funding", "portfolio-reporting"],
          [("role", "PMO-HEAD", "Holder"), ("role", "PORT-MGR", "Holder")]),
         ("COV-R-NONE", "capacity-planning", "low", "coverage", [], [("raci", "capacity-planning", "PORT-MGR")]),
-        ("COV-REQ-ROLE", "BCM", "high", "coverage", [], [("role", "BCM", "Holder")]),
     ],
     "atlas-rail": [
         ("COV-INDEP-ROLE", "PROJ-BOARD", "high", "independence", ["project-delivery", "quality-assurance"],
          [("raci", "project-delivery", "PROJ-BOARD"), ("raci", "quality-assurance", "PROJ-BOARD")]),
-        ("COV-REQ-ROLE", "AUDITOR", "high", "coverage", [], [("role", "AUDITOR", "Holder")]),
         ("COV-R-NONE", "independent-audit", "low", "coverage", [], [("row", "independent-audit")]),
+        ("COV-A-LOAD", "Ingrid Solberg", "medium", "capacity", ["17 responsibilities"], [("role", "PMO-HEAD", "Holder")]),
     ],
+}
+
+# What the office's size, type and tier do not call for: never a finding on these samples.
+NOT_EXPECTED = {
+    "harbour-city-council": ["risk-database", "RISK-MGR", "DATA-ADMIN", "PMO-ANALYST"],   # a 2.5-FTE office
+    "meridian-bank": ["BCM", "programme-planning", "PROG-MGR"],                          # a portfolio office
+    "atlas-rail": ["AUDITOR"],                                                          # a role, not a gap
 }
 
 
@@ -684,6 +728,13 @@ def test_every_gap_the_readme_names_is_found(reports, name):
     assert named <= {f["rule"] for f in data["findings"]}
 
 
+@pytest.mark.parametrize("name", sorted(NOT_EXPECTED))
+def test_nothing_the_office_is_not_expected_to_have_is_a_finding(reports, name):
+    data = reports.sample(name)
+    about = {s for f in data["findings"] for s in [f["subject"], *(d["subject"] for d in f["details"])]}
+    assert not about & set(NOT_EXPECTED[name]), about & set(NOT_EXPECTED[name])
+
+
 @pytest.mark.parametrize("name, gap", [(n, g) for n, gaps in SAMPLE_GAPS.items() for g in gaps],
                          ids=[f"{n}-{g[0]}-{g[1]}" for n, gaps in SAMPLE_GAPS.items() for g in gaps])
 def test_sample_shows_the_gap_its_readme_describes(reports, sample_wbs, name, gap):
@@ -710,9 +761,12 @@ def test_atlas_independent_audit_has_only_an_unstaffed_responsible(reports, samp
 
 STATUSES = {"covered", "accountable does the work", "several accountable", "accountable role not held",
             "no accountable", "not assigned"}
-STATUS_OF_RULE = {"COV-A-NONE": {"no accountable"}, "COV-A-MANY": {"several accountable"},
+STATUS_OF_RULE = {"COV-A-NONE": {"no accountable"}, "COV-A-NONE-CRITICAL": {"no accountable"},
+                  "COV-A-MANY": {"several accountable"}, "COV-A-MANY-CRITICAL": {"several accountable"},
                   "COV-A-UNHELD": {"accountable role not held"},
                   "COV-R-NONE": {"accountable does the work", "several accountable"}}
+A_NONE, A_MANY = {"COV-A-NONE", "COV-A-NONE-CRITICAL"}, {"COV-A-MANY", "COV-A-MANY-CRITICAL"}
+UNCOVERED = {"COV-REQ-CRITICAL", "COV-REQ-RESP", "COV-FUNCTION-MISSING"}
 
 
 @pytest.mark.parametrize("name", SAMPLE_NAMES)
@@ -735,24 +789,29 @@ def test_coverage_section_matches_the_raci_sheet(reports, sample_wbs, name):
 def test_coverage_section_agrees_with_the_findings(reports, name):
     data = reports.sample(name)
     rows = {r["id"]: r for r in data["coverage"]["responsibilities"]}
-    cov = [f for f in data["findings"] if f["category"] in COVERAGE_CATEGORIES]
+    cov = findings(data, {f["rule"] for f in data["findings"] if f["category"] in COVERAGE_CATEGORIES})
     for f in cov:
         if f["subject"] in rows:
             assert f["rule"] in rows[f["subject"]]["findings"], f
         if f["rule"] in STATUS_OF_RULE:
             assert rows[f["subject"]]["status"] in STATUS_OF_RULE[f["rule"]], (f["rule"], rows[f["subject"]])
-    # and the other way: every status that is a gap has its finding
+    # and the other way: every status that is a gap has its finding. A row nobody staffed works on is
+    # an uncovered responsibility (a finding when the office needs it), not an Accountable problem.
     for resp, row in rows.items():
-        if row["status"] == "no accountable":
-            assert findings(data, "COV-A-NONE", resp)
+        staffed = bool(row["people"])
+        if row["status"] == "no accountable" and staffed:
+            assert findings(data, A_NONE, resp)
         if row["status"] == "several accountable":
-            assert findings(data, "COV-A-MANY", resp)
-        if row["status"] == "accountable role not held":
+            assert findings(data, A_MANY, resp)
+        if row["status"] == "accountable role not held" and staffed:
             assert findings(data, "COV-A-UNHELD", resp)
         if row["status"] == "accountable does the work":
             assert findings(data, "COV-R-NONE", resp)
+        if not staffed and row["required"] == "current":
+            assert findings(data, UNCOVERED, resp) or any(
+                f["rule"] == "COV-FUNCTION-MISSING" for f in data["findings"]), resp
         if row["status"] == "covered":
-            assert not {"COV-A-NONE", "COV-A-MANY", "COV-A-UNHELD", "COV-R-NONE"} & set(row["findings"])
+            assert not (A_NONE | A_MANY | {"COV-A-UNHELD", "COV-R-NONE"}) & set(row["findings"])
 
 
 @pytest.mark.parametrize("name", SAMPLE_NAMES)
@@ -762,13 +821,14 @@ def test_coverage_people_agree_with_the_findings(reports, name):
     assert len({person_key(p) for p in people}) == len(people)
     over = {p for p, x in people.items() if x["fte"] > SETTINGS["max_person_fte"]}
     assert over == {f["subject"] for f in findings(data, "COV-OVERLOAD")}
-    loaded = {p for p, x in people.items() if x["accountable"] > SETTINGS["max_accountable_per_person"]}
+    loaded = {p for p, x in people.items() if x["accountable"] > SETTINGS["max_accountable_per_person"]
+              and data["classification"]["size"] != "small"}   # a small office's head answers for most things
     assert loaded == {f["subject"] for f in findings(data, "COV-A-LOAD")}
     spof = {p for p, x in people.items() if len(x["sole_critical"]) >= SETTINGS["spof_min_critical"]}
-    assert spof == {f["subject"] for f in findings(data, "COV-SPOF")}
+    assert spof == {f["subject"] for f in findings(data, {"COV-SPOF", "COV-SPOF-SMALL"})}
+    cov = findings(data, {f["rule"] for f in data["findings"] if f["category"] in COVERAGE_CATEGORIES})
     for p, x in people.items():
-        assert sorted(x["findings"]) == sorted({f["rule"] for f in data["findings"] if f["subject"] == p
-                                                and f["category"] in COVERAGE_CATEGORIES})
+        assert sorted(x["findings"]) == sorted({f["rule"] for f in cov if f["subject"] == p})
         assert x["roles"] == sorted(x["roles"]) and x["roles"]
 
 
@@ -791,4 +851,4 @@ def test_coverage_section_after_the_only_accountable_is_removed(reports, sample_
     data = reports.sample_edited(name, "a-removed", set_raci(resp, role, None))
     row = next(r for r in data["coverage"]["responsibilities"] if r["id"] == resp)
     assert row["accountable"] == [] and row["status"] == "no accountable"
-    assert "COV-A-NONE" in row["findings"]
+    assert A_NONE & set(row["findings"])

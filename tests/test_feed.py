@@ -195,23 +195,25 @@ def test_assessments_reuse_the_engines_memory():
     assert float(run.stdout) < 50
 
 
-def test_dimension_facts_carry_each_levels_criterion_as_the_staged_rules_read_it(assessor):
-    """criterion_N on the dimension fact: the level's weighted mean; 5 when the whole level is N/A
-    (it does not block); -1 when nothing at that level is answered (never met)."""
+def test_dimension_facts_carry_each_levels_floor_as_the_staged_rules_read_it(assessor):
+    """floor_N on the dimension fact: the least answer among the practices of levels 1..N; N/A left
+    out (5 while no practice up to N applies); don't know counts -1 (never met)."""
     from tests.builders import response, submission
 
     bank = assessor.bank
     risk = [q for q in bank.questions if q.dimension == "risk"]
+    assert sorted(q.level for q in risk) == [1, 2, 3, 4, 5]
     answers = {q.id: ("answered", 4) for q in bank.questions}
+    answers.update({q.id: ("answered", 5) for q in risk if q.level == 1})
     answers.update({q.id: ("not_applicable", None) for q in risk if q.level == 2})
-    answers.update({q.id: ("dont_know", None) for q in risk if q.level == 4})
+    answers.update({q.id: ("dont_know", None) for q in risk if q.level == 5})
     facts = build_facts(submission(bank, response(bank, answers)), bank).facts
     dimension = next(f for f in facts if f.kind == "dimension" and f.get("dimension") == "risk")
-    assert [dimension.get(f"criterion_{n}") for n in range(1, 6)] == [4, 5, 4, -1, 4]
+    assert [dimension.get(f"floor_{n}") for n in range(1, 6)] == [5, 5, 4, 4, -1]
     levels = {d["id"]: d["level"] for d in assessor.assess_submission(
         submission(bank, response(bank, answers))).to_dict()["maturity"]["dimensions"]}
-    assert levels["risk"] == 3  # level 2 does not block; level 4 has no evidence
-    assert levels["finance"] == 5
+    assert levels["risk"] == 4  # the N/A level does not block; level 5 has no evidence
+    assert levels["finance"] == 4
 
 
 ABSENCE_OF_A_LATE_FACT = """

@@ -63,6 +63,11 @@ def findings(data: dict, rule: str) -> list[dict]:
     return [f for f in data["findings"] if f["rule"] == rule]
 
 
+def details(data: dict, rule: str) -> list[dict]:
+    """The single disagreements: a rule's findings are grouped (one root cause), each match a detail."""
+    return [d for f in findings(data, rule) for d in f["details"]]
+
+
 def cells(finding: dict) -> set[tuple[str, str]]:
     return {(e["file"], f"{e['sheet']}!{e['cell']}") for e in finding["evidence"]}
 
@@ -104,8 +109,9 @@ def test_two_orders_of_two_respondents_give_the_same_findings(report):
 
 def test_a_different_holder_is_a_finding_naming_both_files_cells(report):
     data = report(DANA, LAURA)
-    (comms,) = [f for f in findings(data, "DQ-06") if f["subject"] == "COMMS"]
-    assert (comms["severity"], comms["category"]) == ("medium", "data-quality")
+    (group,) = findings(data, "DQ-06")
+    assert (group["severity"], group["category"]) == ("medium", "data-quality")
+    (comms,) = [d for d in details(data, "DQ-06") if d["subject"] == "COMMS"]
     assert cells(comms) == {(DANA, "Roles!C21"), (LAURA, "Roles!C21")}
     assert {(e["respondent"], e["value"]) for e in comms["evidence"]} == {
         ("Dana Whitfield", "Chris Doyle"), ("Laura Jensen", "Hana Kim")}
@@ -118,7 +124,7 @@ def test_a_different_holder_is_a_finding_naming_both_files_cells(report):
 
 def test_a_changed_raci_letter_is_a_finding_naming_both_files_cells(report):
     data = report(DANA, LAURA)
-    (letter,) = [f for f in findings(data, "DQ-06") if f["subject"] == "benefits-realisation / PROG-MGR"]
+    (letter,) = [d for d in details(data, "DQ-06") if d["subject"] == "benefits-realisation / PROG-MGR"]
     assert cells(letter) == {(DANA, "RACI!J35"), (LAURA, "RACI!J35")}
     assert "on the RACI letter of benefits-realisation / PROG-MGR: Dana Whitfield gave 'C'" in letter["message"]
     assert "Laura Jensen gave 'R'" in letter["message"]
@@ -130,9 +136,9 @@ def test_the_majority_decides_and_fte_is_the_median(report):
     assert role(three, "BENEFITS-MGR")["fte"] == 0.5     # median of 0.5, 0.5 and 1
     row = next(r for r in three["coverage"]["responsibilities"] if r["id"] == "benefits-realisation")
     assert "PROG-MGR" not in row["responsible"]          # Dana and Ben say C, Laura alone R
-    assert {f["subject"] for f in findings(three, "DQ-06")} == {
+    assert {d["subject"] for d in details(three, "DQ-06")} == {
         "COMMS", "BENEFITS-MGR", "benefits-realisation / PROG-MGR"}
-    (fte,) = [f for f in findings(three, "DQ-06") if f["subject"] == "BENEFITS-MGR"]
+    (fte,) = [d for d in details(three, "DQ-06") if d["subject"] == "BENEFITS-MGR"]
     assert cells(fte) == {(DANA, "Roles!D11"), (BEN, "Roles!D11"), (LAURA, "Roles!D11")}
     assert fte["message"].endswith("'0.5' is used.")
 
@@ -255,7 +261,7 @@ def test_a_cycle_only_the_merge_makes_is_a_cov_cycle_finding(assessor, cycle_off
     ann, ben, _ = (str(p) for p in cycle_office)
     sponsor_line = {(e["file"], e["value"]) for e in cycle["evidence"]}
     assert (ann, "PMO-HEAD") in sponsor_line and (ben, "SPONSOR") in sponsor_line
-    assert {f["subject"] for f in findings(data, "DQ-06")} == {"PMO-HEAD", "SPONSOR"}
+    assert {d["subject"] for d in details(data, "DQ-06")} == {"PMO-HEAD", "SPONSOR"}
     # and the graph of that office exports
     out = api.export_graph(cycle_office, tmp_path / "cycle.json")
     assert json.loads(out.read_text(encoding="utf-8"))["edges"]

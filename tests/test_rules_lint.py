@@ -388,15 +388,15 @@ def test_lint_rejects_a_threshold_written_as_text(rules_copy):
                for line in problem_lines(result.output)), result.output
 
 
-def test_a_criterion_score_of_0_is_refused_at_the_setting(rules_copy):
-    """At 0 every answered level would be met; the first message points at the setting a consultant
-    changed, before the rule that can no longer fire because of it."""
-    edit_text("maturity.yaml", "criterion_met_score: 3 ", "criterion_met_score: 0 ")(rules_copy)
+def test_an_overall_share_of_0_is_refused_at_the_setting(rules_copy):
+    """At 0 every office would be at level 5 overall; the message points at the setting a consultant
+    changed and says what it takes."""
+    edit_text("maturity.yaml", "overall_share: 0.5 ", "overall_share: 0 ")(rules_copy)
     result = run("rules", "lint", rules_copy)
     assert result.exit_code == 2, result.output
     lines = problem_lines(result.output)
-    assert lines[0]["location"] == "settings.criterion_met_score", result.output
-    assert "found 0; expected a score from 0.5 to 5" in lines[0]["message"]
+    assert lines[0]["location"] == "settings.overall_share", result.output
+    assert "found 0; expected a share from 0.01 to 1 (0.5 = the median)" in lines[0]["message"]
 
 
 def test_lint_rejects_a_key_written_twice(rules_copy):

@@ -29,8 +29,10 @@ SETTINGS = yaml.safe_load((REPO / "rules" / "maturity.yaml").read_text(encoding=
 EXCLUDED = tuple(SETTINGS["overall_excluded"])
 
 TARGETS_3_REPORTING_5 = "default: 3\ntargets:\n  reporting: 5\n"
-# The custom workbook's reporting answers: level 1 (RP-02, a level-2 practice, is at 1).
-CUSTOM_REPORTING = {"RP-01": 3, "RP-02": 1, "RP-03": "N/A", "RP-04": "Don't know", "RP-06": 4, "RP-05": None}
+# The custom workbook's reporting answers: level 3 (RP-01, its only practice below level 4, is at 3;
+# RP-02, a level-4 practice, is at 1).
+CUSTOM_REPORTING = {"RP-01": 3, "RP-02": 1, "RP-03": "N/A", "RP-04": "Don't know", "RP-05": 2}
+CUSTOM_BLANK = "MS-05"   # left blank (the other methodology answers give enough evidence for a level)
 TARGETS_ALL_5 = "default: 5\n"
 
 
@@ -48,6 +50,7 @@ def custom_workbook(folder, workbook_factory, bank) -> Path:
     assert {q.id for q in bank.questions if q.dimension == "reporting"} == set(CUSTOM_REPORTING)
     edits = [("Questions", f"E{rows[qid]}", a) for qid, a in CUSTOM_REPORTING.items()]
     edits += [("Questions", f"E{rows[q.id]}", 5) for q in bank.questions if q.dimension == "tools"]  # level 5
+    edits += [("Questions", f"E{rows[CUSTOM_BLANK]}", None)]
     return workbook_factory(folder, edits, "custom.xlsx")
 
 
@@ -256,12 +259,15 @@ def test_wide_targets_order_dimensions_by_total_weighted_gap(assessed):
 def test_missing_and_dont_know_answers_count_as_zero_and_na_is_left_out(assessed, bank):
     items = [i for i in assessed("custom", TARGETS_ALL_5)["roadmap"]["items"] if i["dimension"] == "reporting"]
     weight = {q.id: q.weight for q in bank.questions}
-    assert dims(assessed("custom", TARGETS_ALL_5))["reporting"]["level"] == 1
+    assert dims(assessed("custom", TARGETS_ALL_5))["reporting"]["level"] == 3
     assert [(i["question"], i["status"], i["answer"]) for i in items] == [
-        ("RP-01", "answered", 3), ("RP-02", "answered", 1), ("RP-04", "dont_know", None),
-        ("RP-06", "answered", 4), ("RP-05", "unanswered", None)]
+        ("RP-01", "answered", 3), ("RP-04", "dont_know", None), ("RP-02", "answered", 1),
+        ("RP-05", "answered", 2)]
     assert [i["weighted_gap"] for i in items] == pytest.approx(
-        [weight["RP-01"] * 2, weight["RP-02"] * 4, weight["RP-04"] * 5, weight["RP-06"] * 1, weight["RP-05"] * 5])
+        [weight["RP-01"] * 2, weight["RP-04"] * 5, weight["RP-02"] * 4, weight["RP-05"] * 3])
+    blank = [i for i in assessed("custom", TARGETS_ALL_5)["roadmap"]["items"] if i["question"] == CUSTOM_BLANK]
+    assert [(i["status"], i["answer"], i["weighted_gap"]) for i in blank] == [
+        ("unanswered", None, pytest.approx(weight[CUSTOM_BLANK] * 5))]
     assert "RP-03" not in {i["question"] for i in items}, "an N/A question is never on the roadmap"
 
 

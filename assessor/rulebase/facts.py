@@ -59,7 +59,7 @@ KINDS: dict[str, dict[str, str]] = {
     "requirement": {"subject": TEXT, "item": TEXT, "name": TEXT, "scope": TEXT, "tier": NUMBER, "type": TEXT,
                     "reason": TEXT, "present": FLAG, "covered": FLAG, "critical": FLAG, "function": TEXT,
                     "function_name": TEXT, "function_missing": FLAG, "family": TEXT, "family_name": TEXT,
-                    "typical": TEXT, "typical_held": FLAG, "size": TEXT},
+                    "typical": TEXT, "typical_held": FLAG, "size": TEXT, "gap": TEXT},
     # one per function (project, programme, portfolio, coe) the office's tier, or the next, expects
     "function_gap": {"function": TEXT, "function_name": TEXT, "scope": TEXT, "tier": NUMBER, "type": TEXT,
                      "reason": TEXT, "required": NUMBER, "uncovered": NUMBER, "critical_uncovered": NUMBER,
