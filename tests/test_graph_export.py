@@ -260,11 +260,10 @@ def test_dot_renders_with_graphviz(harbour):
 
 HARBOUR_NODES = {   # node -> (rule that must flag it, worst severity on it)
     "person:sam hughes": ("COV-OVERLOAD", "medium"),
-    "person:ellen marsh": ("COV-SPOF", "high"),
+    "person:ellen marsh": ("COV-SPOF-SMALL", "low"),
     "resp:risk-issue-management": ("COV-R-NONE", None),
-    "resp:risk-database": ("COV-REQ-RESP", "high"),
+    "resp:stage-gate-review": ("COV-REQ-CRITICAL", "high"),
     "role:PROJ-BOARD": ("COV-INDEP-ROLE", "high"),
-    "role:RISK-MGR": ("COV-REQ-ROLE", "high"),
 }
 HARBOUR_EDGES = {
     ("role:PROJ-BOARD", "resp:project-delivery"): "COV-INDEP-ROLE",

@@ -369,3 +369,16 @@ def test_the_hostile_report_shows_the_names_as_text(browser, report):
     assert len(re.findall(r"<script\b", dom)) == 1
     assert "<b>bold</b>" not in dom
     assert [m for m in re.findall(r'<h2 id="[^"]+">([^<]+)</h2>', dom)] == SECTIONS
+
+
+@pytest.mark.parametrize("name", list(SAMPLES))
+def test_the_summary_leads_with_the_top_priorities_and_the_weakest_dimension(report, name):
+    r = report(name)
+    text = "".join(r.doc.text)
+    summary = text[text.index("Summary"):text.index("Why this type and tier")]
+    assert "Top priorities" in summary
+    at = [summary.index(p["message"]) for p in r.data["priorities"]]
+    assert r.data["priorities"] and at == sorted(at), "in priority order"
+    names = {d["id"]: d["name"] for d in r.data["maturity"]["dimensions"]}
+    weakest = r.data["maturity"]["overall"]["weakest"]
+    assert f"weakest: {', '.join(names[i] for i in weakest['dimensions'])} (level {weakest['level']})" in summary

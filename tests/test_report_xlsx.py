@@ -180,7 +180,23 @@ def test_summary_shows_organisation_date_type_tier_and_maturity(report, name):
     assert label["PMO"] == d["organisation"]["pmo_name"]
     assert label["PMO type"].startswith(f"{c['model']} (confidence")
     assert label["Tier"].startswith(f"{c['tier']} - {c['tier_name']} (confidence")
-    assert label["Overall maturity"] == f"level {overall['level']}, score {overall['score']:.2f} of 5"
+    assert label["Overall maturity"].startswith(
+        f"level {overall['level']} (median of {overall['dimensions']} dimensions), score {overall['score']:.2f} of 5")
+    names = {x["id"]: x["name"] for x in d["maturity"]["dimensions"]}
+    assert label["Overall maturity"].endswith(
+        f"weakest: {', '.join(names[i] for i in overall['weakest']['dimensions'])} (level {overall['weakest']['level']})")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_summary_leads_with_the_top_priorities(report, name):
+    r = report(name)
+    ws, priorities = r.wb["Summary"], r.data["priorities"]
+    assert priorities, "every sample has something to do first"
+    start = row_of(ws, 1, "Top priorities") + 1
+    for i, p in enumerate(priorities):
+        assert ws.cell(row=start + i, column=1).value == f"{p['rank']}. {p['severity']}"
+        assert ws.cell(row=start + i, column=2).value == f"{p['message']} - {p['recommendation']}"
+    assert start < row_of(ws, 1, "Why this type and tier"), "priorities come before the detail"
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -272,7 +288,10 @@ def test_findings_rows_equal_the_json_worst_first(report, name):
     col = {h: i for i, h in enumerate(header, start=1)}
     for i, f in enumerate(r.data["findings"], start=2):
         row = values(ws, i)
-        assert row[:5] == (f["id"], f["severity"], f["category"], f["subject"], f["message"])
+        assert row[:4] == (f["id"], f["severity"], f["category"], f["subject"])
+        message = row[4].split("\n")   # a grouped finding lists its single matches under its message
+        assert message[0] == f["message"]
+        assert message[1:] == ([f"- {x['message']}" for x in f["details"]] if len(f["details"]) > 1 else [])
         assert row[col["Recommendation"] - 1] == f["recommendation"] and row[col["Rule"] - 1] == f["rule"]
         assert row[col["Owner"] - 1] is None and row[col["Due"] - 1] is None
         assert row[col["Status"] - 1] == "Open"

@@ -41,3 +41,41 @@ def raci_letters(row: dict) -> dict[str, str]:
 def file_name(path: str) -> str:
     """The file's name without its folder, for a reader who knows which workbook it is."""
     return str(path).replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def overall_text(m: dict) -> str:
+    """The overall level as a client reads it: how it is made, and the weakest dimension beside it."""
+    o = m["overall"]
+    score = "n/a" if o["score"] is None else f"{o['score']:.2f}"
+    weakest = weakest_text(m)
+    return (f"level {o['level']} ({o['method']} of {o['dimensions']} dimensions), score {score} of 5"
+            + (f"; {weakest}" if weakest else ""))
+
+
+def weakest_text(m: dict) -> str:
+    """"weakest: Governance and compliance (level 0)", or "" when no dimension has a level."""
+    weakest = m["overall"]["weakest"]
+    if not weakest["dimensions"]:
+        return ""
+    names = {d["id"]: d["name"] for d in m["dimensions"]}
+    return f"weakest: {', '.join(names[i] for i in weakest['dimensions'])} (level {weakest['level']})"
+
+
+def caps_text(d: dict) -> str:
+    if d["status"] != "assessed":
+        return d["status"]
+    if not d["capped_by"]:
+        return ""
+    shown = ", ".join(f"{c['question']} ({_answer(c['value'])})" for c in d["capped_by"])
+    return f"to reach level {d['next_level']}: {shown}"
+
+
+def _answer(value) -> str:
+    return "unknown" if value is None else f"{value:g}"
+
+
+def finding_text(f: dict) -> str:
+    """A grouped finding's message with its single matches under it."""
+    if len(f["details"]) < 2:
+        return f["message"]
+    return f["message"] + "".join(f"\n- {x['message']}" for x in f["details"])

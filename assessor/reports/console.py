@@ -1,7 +1,7 @@
 """A short summary for a terminal: type, tier, overall level, worst findings first."""
 from __future__ import annotations
 
-from assessor.reports.base import TextReporter, file_name
+from assessor.reports.base import TextReporter, file_name, weakest_text
 
 SHOWN_FINDINGS = 12
 
@@ -41,13 +41,10 @@ class ConsoleReporter(TextReporter):
         several = len(data["respondents"]) > 1
         overall = m["overall"]
         score = "n/a" if overall["score"] is None else f"{overall['score']:.2f}"
-        names = {d["id"]: d["name"] for d in m["dimensions"]}
-        weakest = overall.get("weakest") or {}
-        lines.append(f"Maturity: overall level {overall['level']} (median of {overall.get('dimensions', 0)} dimensions; "
-                     f"score {score} of 5)")
-        if weakest.get("dimensions"):
-            lines.append(f"  weakest: {', '.join(_plain(names[d]) for d in weakest['dimensions'])} "
-                         f"(level {weakest['level']})")
+        lines.append(f"Maturity: overall level {overall['level']} ({overall['method']} of {overall['dimensions']} "
+                     f"dimensions; score {score} of 5)")
+        if weakest_text(m):
+            lines.append(f"  {_plain(weakest_text(m))}")
         priorities = data.get("priorities") or []
         if priorities:
             lines += ["", "Top priorities:"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from html import escape
 
-from assessor.reports.base import TextReporter, raci_letters
+from assessor.reports.base import TextReporter, caps_text, raci_letters, weakest_text
 from assessor.reports.base import file_name as _file
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
@@ -54,6 +54,13 @@ def esc(value) -> str:
     return escape("" if value is None else str(value), quote=True)
 
 
+def _details(f: dict) -> str:
+    """A grouped finding's single matches under its message."""
+    if len(f["details"]) < 2:
+        return ""
+    return '<ul class="details">' + "".join(f"<li>{esc(d['message'])}</li>" for d in f["details"]) + "</ul>"
+
+
 class HtmlReporter(TextReporter):
     name = "html"
 
@@ -91,17 +98,24 @@ class HtmlReporter(TextReporter):
                  + (f"; runner-up {runner['model']}" if runner["model"] else "")),
                 ("Tier", f"{c['tier']} {c['tier_name']}", f"confidence {c['confidence']['tier']:.2f}"
                  + (f"; runner-up {runner['tier']} {runner['tier_name']}" if runner["tier"] else "")),
-                ("Overall maturity", f"level {m['overall']['level']}", f"score {score} of 5"),
+                ("Overall maturity", f"level {m['overall']['level']}",
+                 f"{m['overall']['method']} of {m['overall']['dimensions']} dimensions; score {score} of 5"
+                 + (f"; {weakest_text(m)}" if weakest_text(m) else "")),
                 ("Findings", str(len(data["findings"])),
                  ", ".join(f"{n} {s}" for s, n in counts.items() if n))]
         because = "".join(
             f"<tr><td>{esc(r['rule'])}</td><td>{esc(r['reason'])}</td>"
             f"<td>{esc(', '.join(dict.fromkeys(e['sheet'] + '!' + e['cell'] for e in r['evidence'])))}</td></tr>"
             for r in c["because"])
+        priorities = "".join(
+            f'<li><span class="sev sev-{esc(p["severity"])}">{esc(p["severity"])}</span> {esc(p["message"])}'
+            f'<br><span class="muted">{esc(p["recommendation"])}</span></li>' for p in data.get("priorities", []))
         return ('<h2 id="summary">Summary</h2><div class="kpi">'
                 + "".join(f"<div>{esc(k)}<b>{esc(v)}</b><span class=\"muted\">{esc(x)}</span></div>"
                           for k, v, x in kpis)
-                + '</div><div class="grid"><div><h3>Why this type and tier</h3>'
+                + "</div>"
+                + (f'<h3>Top priorities</h3><ol class="priorities">{priorities}</ol>' if priorities else "")
+                + '<div class="grid"><div><h3>Why this type and tier</h3>'
                   '<table><thead><tr><th>Rule</th><th>Evidence</th><th>Cells</th></tr></thead>'
                 + f"<tbody>{because}</tbody></table></div><div>{radar(m['dimensions'])}</div></div>")
 
@@ -109,10 +123,12 @@ class HtmlReporter(TextReporter):
         rows = "".join(
             f"<tr><td>{esc(d['name'])}</td><td>{_num(d['score'])}</td><td>{_num(d['level'])}</td>"
             f"<td>{_num(d['target'])}</td><td>{_num(d['gap'])}</td><td>{d['answered']} of {d['questions']}"
-            f"{' (' + str(d['not_applicable']) + ' N/A)' if d['not_applicable'] else ''}</td></tr>"
+            f"{' (' + str(d['not_applicable']) + ' N/A)' if d['not_applicable'] else ''}</td>"
+            f"<td>{esc(caps_text(d))}</td></tr>"
             for d in data["maturity"]["dimensions"])
         return ('<h2 id="dimensions">Dimensions</h2><div class="grid"><table><thead><tr><th>Dimension</th>'
-                '<th>Score</th><th>Level</th><th>Target</th><th>Gap</th><th>Answered</th></tr></thead>'
+                '<th>Score</th><th>Level</th><th>Target</th><th>Gap</th><th>Answered</th>'
+                '<th>What stops the next level</th></tr></thead>'
                 f"<tbody>{rows}</tbody></table><div>{bars(data['maturity']['dimensions'])}</div></div>")
 
     def _findings(self, data) -> str:
@@ -120,7 +136,7 @@ class HtmlReporter(TextReporter):
         rows = "".join(
             f'<tr data-severity="{esc(f["severity"])}" id="{esc(f["id"])}"><td><span class="sev sev-{esc(f["severity"])}">'
             f'{esc(f["severity"])}</span></td><td>{esc(f["category"])}</td><td>{esc(f["subject"])}</td>'
-            f'<td>{esc(f["message"])}</td><td>{esc("; ".join(dict.fromkeys(_file(e["file"]) + " " + e["sheet"] + "!" + e["cell"] for e in f["evidence"])))}</td>'
+            f'<td>{esc(f["message"])}{_details(f)}</td><td>{esc("; ".join(dict.fromkeys(_file(e["file"]) + " " + e["sheet"] + "!" + e["cell"] for e in f["evidence"])))}</td>'
             f'<td>{esc(f["recommendation"])}</td><td>{esc(f["rule"])}</td></tr>'
             for f in data["findings"])
         return ('<h2 id="findings-h">Findings</h2><p class="filter"><label>Severity '

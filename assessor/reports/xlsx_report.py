@@ -24,7 +24,7 @@ WARN_STATUSES = ("accountable does the work",)
 
 
 from assessor.reports.base import file_name as _file
-from assessor.reports.base import raci_letters
+from assessor.reports.base import caps_text, finding_text, overall_text, raci_letters
 from assessor.xlsx import column_letter as _letter
 
 
@@ -142,9 +142,7 @@ class _Book:
             ("Tier", f"{c['tier']} - {c['tier_name']} (confidence {c['confidence']['tier']:.2f}"
                      + (f"; runner-up {c['runner_up']['tier']} {c['runner_up']['tier_name']}"
                         if c["runner_up"]["tier"] else "") + ")"),
-            ("Overall maturity", f"level {m['overall']['level']}, score "
-                                 + ("n/a" if m["overall"]["score"] is None else f"{m['overall']['score']:.2f}")
-                                 + " of 5"),
+            ("Overall maturity", overall_text(m)),
         ]
         row = 3
         for label, value in lines:
@@ -153,6 +151,15 @@ class _Book:
             ws.row_dimensions[row].height = 15 * min(_lines(value, 70), 12)  # Excel caps rows at 409 pt
             row += 1
         row += 1
+        if d.get("priorities"):
+            self.put(ws, row, 1, "Top priorities").font = self.bold
+            for p in d["priorities"]:
+                row += 1
+                self.put(ws, row, 1, f"{p['rank']}. {p['severity']}").fill = self.fills[p["severity"]]
+                text = f"{p['message']} - {p['recommendation']}"
+                self.put(ws, row, 2, text, wrap=True)
+                ws.row_dimensions[row].height = 15 * min(_lines(text, 70), 8)
+            row += 2
         self.put(ws, row, 1, "Why this type and tier").font = self.bold
         for reason in c["because"]:
             row += 1
@@ -196,11 +203,12 @@ class _Book:
         from openpyxl.chart import BarChart, Reference
 
         headers = ("ID", "Dimension", "Score (0-5)", "Level", "Target", "Gap", "Answered", "N/A", "Don't know",
-                   "Unanswered")
-        self.table_head(ws, 1, headers, (14, 40, 11, 8, 8, 8, 10, 8, 11, 12))
+                   "Unanswered", "Status", "What stops the next level")
+        self.table_head(ws, 1, headers, (14, 40, 11, 8, 8, 8, 10, 8, 11, 12, 20, 50))
         dims = self._scored_dimensions() + [d for d in self.data["maturity"]["dimensions"] if not d["applicable"]]
         self.rows(ws, 2, [(d["id"], d["name"], d["score"], d["level"], d["target"], d["gap"], d["answered"],
-                           d["not_applicable"], d["dont_know"], d["unanswered"]) for d in dims])
+                           d["not_applicable"], d["dont_know"], d["unanswered"], d["status"], caps_text(d))
+                          for d in dims], wrap_cols=(12,))
         scored = len(self._scored_dimensions())
         if scored:
             chart = BarChart()
@@ -210,7 +218,7 @@ class _Book:
             chart.add_data(Reference(ws, min_col=3, max_col=4, min_row=1, max_row=1 + scored), titles_from_data=True)
             chart.set_categories(Reference(ws, min_col=2, min_row=2, max_row=1 + scored))
             chart.height, chart.width = 12, 18
-            ws.add_chart(chart, "L2")
+            ws.add_chart(chart, "N2")
 
     def findings(self, ws):
         from openpyxl.worksheet.datavalidation import DataValidation
@@ -223,7 +231,7 @@ class _Book:
         rows = []
         for f in findings:
             where = "; ".join(dict.fromkeys(f"{_file(e['file'])} {e['sheet']}!{e['cell']}" for e in f["evidence"]))
-            rows.append((f["id"], f["severity"], f["category"], f["subject"], f["message"], where,
+            rows.append((f["id"], f["severity"], f["category"], f["subject"], finding_text(f), where,
                          f["recommendation"], f["rule"], None, None, "Open"))
         last = self.rows(ws, 2, rows, wrap_cols=(5, 6, 7)) if rows else 1
         for r, f in enumerate(findings, start=2):
