@@ -15,7 +15,7 @@ from pathlib import Path
 from assessor.errors import quote
 from assessor.model import Response, Submission
 from assessor.organisation import COLUMNS, Organisation, cell_values, merge_organisation
-from assessor.questionnaire.bank import Bank
+from assessor.questionnaire.bank import SCOPES, Bank
 from assessor.responsibility import (build_graph, conflicts, coverage, escalation_paths, loads, located,
                                      reporting_cycles)
 from assessor.rulebase.facts import Evidence, Fact, normalise
@@ -165,6 +165,7 @@ def _organisation_facts(submission: Submission, organisation: Organisation, bank
                                "claim": max(claim) if claim else None},
             [ev(row.source, row.cell, row.responsibility_id)] + [ev(a.source, a.cell, a.letters) for a in given]
             + [_evidence(f, cell, raw, w, "claim") for f, cell, raw, w in claim_cells.get(row.responsibility_id, [])])
+    _pmo_functions(organisation, catalogue, ev, add)
     _graph_facts(graph, bank, ev, values, covered_list, people, add)
     for d in organisation.disagreements:
         add("disagreement", {"field": d.field, "column": COLUMNS[d.field], "role": d.role,
@@ -172,6 +173,23 @@ def _organisation_facts(submission: Submission, organisation: Organisation, bank
                              "values": _votes_text(d), "used": _shown(d.used),
                              "respondents": len(d.votes), "distinct": len({v.value for v in d.votes})},
             [_evidence(v.file, v.cell, v.value, v.respondent) for v in d.votes])
+
+
+def _pmo_functions(organisation, catalogue: dict, ev, add) -> None:
+    """How much of each function (project, programme, portfolio, centre of excellence) the office's own
+    staff carry: the tier describes what the office does, not what the organisation around it does."""
+    own = {r.role_id: r for r in organisation.roles if r.holders and r.in_pmo}
+    for scope in SCOPES:
+        rows = [row.responsibility_id for row in organisation.responsibilities
+                if (spec := catalogue.get(row.responsibility_id)) and spec.scope == scope]
+        carried = [a for a in organisation.assignments if a.responsibility_id in rows and a.role_id in own
+                   and a.letters in ("R", "A", "A/R")]
+        evidence = [ev(a.source, a.cell, a.letters) for a in carried]
+        evidence += [ev(own[r].in_pmo_source, own[r].in_pmo_cell, own[r].in_pmo) for r in
+                     sorted({a.role_id for a in carried})]
+        count = len({a.responsibility_id for a in carried})
+        add("pmo_function", {"function": scope, "rows": len(rows), "carried": count,
+                             "share": round(count / len(rows), 4) if rows else 0.0}, evidence)
 
 
 def _shown(value: str) -> str:

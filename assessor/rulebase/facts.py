@@ -47,6 +47,9 @@ KINDS: dict[str, dict[str, str]] = {
     "independence": {"delivered": TEXT, "assurance": TEXT, "role_delivery": TEXT, "role_assurance": TEXT,
                      "person": TEXT, "same_role": FLAG},
     "reporting_cycle": {"roles": TEXT},
+    # one per function (project, programme, portfolio, coe): of its RACI rows, how many a staffed role
+    # inside the PMO (In PMO yes) is Responsible or Accountable for
+    "pmo_function": {"function": TEXT, "rows": NUMBER, "carried": NUMBER, "share": NUMBER},
     # --- from merging the respondents' Roles and RACI sheets (assessor/organisation.py) ----------------
     # One per field two voters filled differently: ``field`` holder, fte, in_pmo, reports_to or raci;
     # ``column`` its header (Holder, FTE, In PMO, Reports to, RACI letter); ``subject`` the role, or
@@ -72,7 +75,8 @@ KINDS: dict[str, dict[str, str]] = {
 }
 
 INPUT_KINDS = ("profile", "answer", "criterion", "dimension", "role", "holding", "assignment", "responsibility",
-               "person", "independence", "reporting_cycle", "disagreement", "requirement", "function_gap")
+               "person", "independence", "reporting_cycle", "pmo_function", "disagreement", "requirement",
+               "function_gap")
 
 # Asserted by the session after derivations settle; absence (``not``) rules wait for it.
 PHASE_KIND = "phase"
@@ -163,6 +167,8 @@ DOMAINS: dict[tuple[str, str], tuple] = {
     ("requirement", "size"): ("small", "medium", "large"),
     ("profile", "size"): ("small", "medium", "large"),
     ("function_gap", "function"): ("project", "programme", "portfolio", "coe"),
+    ("pmo_function", "function"): ("project", "programme", "portfolio", "coe"),
+    ("pmo_function", "share"): (0, 1),
     ("function_gap", "scope"): ("current", "next"),
     ("requirement", "scope"): ("current", "next"),
     ("requirement", "tier"): (1, 4),

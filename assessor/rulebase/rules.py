@@ -576,6 +576,7 @@ KNOWN_SETTINGS = {
     "authority_absent": (_number(0, 5), "an answer value from 0 to 5"),
     "function_level": (lambda v: v in (1, 2, 3, 4, 5) and not isinstance(v, bool), "a level from 1 to 5"),
     "coe_level": (lambda v: v in (1, 2, 3, 4, 5) and not isinstance(v, bool), "a level from 1 to 5"),
+    "office_function_share": (_number(0, 1), "a share from 0 to 1"),
     "disagreement_spread": (_number(1, 5), "a number of levels from 1 to 5"),
     "small_office_fte": (_number(0, 1000), "a headcount (FTE) from 0 to 1000"),
     "large_office_fte": (_number(0, 1000), "a headcount (FTE) from 0 to 1000"),
