@@ -58,7 +58,8 @@ def evaluate_rules(factbase, bank: Bank, rulebase: Rulebase, engine):
                 if f.kind in ("responsibility", "role")}
         return [(kind, attrs, rows.get((attrs.get("subject"), attrs.get("item")), ())) for kind, attrs in
                 requirement_facts(bank, decided["model"].winner, decided["tier"].winner, size,
-                                  {c.responsibility: c for c in factbase.coverage}, present, held)]
+                                  {c.responsibility: c for c in factbase.coverage}, present, held,
+                                  rulebase.setting("tier_functions"))]
 
     evaluation = session.evaluate(engine, rulebase, list(factbase.facts), on_settled=classified)
     return evaluation, decided["model"], decided["tier"]

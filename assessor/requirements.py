@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from assessor.questionnaire.bank import SCOPE_NAMES, TIER_NAMES, Bank
 
+TIER_FUNCTIONS = {1: ["project"], 2: ["project", "programme"], 3: ["project", "portfolio"],
+                  4: ["project", "programme", "portfolio", "coe"]}
 SIZE_SETTINGS = {"small_office_fte": 4, "large_office_fte": 12, "small_office_projects": 15,
                  "large_office_projects": 60}
 
@@ -38,11 +40,14 @@ def office_size(pmo_fte, active_projects, settings) -> str:
 
 
 def requirement_facts(bank: Bank, model: str, tier: int, size: str = "medium", coverage: dict | None = None,
-                      present: dict[str, set] | None = None, held: set[str] | None = None
-                      ) -> list[tuple[str, dict]]:
+                      present: dict[str, set] | None = None, held: set[str] | None = None,
+                      tier_functions: dict | None = None) -> list[tuple[str, dict]]:
     """``coverage``: responsibility id -> responsibility.Coverage of its RACI row; ``present``: the
-    role and responsibility ids that have a row in the workbook; ``held``: role ids somebody holds."""
+    role and responsibility ids that have a row in the workbook; ``held``: role ids somebody holds;
+    ``tier_functions``: tier -> the functions (responsibility scopes) that make it, which alone can
+    be "missing" as a whole (a project office is not short of a centre of excellence)."""
     coverage, present, held = coverage or {}, present or {}, held or set()
+    tier_functions = {int(k): set(v) for k, v in (tier_functions or TIER_FUNCTIONS).items()}
     families = dict(bank.families)
     roles = {r.id: r for r in bank.roles}
     out, by_function = [], {}
@@ -66,7 +71,8 @@ def requirement_facts(bank: Bank, model: str, tier: int, size: str = "medium", c
     for (scope, function), items in sorted(by_function.items()):
         uncovered = [i for i in items if not i["covered"]]
         # A whole function absent is one root cause; a single responsibility is not a function.
-        missing = len(items) >= 2 and len(uncovered) == len(items)
+        missing = (function in tier_functions.get(items[0]["tier"], ()) and len(items) >= 2
+                   and len(uncovered) == len(items))
         for i in items:
             i["function_missing"] = missing
         first = items[0]

@@ -577,6 +577,9 @@ KNOWN_SETTINGS = {
     "function_level": (lambda v: v in (1, 2, 3, 4, 5) and not isinstance(v, bool), "a level from 1 to 5"),
     "coe_level": (lambda v: v in (1, 2, 3, 4, 5) and not isinstance(v, bool), "a level from 1 to 5"),
     "office_function_share": (_number(0, 1), "a share from 0 to 1"),
+    "tier_functions": (lambda v: isinstance(v, dict) and set(v) <= {1, 2, 3, 4} and all(
+        isinstance(x, list) and set(x) <= {"project", "programme", "portfolio", "coe"} for x in v.values()),
+        "a mapping from tier (1-4) to a list of functions: project, programme, portfolio, coe"),
     "disagreement_spread": (_number(1, 5), "a number of levels from 1 to 5"),
     "small_office_fte": (_number(0, 1000), "a headcount (FTE) from 0 to 1000"),
     "large_office_fte": (_number(0, 1000), "a headcount (FTE) from 0 to 1000"),
