@@ -145,9 +145,9 @@ def _organisation_facts(submission: Submission, organisation: Organisation, bank
     claim_cells: dict[str, list] = {}
     for m in merged:
         if m.value is not None:
-            claims.setdefault(m.question.responsibility, []).append(m.value)
-            claim_cells.setdefault(m.question.responsibility, []).extend(
-                (file, a.cell, a.raw, who_) for file, who_, a in m.answers)
+            for resp in m.question.responsibilities:
+                claims.setdefault(resp, []).append(m.value)
+                claim_cells.setdefault(resp, []).extend((file, a.cell, a.raw, who_) for file, who_, a in m.answers)
     for row in organisation.responsibilities:
         spec = catalogue.get(row.responsibility_id)
         given = letters_by_resp.get(row.responsibility_id, [])

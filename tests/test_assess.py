@@ -404,7 +404,7 @@ def test_two_respondents_on_the_console(run):
     assert "Respondents are two or more levels apart on " in result.stdout
     line = next(l for l in result.stdout.splitlines() if "Respondents are two or more levels apart" in l)
     assert "FN-03" in line
-    assert f"meridian-bank-finance.xlsx Questions!E{question_row('FN-03')}" in result.stdout
+    assert f"meridian-bank.xlsx Questions!E{question_row('FN-03')}" in result.stdout
 
 
 # --- a consultant's copy of rules/ -------------------------------------------------------------

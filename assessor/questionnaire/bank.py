@@ -58,6 +58,11 @@ class Question:
     text: str
     guidance: str
     action: str
+    evidences: tuple[str, ...] = ()   # further responsibilities whose practice the answer also shows
+
+    @property
+    def responsibilities(self) -> tuple[str, ...]:
+        return (self.responsibility, *self.evidences)
 
 
 @dataclass(frozen=True)
@@ -240,7 +245,7 @@ def _questions(check: Checker, raw, dimension_ids: set, responsibility_ids: set)
         path = f"questions{label(item, i)}"
         item = check.mapping(item, path)
         if not check.keys(item, path, ["id", "dimension", "level", "weight", "responsibility",
-                                       "text", "guidance", "action"]):
+                                       "text", "guidance", "action"], ["evidences"]):
             continue
         q = Question(
             id=check.text(item, "id", path, QUESTION_ID),
@@ -251,6 +256,7 @@ def _questions(check: Checker, raw, dimension_ids: set, responsibility_ids: set)
             text=check.text(item, "text", path),
             guidance=check.text(item, "guidance", path),
             action=check.text(item, "action", path),
+            evidences=tuple(str(x) for x in check.sequence(item.get("evidences", []), f"{path}.evidences")),
         )
         if q.dimension and q.dimension not in dimension_ids:
             check.error(f"{path}.dimension", "unknown dimension", q.dimension,
@@ -258,6 +264,10 @@ def _questions(check: Checker, raw, dimension_ids: set, responsibility_ids: set)
         if q.responsibility and q.responsibility not in responsibility_ids:
             check.error(f"{path}.responsibility", "unknown responsibility", q.responsibility,
                         "an id from the responsibilities catalogue")
+        for extra in q.evidences:
+            if extra not in responsibility_ids:
+                check.error(f"{path}.evidences", "unknown responsibility", extra,
+                            "an id from the responsibilities catalogue")
         out.append(q)
     return tuple(out)
 
