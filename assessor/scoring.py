@@ -132,17 +132,6 @@ def criteria(merged: list[MergedAnswer], bank: Bank) -> list[Criterion]:
     return out
 
 
-def staged_level(crits: list[Criterion]) -> int:
-    """The highest level whose criterion is met (0 when level 1's is not): the same reading as the
-    staged rules MAT-L0..MAT-L5, for code that needs it without the engine."""
-    level = 0
-    for c in sorted(crits, key=lambda c: c.level):
-        if not c.met:
-            break
-        level = c.level
-    return level
-
-
 def caps(merged: list[MergedAnswer], dimension: str, level: int) -> list[MergedAnswer]:
     """The practices that stop ``dimension`` at ``level``: those of levels 1..level+1 whose answer is
     below level+1, or unknown ("don't know", blank). Empty at level 5."""

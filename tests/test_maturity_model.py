@@ -61,6 +61,13 @@ def numeric(answers: dict) -> list[str]:
     return sorted(q for q, (status, _) in answers.items() if status == "answered")
 
 
+def one_numeric(answers: dict, data) -> str:
+    """A question with a number for an answer, drawn by hypothesis (the example is skipped if none)."""
+    candidates = numeric(answers)
+    assume(candidates)
+    return data.draw(st.sampled_from(candidates))
+
+
 # --- uniform answers ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("k", range(6))
@@ -106,9 +113,7 @@ def test_one_answer_moved_by_one_moves_any_level_by_at_most_one(assessor, bank):
     @SETTINGS
     @given(answer_sets(bank), st.data())
     def check(answers, data):
-        candidates = numeric(answers)
-        assume(candidates)
-        q = data.draw(st.sampled_from(candidates))
+        q = one_numeric(answers, data)
         step = data.draw(st.sampled_from([s for s in (-1, 1) if 0 <= answers[q][1] + s <= 5]))
         moved = {**answers, q: ("answered", answers[q][1] + step)}
         before, after = assess(assessor, answers), assess(assessor, moved)
@@ -152,9 +157,7 @@ def test_dont_know_is_never_met_and_stays_a_data_quality_finding(assessor, bank)
     @SETTINGS
     @given(answer_sets(bank), st.data())
     def check(answers, data):
-        candidates = numeric(answers)
-        assume(candidates)
-        q = data.draw(st.sampled_from(candidates))
+        q = one_numeric(answers, data)
         unknown = {**answers, q: ("dont_know", None)}
         before, after = assess(assessor, answers), assess(assessor, unknown)
         dim = bank.question(q).dimension
