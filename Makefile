@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SAMPLES := $(sort $(wildcard samples/*.xlsx))
 
-.PHONY: demo test bench samples clean browser
+.PHONY: demo test bench samples clean browser graphviz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,14 +29,20 @@ demo: $(VENV)/.installed
 	$(BIN)/pmo-assess graph $(DEMO_SAMPLE) -o report.graphml --force
 	@echo; echo "Reports written:"; for f in report.xlsx report.html report.json report.graphml; do echo "  $(CURDIR)/$$f"; done
 
-# The HTML report test opens the report in headless Chromium (Debian's package). Install it when
-# missing and we can (root with apt); otherwise that one test is skipped and says why.
+# The HTML report test opens the report in headless Chromium, and the graph test renders the DOT
+# export with Graphviz (Debian's packages). Install them when missing and we can (root with apt);
+# otherwise those tests are skipped and say why.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 		(DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && \
 		 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1)) || echo "chromium not installed: the browser test will be skipped"; }
 
-test: $(VENV)/.installed browser
+graphviz:
+	@command -v dot >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		(DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && \
+		 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null 2>&1)) || echo "graphviz not installed: the DOT rendering test will be skipped"; }
+
+test: $(VENV)/.installed browser graphviz
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed
