@@ -130,7 +130,7 @@ class Assessment:
                     "weight": m.question.weight, "action": m.question.action,
                     "responses": [{"file": file, "respondent": who, "cell": a.cell, "answer": a.raw,
                                    "status": a.status, "value": a.value, "evidence": a.evidence,
-                                   "evidence_cell": a.evidence_cell} for file, who, a in m.answers]}
+                                   "evidence_cell": a.evidence_cell} for file, who, a in m.answers if a.cell]}
                    for m in self.factbase.merged]
         return {"overall": self._overall(dimensions), "dimensions": dimensions, "answers": answers}
 
@@ -140,7 +140,7 @@ class Assessment:
         lowest = min((d["level"] for d in counted), default=None)
         share = self.rulebase.setting("overall_share", 0.5)
         return {"level": self.overall_level, "score": self.overall_score,
-                "method": "median" if share == 0.5 else f"reached by {share:g} of the dimensions",
+                "method": "median" if share == 0.5 else f"the level at least {share:.0%} of them reach",
                 "dimensions": len(counted),
                 "weakest": {"level": lowest, "dimensions": [d["id"] for d in counted if d["level"] == lowest]},
                 "not_assessed": [d["id"] for d in dimensions if d["status"] == "insufficient evidence"
@@ -234,7 +234,8 @@ class Assessment:
 def _cap(m) -> dict:
     """One practice that stops its dimension's next level, with the cells that say so."""
     return {"question": m.question.id, "level": m.question.level, "text": m.question.text, "status": m.status,
-            "value": m.value, "cells": [{"file": file, "cell": a.cell, "answer": a.raw} for file, _, a in m.answers]}
+            "value": m.value, "cells": [{"file": file, "cell": a.cell, "answer": a.raw} for file, _, a in m.answers
+                                        if a.cell]}
 
 
 def _short(path: str) -> str:

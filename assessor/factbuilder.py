@@ -66,7 +66,8 @@ def build_facts(submission: Submission, bank: Bank, size: str = "medium", not_pr
     answer_evidence = {}
     for m in merged:
         q = m.question
-        evidence = [_evidence(file, a.cell, a.raw, who) for file, who, a in m.answers]
+        # a question an older bank did not ask has no cell to point at
+        evidence = [_evidence(file, a.cell, a.raw, who) for file, who, a in m.answers if a.cell]
         answer_evidence[q.id] = evidence
         add("answer", {"question": q.id, "dimension": q.dimension, "level": q.level, "weight": q.weight,
                        "responsibility": q.responsibility, "status": m.status, "value": m.value,

@@ -14,9 +14,7 @@ from assessor.scoring import overall
 
 
 def evaluate(submission: Submission, bank: Bank, rulebase: Rulebase, engine, targets: dict | None = None) -> Assessment:
-    profile = submission.responses[0]
-    size = office_size(profile.profile_value("pmo_fte"), profile.profile_value("active_projects"), rulebase.setting)
-    factbase = build_facts(submission, bank, size, tuple(rulebase.setting("overall_excluded", ()) or ()))
+    factbase = facts_for(submission, bank, rulebase)
     outcome, model, tier = run_rules(factbase, bank, rulebase, engine)
     setting = rulebase.setting
     excluded = tuple(setting("overall_excluded", ()) or ())
@@ -24,14 +22,25 @@ def evaluate(submission: Submission, bank: Bank, rulebase: Rulebase, engine, tar
     for fact in outcome.derived("maturity_level"):
         d = fact.get("dimension")
         reached[d] = max(reached.get(d, 0), fact.get("level"))
-    # No maturity_level fact for an applicable dimension: too little evidence to award one.
-    levels = {d.dimension: reached.get(d.dimension) if d.applicable else None for d in factbase.dimensions}
+    # Too little evidence (a data-quality setting) gives no level; with enough, a dimension no staged
+    # rule awarded a level (a consultant's pack without MAT-L0, say) is below level 1.
+    enough = setting("min_answered_share", 0.6)
+    levels = {d.dimension: (reached.get(d.dimension, 0) if d.answered_share >= enough else None)
+              if d.applicable else None for d in factbase.dimensions}
     scores = {d.dimension: d.score for d in factbase.dimensions}
     overall_level, overall_score = overall(levels, scores, setting("overall_share", 0.5), excluded)
     goals = resolve(levels, targets or {"default": "next", "targets": {}})
     plan = roadmap(factbase.merged, levels, goals, {d.id: d.name for d in bank.dimensions}, excluded)
     return Assessment(submission, bank, rulebase, factbase, outcome, model, tier, levels, overall_level,
                       overall_score, goals, tuple(plan))
+
+
+def facts_for(submission: Submission, bank: Bank, rulebase: Rulebase):
+    """The facts of one assessment as this rule base reads them: the office's size band from its
+    settings, and the dimensions that describe the remit rather than a practice (overall_excluded)."""
+    profile = submission.responses[0]
+    size = office_size(profile.profile_value("pmo_fte"), profile.profile_value("active_projects"), rulebase.setting)
+    return build_facts(submission, bank, size, tuple(rulebase.setting("overall_excluded", ()) or ()))
 
 
 def run_rules(factbase, bank: Bank, rulebase: Rulebase, engine):

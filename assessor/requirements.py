@@ -10,9 +10,9 @@ Responsibilities are required; roles are recommended (a small office combines
 them), so role requirements only say which roles usually carry the work.
 "current" requirements are those of the office's own type, tier and size;
 "next" are what the next tier up adds. Each requirement says whether a staffed
-role covers it, so the rules judge gaps without joining the RACI again, and a
-function (programme management, say) none of whose responsibilities is covered
-is reported once, as that root cause, instead of once per responsibility.
+role covers it, so the rules judge gaps without joining the RACI again, and
+whether its whole function (programme management, say) is missing, which the
+rules report once, as that root cause, instead of once per family.
 """
 from __future__ import annotations
 
@@ -67,20 +67,15 @@ def requirement_facts(bank: Bank, model: str, tier: int, size: str = "medium", c
             facts["family_name"] = families.get(facts["family"], facts["family"])
             by_function.setdefault((facts["scope"], facts["function"]), []).append(facts)
         out.append(facts)
-    gaps = []
-    for (scope, function), items in sorted(by_function.items()):
+    for (_, function), items in sorted(by_function.items()):
         uncovered = [i for i in items if not i["covered"]]
         # A whole function absent is one root cause; a single responsibility is not a function.
         missing = (function in tier_functions.get(items[0]["tier"], ()) and len(items) >= 2
                    and len(uncovered) == len(items))
         for i in items:
             i["function_missing"] = missing
-        first = items[0]
-        gaps.append({"function": function, "function_name": SCOPE_NAMES.get(function, function), "scope": scope,
-                     "tier": first["tier"], "type": model, "reason": first["reason"], "required": len(items),
-                     "uncovered": len(uncovered), "critical_uncovered": sum(i["critical"] for i in uncovered),
-                     "missing": missing, "items": ", ".join(i["name"] for i in uncovered)})
-    return [("requirement", f) for f in out] + [("function_gap", g) for g in gaps]
+            i["function_critical"] = any(u["critical"] for u in uncovered)
+    return [("requirement", f) for f in out]
 
 
 def _expected(bank: Bank, model: str, tier: int, size: str) -> tuple[dict, ...]:
@@ -117,5 +112,6 @@ def _work_out(bank: Bank, model: str, tier: int, size: str):
         accountable = next((r for r, v in resp.typical_raci(model) if v in ("A", "A/R")), None)
         yield {"subject": "responsibility", "item": resp.id, "name": resp.name, "scope": scope, "tier": at,
                "type": model, "reason": f"a {model} {TIER_NAMES[at]} (tier {at})",
-               "critical": resp.critical, "function": resp.scope, "family": resp.family, "size": size,
+               "critical": resp.critical, "function": resp.scope, "function_name": SCOPE_NAMES.get(resp.scope, resp.scope),
+               "family": resp.family, "size": size,
                "_typical": accountable}

@@ -159,13 +159,14 @@ def dimension_scores(merged: list[MergedAnswer], bank: Bank) -> list[DimensionSc
 
 
 def overall(levels: dict[str, int | None], scores: dict[str, float | None], share: float,
-            excluded: tuple[str, ...] = ()) -> tuple[int, float | None]:
+            excluded: tuple[str, ...] = ()) -> tuple[int | None, float | None]:
     """Overall level: the highest N that at least ``share`` of the assessed dimensions reach (0.5:
     the median, of an even number the higher middle value); overall score: the mean of their scores.
-    Dimensions without a level (not applicable, too little evidence) and ``excluded`` ones are left out."""
+    Dimensions without a level (not applicable, too little evidence) and ``excluded`` ones are left out;
+    with none left there is no overall level (None)."""
     applicable = [d for d, lvl in levels.items() if lvl is not None and d not in excluded]
-    if not applicable:
-        return 0, None
+    if not applicable:  # nothing assessed: no overall level, rather than one that reads like level 0
+        return None, None
     level = 0
     for n in range(1, 6):
         if sum(levels[d] >= n for d in applicable) >= share * len(applicable):

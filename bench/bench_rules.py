@@ -4,7 +4,7 @@ Targets, per bundled sample, in-process, one Assessor() built once:
 - rule evaluation for one assessment, `pipeline.evaluate_rules(factbase, bank, rulebase, engine)`
   (the engine run including the requirement facts that join once type and tier are decided) with
   the durable engine < 5 ms (median of >= 50 runs after warm-up; facts from
-  `factbuilder.build_facts`); attaching the explanations (`session.explain`: cells and messages of
+  `pipeline.facts_for`); attaching the explanations (`session.explain`: cells and messages of
   every conclusion) is timed beside it for information;
 - durable / reference < 4x (median of per-run ratios, the two engines timed alternately on the same facts);
 and, in a separate subprocess (so it starts clean of the timing runs' memory):
@@ -104,8 +104,7 @@ def _calibration() -> None:
 
 def measure_timings(quick: bool) -> None:
     from assessor.api import Assessor, make_engine
-    from assessor.factbuilder import build_facts
-    from assessor.pipeline import evaluate_rules, run_rules
+    from assessor.pipeline import evaluate_rules, facts_for, run_rules
     from assessor.rulebase import session
     from assessor.questionnaire.reader import read_submission
 
@@ -122,7 +121,7 @@ def measure_timings(quick: bool) -> None:
     for path in common.SAMPLES:
         name = path.stem
         submission = read_submission([path], assessor.bank)
-        factbase = build_facts(submission, assessor.bank)
+        factbase = facts_for(submission, assessor.bank, assessor.rulebase)
         facts = list(factbase.facts)
         a = run_rules(factbase, assessor.bank, rulebase, durable)[0]
         b = run_rules(factbase, assessor.bank, rulebase, reference)[0]
@@ -149,7 +148,7 @@ def measure_timings(quick: bool) -> None:
             assessment = assessor.assess_submission(case["submission"])
             assessment.to_dict()
             full = time.perf_counter() - t0
-            f = common.time_call(build_facts, case["submission"], assessor.bank)
+            f = common.time_call(facts_for, case["submission"], assessor.bank, assessor.rulebase)
             t = common.time_call(assessment.to_dict)
             if round_ < warm:
                 continue
@@ -171,7 +170,7 @@ def measure_timings(quick: bool) -> None:
         common.info(f"{name}: explanations (session.explain)", med(explain) * 1000, "ms",
                     "cells and messages of every conclusion, attached after the engine run")
         common.info(f"{name}: assess_submission + to_dict", med(case["full"]), "ms",
-                    f"{common.spread(case['full'], 'ms')}; parts: build_facts ~{med(case['build_facts']):.2f} ms, "
+                    f"{common.spread(case['full'], 'ms')}; parts: facts_for ~{med(case['build_facts']):.2f} ms, "
                     f"to_dict ~{med(case['to_dict']):.2f} ms")
     common.info("calibration: fixed Python workload", common.median(all_cal), "ms",
                 f"{common.spread(all_cal, 'ms')}; ~0.7 ms idle on the dev VM; higher = slower machine state")

@@ -155,6 +155,16 @@ def test_breakage_is_reported_with_file_id_and_key_path(bank_copy, file, change,
     assert str(problem).startswith(f"{edited}: {location}: error: {phrase}")
 
 
+def test_a_dimension_without_a_level_1_question_is_refused(bank_copy):
+    """The staged model builds every level on a dimension's level-1 practices: without one, all-0
+    answers would not give level 0."""
+    folder, edit = bank_copy
+    edit("pmo-core.yaml", lambda d: d.__setitem__(
+        "questions", [q for q in d["questions"] if not (q["dimension"] == "finance" and q["level"] == 1)]))
+    problems = load_problems(folder)
+    assert [(p.location, p.message) for p in problems] == [("dimensions[finance]", "has no level-1 question")]
+
+
 def test_every_problem_of_a_bank_is_reported_at_once(bank_copy):
     folder, edit = bank_copy
     edit("pmo-core.yaml", lambda d: (item(d, "questions", "RP-03").update(level=9),

@@ -3,7 +3,8 @@
 tests/fixtures/bank-1.0.0/ holds the four samples (and Meridian's second respondent) exactly as the
 1.0.0 template produced them. They are read by question id with one warning that names the questions
 whose meaning changed; a 1.0.0 question that asked two things answers both of its 2.0.0 halves; the
-questions 1.0.0 did not ask count as not answered; the type and tier stay what the samples are.
+questions 1.0.0 did not ask are left out, as N/A (no evidence either way); the type and tier stay what
+the samples are. An unstamped 1.0.0 workbook is recognised by its questions.
 """
 from __future__ import annotations
 
@@ -65,12 +66,33 @@ def test_a_question_that_asked_two_things_answers_both_halves(assessor):
         assert [r["cell"] for r in answers[new]["responses"]] == [r["cell"] for r in answers[old]["responses"]]
 
 
-def test_the_questions_1_0_0_did_not_ask_count_as_not_answered(assessor):
+def test_the_questions_1_0_0_did_not_ask_are_left_out(assessor):
     previous = assessor.bank.previous_version("1.0.0")
     unasked = set(previous.added) - {new for new, _ in previous.carry}
     data = assessor.assess([FIXTURES / "northwind-energy.xlsx"]).to_dict()
     answers = {a["question"]: a for a in data["maturity"]["answers"]}
-    assert unasked and all(answers[q]["status"] == "unanswered" for q in unasked)
+    assert unasked and all(answers[q]["status"] == "not_applicable" and answers[q]["responses"] == []
+                           for q in unasked)
+    # so they neither count as met nor hold a dimension back: nothing caps a level on them
+    capped = {c["question"] for d in data["maturity"]["dimensions"] for c in d["capped_by"]}
+    assert not capped & unasked
+    assert not [f for f in data["findings"] if f["rule"] in ("DQ-01", "DQ-02")
+                and unasked & ({d["subject"] for d in f["details"]} | {f["subject"]})]
+
+
+def test_an_unstamped_1_0_0_workbook_is_recognised_by_its_questions(tmp_path):
+    from assessor.xlsx import openpyxl
+
+    wb = openpyxl().load_workbook(FIXTURES / "northwind-energy.xlsx")
+    del wb["_meta"]
+    wb.custom_doc_props.props.clear()
+    for name in list(wb.defined_names):
+        del wb.defined_names[name]
+    path = tmp_path / "unstamped.xlsx"
+    wb.save(path)
+    result = ok(invoke("validate", path))
+    assert "no template stamp" in result.stderr
+    assert "question bank pmo-core 1.0.0" in result.stderr and "is missing" not in result.output
 
 
 def test_respondents_of_both_versions_assess_together(assessor):

@@ -852,3 +852,30 @@ def test_coverage_section_after_the_only_accountable_is_removed(reports, sample_
     row = next(r for r in data["coverage"]["responsibilities"] if r["id"] == resp)
     assert row["accountable"] == [] and row["status"] == "no accountable"
     assert A_NONE & set(row["findings"])
+
+
+def test_a_missing_function_is_one_finding_naming_its_responsibilities_and_their_rows(reports, sample_wbs):
+    """Northwind with its programme rows emptied: programme management is not in place, as one root
+    cause whose details are the uncovered responsibilities, each with its RACI row."""
+    name, wb = "northwind-energy", sample_wbs["northwind-energy"]
+    programme = ("programme-planning", "programme-reporting", "inter-project-dependencies", "benefits-realisation",
+                 "risk-escalation", "resource-allocation")
+
+    def clear(book):
+        ws = book[L.RACI]
+        for resp in programme:
+            row = raci_row(book, resp)
+            for col in range(3, ws.max_column + 1):
+                ws.cell(row=row, column=col).value = None
+
+    data = reports.sample_edited(name, "no-programme", clear)
+    (f,) = [f for f in data["findings"] if f["rule"] == "COV-FUNCTION-MISSING"]
+    assert f["severity"] == "high" and f["subject"] == "Programme management"
+    assert "the function is not in place" in f["message"]
+    assert {d["subject"] for d in f["details"]} == set(programme)
+    assert {f"RACI!A{raci_row(wb, r)}" for r in programme} <= refs(f)
+    rows = {r["id"]: r for r in data["coverage"]["responsibilities"]}
+    assert all("COV-FUNCTION-MISSING" in rows[r]["findings"] for r in programme)
+    # one root cause: the programme responsibilities are not reported again family by family
+    assert not set(programme) & {d["subject"] for g in data["findings"] if g["rule"].startswith("COV-REQ")
+                                 for d in g["details"]}

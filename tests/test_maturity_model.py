@@ -221,3 +221,31 @@ def test_the_overall_level_is_the_median_with_the_weakest_dimension_beside_it(as
     weakest = data["maturity"]["overall"]["weakest"]
     assert weakest == {"level": 0, "dimensions": ["finance"]}
     assert data["maturity"]["overall"]["method"] == "median"
+
+
+def test_no_overall_level_when_no_dimension_is_assessed(assessor, bank):
+    for status in ("dont_know", "not_applicable"):
+        data = assess(assessor, {q.id: (status, None) for q in bank.questions})
+        assert data["maturity"]["overall"]["level"] is None, status
+        assert data["maturity"]["overall"]["dimensions"] == 0
+        assert {d["level"] for d in data["maturity"]["dimensions"]} == {None}
+
+
+def test_a_rule_pack_without_mat_l0_still_puts_an_answered_dimension_below_level_1(bank, tmp_path):
+    """The status comes from the evidence, not from which staged rule fired."""
+    import shutil
+    from pathlib import Path
+
+    import yaml
+
+    rules = Path(__file__).resolve().parent.parent / "rules"
+    pack = tmp_path / "rules"
+    shutil.copytree(rules, pack)
+    data = yaml.safe_load((pack / "maturity.yaml").read_text(encoding="utf-8"))
+    data["rules"] = [r for r in data["rules"] if r["id"] != "MAT-L0"]
+    (pack / "maturity.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    mine = Assessor([pack])
+    answers = {q.id: ("answered", 3) for q in bank.questions}
+    answers.update({q.id: ("answered", 0) for q in bank.questions if q.dimension == "competency"})
+    d = next(x for x in assess(mine, answers)["maturity"]["dimensions"] if x["id"] == "competency")
+    assert (d["level"], d["status"]) == (0, "assessed")

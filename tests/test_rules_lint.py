@@ -144,6 +144,17 @@ CASES = [
      "data-quality.yaml", "rules[DQ-01].then.finding.severity", "unknown severity"),
     ("join-inside-any", edit_rule("pmo-type.yaml", "TYPE-CTL-04", _join_inside_any),
      "pmo-type.yaml", "rules[TYPE-CTL-04].when.all[1].any[2]", "joins (ref:) are not allowed inside any:"),
+    ("group-placeholder-typo", edit_rule("data-quality.yaml", "DQ-01",
+                                         lambda r: _set(r["then"]["finding"]["group"], "message", "{itmes} unanswered")),
+     "data-quality.yaml", "rules[DQ-01].then.finding.group.message", "unknown placeholder"),
+    ("count-outside-a-group", edit_rule("data-quality.yaml", "DQ-01",
+                                        lambda r: _set(r["then"]["finding"], "message", "{count} unanswered")),
+     "data-quality.yaml", "rules[DQ-01].then.finding.message", "unknown placeholder"),
+    ("group-weight-zero", edit_rule("data-quality.yaml", "DQ-01", lambda r: _set(r["then"]["finding"], "weight", 0)),
+     "data-quality.yaml", "rules[DQ-01].then.finding.weight", "weight out of range"),
+    ("group-unknown-key", edit_rule("data-quality.yaml", "DQ-01",
+                                    lambda r: _set(r["then"]["finding"]["group"], "colour", "red")),
+     "data-quality.yaml", "rules[DQ-01].then.finding.group.colour", "unknown key"),
 ]
 
 # Checks that run over the whole rule base (question bank ids, kinds nobody concludes).

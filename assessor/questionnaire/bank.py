@@ -190,6 +190,13 @@ def load_bank(ref: str | Path | None = None) -> Bank:
     families, responsibilities, resp_problems = _responsibilities(resp_file, {r.id for r in roles})
     questions = _questions(check, top.get("questions"), {d.id for d in dimensions},
                            {r.id for r in responsibilities})
+    for dim in dimensions:
+        # The staged model builds every level on the level-1 practices: without one, level 1 of the
+        # dimension would be met by nothing (and all-0 answers would not give level 0). Checked once the
+        # questions themselves are sound, so that one wrong dimension id is not reported twice.
+        if questions and not check.problems and not any(q.dimension == dim.id and q.level == 1 for q in questions):
+            check.error(f"dimensions[{dim.id}]", "has no level-1 question",
+                        expected="at least one question with level: 1 (its foundation practice)")
     instructions = tuple(str(x) for x in check.sequence(top.get("instructions", []), "instructions"))
     previous = _previous_versions(check, top.get("previous_versions") or {}, {q.id for q in questions},
                                   str(top.get("version")))

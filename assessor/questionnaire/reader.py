@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assessor.errors import InputError, Problem, quote
-from assessor.model import (PROFILE_FIELDS, UNANSWERED, Answer, Assignment, ProfileValue, Response,
+from assessor.model import (NOT_APPLICABLE, PROFILE_FIELDS, UNANSWERED, Answer, Assignment, ProfileValue, Response,
                             ResponsibilityRow, Role, Stamp, Submission)
 from assessor.questionnaire import layout as L
 from assessor.questionnaire import office
@@ -121,7 +121,7 @@ def read_response(path: str | Path, bank: Bank) -> Response:
     sheets = _find_sheets(grids, out)
     # Check every sheet that is there, even when another is missing: one run lists everything to fix.
     profile = _profile(sheets[L.PROFILE], out) if L.PROFILE in sheets else ()
-    answers = _questions(sheets[L.QUESTIONS], bank, out, previous) if L.QUESTIONS in sheets else ()
+    answers = _questions(sheets[L.QUESTIONS], bank, out, previous, stamp.found) if L.QUESTIONS in sheets else ()
     roles = _roles(sheets[L.ROLES], bank, out) if L.ROLES in sheets else None
     # Without a readable Roles sheet the RACI header cannot be checked against it.
     known_roles = None if roles is None else {r.role_id for r in roles}
@@ -231,7 +231,7 @@ def _older_version(bank: Bank, previous, out: _Collector) -> None:
                      + f" (the {previous.version} question asked both)")
     unasked = [q for q in previous.added if q not in carried]
     if unasked:
-        parts.append(f"{', '.join(unasked)} were not asked and count as not answered")
+        parts.append(f"{', '.join(unasked)} were not asked and are left out, as N/A")
     out.warn("", "; ".join(parts), expected=f"a workbook made from the {bank.version} template "
              "(pmo-assess template) for the next assessment")
 
@@ -335,8 +335,11 @@ def _profile_value(cell: Cell, kind: str, label: str, out: _Collector):
     return number
 
 
-def _questions(grid: Grid, bank: Bank, out: _Collector, previous=None) -> tuple[Answer, ...]:
-    """The answers; ``previous`` (a bank.PreviousVersion) when the workbook is of an earlier version."""
+def _questions(grid: Grid, bank: Bank, out: _Collector, previous=None, stamped: bool = True
+               ) -> tuple[Answer, ...]:
+    """The answers; ``previous`` (a bank.PreviousVersion) when the workbook is of an earlier version.
+    An unstamped workbook whose missing questions are exactly those an earlier version did not ask
+    is read as that version."""
     cols = _columns(grid, L.QUESTION_HEADERS, out)
     if cols is None:
         return ()
@@ -380,6 +383,11 @@ def _questions(grid: Grid, bank: Bank, out: _Collector, previous=None) -> tuple[
             blanks.append(f"{qid} ({answer_cell.ref.split('!')[1]})")
         answers.append(Answer(qid, status, level, answer_cell.ref, _text(evidence_cell, out),
                               evidence_cell.ref, answer_cell.text))
+    if previous is None and not stamped:
+        missing = {q.id for q in bank.questions} - set(seen)
+        previous = next((p for p in bank.previous if missing and missing == set(p.added)), None)
+        if previous is not None:
+            _older_version(bank, previous, out)
     unasked = set(previous.added) if previous else set()
     for q in bank.questions:
         if q.id not in seen and q.id not in unasked:
@@ -387,10 +395,17 @@ def _questions(grid: Grid, bank: Bank, out: _Collector, previous=None) -> tuple[
                       expected=f"a row with ID {q.id}")
     if previous:
         given = {a.question_id: a for a in answers}
-        for new, old in previous.carry:
-            if new not in seen and old in given:
+        carried = dict(previous.carry)
+        for new in previous.added:
+            if new in seen:
+                continue
+            if carried.get(new) in given:
                 # The old question asked both practices: its answer (and cell) stands for the new one.
-                answers.append(Answer(**{**given[old].__dict__, "question_id": new}))
+                answers.append(Answer(**{**given[carried[new]].__dict__, "question_id": new}))
+            else:
+                # Not asked then: no evidence either way, so it is left out like N/A (never a zero, and
+                # not a missing answer that would cap the dimension of every old workbook).
+                answers.append(Answer(new, NOT_APPLICABLE, None, "", raw=f"not asked in {previous.version}"))
     if blanks:
         shown = ", ".join(blanks[:8]) + (f" and {len(blanks) - 8} more" if len(blanks) > 8 else "")
         column = _letter(cols["Answer"])

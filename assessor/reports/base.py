@@ -48,8 +48,19 @@ def overall_text(m: dict) -> str:
     o = m["overall"]
     score = "n/a" if o["score"] is None else f"{o['score']:.2f}"
     weakest = weakest_text(m)
-    return (f"level {o['level']} ({o['method']} of {o['dimensions']} dimensions), score {score} of 5"
+    return (f"{level_text(o['level'])} ({overall_basis(o)}), score {score} of 5"
             + (f"; {weakest}" if weakest else ""))
+
+
+def level_text(level) -> str:
+    return "not assessed" if level is None else f"level {level}"
+
+
+def overall_basis(o: dict) -> str:
+    """'median of 12 dimensions', or for another overall_share 'the level at least 75% of them reach, of 12'."""
+    if o["method"] == "median":
+        return f"median of {o['dimensions']} dimensions"
+    return f"{o['method']}, of {o['dimensions']} dimensions"
 
 
 def weakest_text(m: dict) -> str:

@@ -1,7 +1,7 @@
 """A short summary for a terminal: type, tier, overall level, worst findings first."""
 from __future__ import annotations
 
-from assessor.reports.base import TextReporter, file_name, weakest_text
+from assessor.reports.base import TextReporter, file_name, level_text, overall_basis, weakest_text
 
 SHOWN_FINDINGS = 12
 
@@ -41,8 +41,7 @@ class ConsoleReporter(TextReporter):
         several = len(data["respondents"]) > 1
         overall = m["overall"]
         score = "n/a" if overall["score"] is None else f"{overall['score']:.2f}"
-        lines.append(f"Maturity: overall level {overall['level']} ({overall['method']} of {overall['dimensions']} "
-                     f"dimensions; score {score} of 5)")
+        lines.append(f"Maturity: overall {level_text(overall['level'])} ({overall_basis(overall)}; score {score} of 5)")
         if weakest_text(m):
             lines.append(f"  {_plain(weakest_text(m))}")
         priorities = data.get("priorities") or []

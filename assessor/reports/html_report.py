@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from html import escape
 
-from assessor.reports.base import TextReporter, caps_text, raci_letters, weakest_text
+from assessor.reports.base import TextReporter, caps_text, level_text, overall_basis, raci_letters, weakest_text
 from assessor.reports.base import file_name as _file
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
@@ -98,8 +98,8 @@ class HtmlReporter(TextReporter):
                  + (f"; runner-up {runner['model']}" if runner["model"] else "")),
                 ("Tier", f"{c['tier']} {c['tier_name']}", f"confidence {c['confidence']['tier']:.2f}"
                  + (f"; runner-up {runner['tier']} {runner['tier_name']}" if runner["tier"] else "")),
-                ("Overall maturity", f"level {m['overall']['level']}",
-                 f"{m['overall']['method']} of {m['overall']['dimensions']} dimensions; score {score} of 5"
+                ("Overall maturity", level_text(m['overall']['level']),
+                 f"{overall_basis(m['overall'])}; score {score} of 5"
                  + (f"; {weakest_text(m)}" if weakest_text(m) else "")),
                 ("Findings", str(len(data["findings"])),
                  ", ".join(f"{n} {s}" for s, n in counts.items() if n))]
@@ -211,8 +211,8 @@ def _num(value) -> str:
 
 
 def radar(dimensions: list[dict], size: int = 420) -> str:
-    """Current and target level per dimension as an SVG radar chart."""
-    dims = [d for d in dimensions if d["applicable"]]
+    """Current and target level per dimension as an SVG radar chart (dimensions with a level only)."""
+    dims = [d for d in dimensions if d["level"] is not None]
     if len(dims) < 3:
         return ""
     width = size + 320  # room for the dimension names left and right
@@ -245,8 +245,8 @@ def radar(dimensions: list[dict], size: int = 420) -> str:
 
 
 def bars(dimensions: list[dict], width: int = 520) -> str:
-    """Score (bar) and staged level (mark) per dimension as an SVG bar chart."""
-    dims = [d for d in dimensions if d["applicable"]]
+    """Score (bar) and staged level (mark) per dimension as an SVG bar chart (dimensions with a level)."""
+    dims = [d for d in dimensions if d["level"] is not None]
     if not dims:
         return ""
     left, row_h = 200, 22

@@ -197,7 +197,8 @@ class _Book:
         ws.add_chart(chart, "D3")  # beside the summary table, on the same printed page
 
     def _scored_dimensions(self):
-        return [d for d in self.data["maturity"]["dimensions"] if d["applicable"]]
+        """The dimensions with a level, which the charts draw; the others follow them in the table."""
+        return [d for d in self.data["maturity"]["dimensions"] if d["level"] is not None]
 
     def dimensions(self, ws):
         from openpyxl.chart import BarChart, Reference
@@ -205,7 +206,7 @@ class _Book:
         headers = ("ID", "Dimension", "Score (0-5)", "Level", "Target", "Gap", "Answered", "N/A", "Don't know",
                    "Unanswered", "Status", "What stops the next level")
         self.table_head(ws, 1, headers, (14, 40, 11, 8, 8, 8, 10, 8, 11, 12, 20, 50))
-        dims = self._scored_dimensions() + [d for d in self.data["maturity"]["dimensions"] if not d["applicable"]]
+        dims = self._scored_dimensions() + [d for d in self.data["maturity"]["dimensions"] if d["level"] is None]
         self.rows(ws, 2, [(d["id"], d["name"], d["score"], d["level"], d["target"], d["gap"], d["answered"],
                            d["not_applicable"], d["dont_know"], d["unanswered"], d["status"], caps_text(d))
                           for d in dims], wrap_cols=(12,))

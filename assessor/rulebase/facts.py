@@ -61,12 +61,9 @@ KINDS: dict[str, dict[str, str]] = {
     # subject role, responsibility or dimension; the coverage attributes are on responsibilities only.
     "requirement": {"subject": TEXT, "item": TEXT, "name": TEXT, "scope": TEXT, "tier": NUMBER, "type": TEXT,
                     "reason": TEXT, "present": FLAG, "covered": FLAG, "critical": FLAG, "function": TEXT,
-                    "function_name": TEXT, "function_missing": FLAG, "family": TEXT, "family_name": TEXT,
+                    "function_name": TEXT, "function_missing": FLAG, "function_critical": FLAG,
+                    "family": TEXT, "family_name": TEXT,
                     "typical": TEXT, "typical_held": FLAG, "size": TEXT, "gap": TEXT},
-    # one per function (project, programme, portfolio, coe) the office's tier, or the next, expects
-    "function_gap": {"function": TEXT, "function_name": TEXT, "scope": TEXT, "tier": NUMBER, "type": TEXT,
-                     "reason": TEXT, "required": NUMBER, "uncovered": NUMBER, "critical_uncovered": NUMBER,
-                     "missing": FLAG, "items": TEXT},
     # --- concluded by rules -------------------------------------------------------------------
     "type_evidence": {"type": TEXT, "points": NUMBER, "reason": TEXT},
     "tier_evidence": {"tier": NUMBER, "points": NUMBER, "reason": TEXT},
@@ -75,8 +72,7 @@ KINDS: dict[str, dict[str, str]] = {
 }
 
 INPUT_KINDS = ("profile", "answer", "criterion", "dimension", "role", "holding", "assignment", "responsibility",
-               "person", "independence", "reporting_cycle", "pmo_function", "disagreement", "requirement",
-               "function_gap")
+               "person", "independence", "reporting_cycle", "pmo_function", "disagreement", "requirement")
 
 # Asserted by the session after derivations settle; absence (``not``) rules wait for it.
 PHASE_KIND = "phase"
@@ -166,10 +162,8 @@ DOMAINS: dict[tuple[str, str], tuple] = {
     ("requirement", "function"): ("project", "programme", "portfolio", "coe"),
     ("requirement", "size"): ("small", "medium", "large"),
     ("profile", "size"): ("small", "medium", "large"),
-    ("function_gap", "function"): ("project", "programme", "portfolio", "coe"),
     ("pmo_function", "function"): ("project", "programme", "portfolio", "coe"),
     ("pmo_function", "share"): (0, 1),
-    ("function_gap", "scope"): ("current", "next"),
     ("requirement", "scope"): ("current", "next"),
     ("requirement", "tier"): (1, 4),
     ("person", "sole_critical"): (0, 10000),

@@ -48,6 +48,8 @@ SEVERITIES = ("critical", "high", "medium", "low", "info")
 RULE_ID = r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+"
 ALIAS = r"[a-z][a-z0-9_]{0,20}"
 TEMPLATE_FIELD = re.compile(r"\{([a-z][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\}")
+PLAIN_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")   # {count}, {items}: a group's own placeholders
+GROUP_PLACEHOLDERS = ("count", "items")
 MAX_PATTERNS = 15  # durable-rules allows 16 per rule; the session adds one for the phase gate
 
 
@@ -547,11 +549,18 @@ def _then(ctx, rid, then, aliases: dict):
                 ctx.error(rid, f"then.finding.group.{key}", "must be text", raw.get(key))
         templates += [(f"then.finding.group.{key}", str(raw.get(key, ""))) for key in keys]
         group = GroupSpec(*(str(raw.get(k, "")).strip() for k in keys))
+    group_texts = {f"then.finding.group.{key}" for key in ("subject", "message", "recommendation")}
     for path, text in templates:
         for alias, attr in TEMPLATE_FIELD.findall(str(text)):
             if alias not in aliases or attr not in ctx.kinds[aliases[alias]]:
                 ctx.error(rid, path, "template refers to an unknown alias or attribute",
                           f"{{{alias}.{attr}}}", "alias.attribute of a positive pattern")
+        for name in PLAIN_FIELD.findall(str(text)):
+            if name not in GROUP_PLACEHOLDERS or path not in group_texts:
+                ctx.error(rid, path, "unknown placeholder", f"{{{name}}}",
+                          "{alias.attribute}" + (", {count} or {items}" if path in group_texts else
+                                                 "; {count} and {items} only in a group's subject, message "
+                                                 "and recommendation"))
     return None, FindingSpec(*(str(body.get(k, "")).strip() for k in texts), float(weight), group)
 
 

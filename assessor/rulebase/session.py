@@ -232,21 +232,21 @@ MAX_ITEMS_SHOWN = 8  # a grouped message names this many of its matches; the det
 def _grouped(gid: str, matches: list) -> Finding:
     """The matches of one root cause as one finding; a group of one reads like the match itself."""
     matches = sorted(matches, key=lambda m: (m[0].subject, m[0].message))
-    details, seen = [], set()
-    for one, _, _ in matches:
+    spec = matches[0][2].finding
+    details, names, seen = [], [], set()
+    for one, b, _ in matches:
         if (one.subject, one.message) not in seen:
             seen.add((one.subject, one.message))
             details.append(Detail(one.subject, one.message, one.evidence))
+            # one name per detail, so {items} always lists {count} things; a blank name shows the subject
+            names.append((render(spec.group.item, b) if spec.group.item else "").strip() or one.subject)
     first, bound, rule = matches[0]
-    spec = rule.finding
     evidence = {(e.file, e.sheet, e.cell, e.respondent): e for one, _, _ in matches for e in one.evidence}
     evidence = tuple(evidence[k] for k in sorted(evidence, key=_evidence_key))
     facts = tuple(sorted({f for one, _, _ in matches for f in one.facts}))
     weight = spec.weight * len(details)
     if len(details) == 1:
         return replace(first, id=gid, evidence=evidence, facts=facts, details=tuple(details), weight=weight)
-    names = [render(spec.group.item, b) if spec.group.item else one.subject for one, b, _ in matches]
-    names = list(dict.fromkeys(names))
     shown = ", ".join(names[:MAX_ITEMS_SHOWN]) + (f" and {len(names) - MAX_ITEMS_SHOWN} more"
                                                   if len(names) > MAX_ITEMS_SHOWN else "")
 
