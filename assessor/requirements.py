@@ -24,14 +24,16 @@ SIZE_SETTINGS = {"small_office_fte": 4, "large_office_fte": 12, "small_office_pr
                  "large_office_projects": 60}
 
 
-def office_size(pmo_fte, active_projects, settings) -> str:
+def office_size(pmo_fte, active_projects, setting) -> str:
     """small, medium or large: from the PMO's headcount, or its active projects when no headcount is
-    given; medium when neither is. The bands are settings (rules/coverage.yaml)."""
+    given; medium when neither is. The bands are settings (rules/coverage.yaml; ``setting`` is
+    ``Rulebase.setting``)."""
     def band(value, small, large):
         return "small" if value < small else "large" if value >= large else "medium"
 
-    get = (lambda key: settings(key, SIZE_SETTINGS[key])) if callable(settings) else \
-        (lambda key: settings.get(key, SIZE_SETTINGS[key]))
+    def get(key):
+        return setting(key, SIZE_SETTINGS[key])
+
     if isinstance(pmo_fte, (int, float)):
         return band(pmo_fte, get("small_office_fte"), get("large_office_fte"))
     if isinstance(active_projects, (int, float)):
