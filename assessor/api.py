@@ -43,14 +43,17 @@ class Assessor:
     """
 
     def __init__(self, rules: list[str | Path] | None = None, extra_rules: list[str | Path] = (),
-                 questionnaire: str | Path | None = None, engine: str = "durable"):
+                 questionnaire: str | Path | None = None, engine: str | None = None):
         from assessor import paths
+        from assessor.rulebase import engines
         from assessor.rulebase.rules import load_rulebase
 
         self.bank = load_bank(questionnaire)
         folders = [Path(p) for p in (rules or [paths.rules_dir()])] + [Path(p) for p in extra_rules]
         self.rulebase = load_rulebase(folders, self.bank)
-        self.engine = make_engine(self.rulebase, engine)
+        choice = engines.choose(engine)
+        self.engine = engines.build(self.rulebase, choice.name)
+        self.engine_notice = choice.notice  # one line for the user when durable-rules fell back to python
 
     def assess(self, paths: list[str | Path], targets: Path | None = None):
         from assessor.questionnaire.reader import read_submission
@@ -69,18 +72,15 @@ class Assessor:
         return evaluate(submission, self.bank, self.rulebase, self.engine, targets)
 
 
-def make_engine(rulebase, name: str = "durable"):
-    if name == "reference":
-        from assessor.rulebase.reference import ReferenceEngine
+def make_engine(rulebase, name: str | None = None):
+    """An engine for ``rulebase``: ``durable``, ``python``, or None for the default (see ``rulebase.engines``)."""
+    from assessor.rulebase import engines
 
-        return ReferenceEngine(rulebase)
-    from assessor.rulebase.durable_engine import DurableEngine
-
-    return DurableEngine(rulebase)
+    return engines.build(rulebase, engines.choose(name).name)
 
 
 def assess(paths: list[str | Path], rules: list[str | Path] | None = None, extra_rules: list[str | Path] = (),
-           questionnaire: str | Path | None = None, engine: str = "durable"):
+           questionnaire: str | Path | None = None, engine: str | None = None):
     """Assess one PMO from its respondents' workbooks (one call, one engine)."""
     return Assessor(rules, extra_rules, questionnaire, engine).assess(paths)
 
@@ -115,14 +115,14 @@ def list_rules(rules: list[str | Path] | None = None, questionnaire: str | Path 
 
 
 def export_graph(paths: list[str | Path], output: Path, rules=None, extra_rules=(), questionnaire=None,
-                 force: bool = False, inputs: list[Path] = ()) -> Path:
+                 force: bool = False, inputs: list[Path] = (), engine: str | None = None) -> Path:
     """Assess, then write the responsibility graph with the gaps marked (format from the extension)."""
     from assessor.graph_export import format_for, marked_graph, write_graph
 
     output = Path(output)
     fmt = format_for(output)
     check_target(output, [Path(p) for p in paths] + list(inputs), force)
-    assessment = Assessor(rules, extra_rules, questionnaire).assess(paths)
+    assessment = Assessor(rules, extra_rules, questionnaire, engine).assess(paths)
     try:
         with atomic_path(output) as tmp:
             write_graph(marked_graph(assessment), tmp, fmt)

@@ -36,12 +36,13 @@ class Assessment:
     overall_score: float | None
     targets: dict = None    # dimension id -> target level (None when not applicable)
     roadmap: tuple = ()     # items from assessor.targets.roadmap
+    engine: str = "durable"  # the rule engine that ran (both reach the same conclusions)
 
     def to_dict(self) -> dict:
         facts = {f.id: f for f in self.outcome.facts}
         return {
             "schema_version": SCHEMA_VERSION,
-            "tool": {"name": "pmo-assess", "version": __version__},
+            "tool": {"name": "pmo-assess", "version": __version__, "engine": self.engine},
             "questionnaire": {"id": self.bank.id, "version": self.bank.version, "title": self.bank.title},
             "rulebase": {"files": [_short(f) for f in self.rulebase.files], "rules": len(self.rulebase.rules),
                          "fingerprint": self.rulebase.fingerprint},

@@ -89,6 +89,11 @@ def validate(questionnaire, files):
                    f"{holders} roles held, {len(response.assignments)} RACI assignments")
 
 
+ENGINE = click.option("--engine", type=click.Choice(["durable", "python"]), default=None, envvar="PMO_ASSESS_ENGINE",
+                      show_envvar=True,
+                      help="Rule engine: durable (durable-rules, the default where it is installed) or python "
+                           "(plain Python, the same conclusions; used automatically where durable-rules is not installed).")
+
 RULES_OPTION = click.option("--rules", "rules", multiple=True, type=click.Path(file_okay=False, path_type=Path),
                             help="Rule folder to use instead of the shipped rules/ (repeatable).")
 
@@ -107,7 +112,7 @@ RULES_OPTION = click.option("--rules", "rules", multiple=True, type=click.Path(f
               help="Exit 1 when there is a finding of this severity or worse.")
 @click.option("--targets", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="YAML file of target levels per dimension (default: one level above the current one).")
-@click.option("--engine", type=click.Choice(["durable", "reference"]), default="durable", hidden=True)
+@ENGINE
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @user_errors
 def assess(questionnaire, rules, extra_rules, fmt, output, force, fail_on, targets, engine, files):
@@ -124,7 +129,10 @@ def assess(questionnaire, rules, extra_rules, fmt, output, force, fail_on, targe
     if output is not None:
         from assessor.output import check_target
         check_target(output, inputs, force)  # refuse before the work, not after
-    assessment = api.Assessor(list(rules) or None, list(extra_rules), questionnaire, engine).assess(list(files), targets)
+    assessor = api.Assessor(list(rules) or None, list(extra_rules), questionnaire, engine)
+    if assessor.engine_notice:
+        click.echo(assessor.engine_notice, err=True)
+    assessment = assessor.assess(list(files), targets)
     data = assessment.to_dict()
     for warning in assessment.submission.warnings:
         click.echo(str(warning), err=True)
@@ -145,14 +153,19 @@ def assess(questionnaire, rules, extra_rules, fmt, output, force, fail_on, targe
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Output file: .graphml (yEd, Gephi), .gexf (Gephi), .dot (Graphviz) or .json (node-link).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@ENGINE
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @user_errors
-def graph(questionnaire, rules, extra_rules, output, force, files):
+def graph(questionnaire, rules, extra_rules, output, force, engine, files):
     """Export the responsibility graph (people, roles, responsibilities, reporting lines) with gaps marked."""
     from assessor import api
+    from assessor.rulebase import engines
 
+    notice = engines.choose(engine).notice
+    if notice:
+        click.echo(notice, err=True)
     written = api.export_graph(list(files), output, list(rules) or None, list(extra_rules), questionnaire, force,
-                               _inputs(files, questionnaire, None, list(rules) + list(extra_rules)))
+                               _inputs(files, questionnaire, None, list(rules) + list(extra_rules)), engine)
     click.echo(f"wrote {written}", err=True)
 
 

@@ -32,7 +32,7 @@ def evaluate(submission: Submission, bank: Bank, rulebase: Rulebase, engine, tar
     goals = resolve(levels, targets or {"default": "next", "targets": {}})
     plan = roadmap(factbase.merged, levels, goals, {d.id: d.name for d in bank.dimensions}, excluded)
     return Assessment(submission, bank, rulebase, factbase, outcome, model, tier, levels, overall_level,
-                      overall_score, goals, tuple(plan))
+                      overall_score, goals, tuple(plan), engine.name)
 
 
 def facts_for(submission: Submission, bank: Bank, rulebase: Rulebase):

@@ -90,3 +90,10 @@ def finding_text(f: dict) -> str:
     if len(f["details"]) < 2:
         return f["message"]
     return f["message"] + "".join(f"\n- {x['message']}" for x in f["details"])
+
+
+def produced_by(data: dict) -> str:
+    """The report footer: which tool, engine, bank and rule base produced these conclusions."""
+    tool, bank, rules = data["tool"], data["questionnaire"], data["rulebase"]
+    return (f"pmo-assess {tool['version']}, {tool.get('engine', 'durable')} engine; question bank {bank['id']} "
+            f"{bank['version']}; rule base {rules['rules']} rules, fingerprint {rules['fingerprint'][:12]}")

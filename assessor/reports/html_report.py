@@ -8,7 +8,8 @@ from __future__ import annotations
 import math
 from html import escape
 
-from assessor.reports.base import TextReporter, caps_text, level_text, overall_basis, raci_letters, weakest_text
+from assessor.reports.base import (TextReporter, caps_text, level_text, overall_basis, produced_by, raci_letters,
+                                   weakest_text)
 from assessor.reports.base import file_name as _file
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
@@ -83,6 +84,7 @@ class HtmlReporter(TextReporter):
             '<a href="#trace">Trace</a></nav>',
             self._summary(data), self._dimensions(data), self._findings(data), self._coverage(data),
             self._roadmap(data), self._answers(data), self._trace(data),
+            f'<footer class="muted">{esc(produced_by(data))}</footer>',
             f"<script>{SCRIPT}</script></body></html>",
         ]
         return "\n".join(parts) + "\n"

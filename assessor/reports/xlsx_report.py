@@ -24,7 +24,7 @@ WARN_STATUSES = ("accountable does the work",)
 
 
 from assessor.reports.base import file_name as _file
-from assessor.reports.base import caps_text, finding_text, overall_text, raci_letters
+from assessor.reports.base import caps_text, finding_text, overall_text, produced_by, raci_letters
 from assessor.xlsx import column_letter as _letter
 
 
@@ -143,6 +143,7 @@ class _Book:
                      + (f"; runner-up {c['runner_up']['tier']} {c['runner_up']['tier_name']}"
                         if c["runner_up"]["tier"] else "") + ")"),
             ("Overall maturity", overall_text(m)),
+            ("Produced by", produced_by(d)),
         ]
         row = 3
         for label, value in lines:
