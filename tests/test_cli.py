@@ -103,7 +103,7 @@ def test_template_for_an_unknown_questionnaire(run, tmp_path):
     out = tmp_path / "questionnaire.xlsx"
     result = run("template", "-q", "nope", "-o", out)
     assert result.exit_code == 2
-    assert "question bank 'nope' not found" in result.stderr and "pmo-core" in result.stderr
+    assert "no question bank found at " in result.stderr and "('nope')" in result.stderr and "pmo-core" in result.stderr
     assert not out.exists()
 
 
@@ -204,8 +204,19 @@ def test_validate_missing_file(run):
 def test_validate_unknown_questionnaire_names_the_shipped_banks(run):
     result = run("validate", "--questionnaire", "nope", "samples/meridian-bank.xlsx")
     assert result.exit_code == 2
-    assert result.stderr.strip() == ("question bank 'nope' not found: expected a path to a .yaml file "
-                                     "or one of: pmo-core")
+    where = Path("questionnaires/nope.yaml").resolve()
+    assert result.stderr.strip() == (f"no question bank found at {where} ('nope'): expected a path to a .yaml file "
+                                     "or one of the shipped banks: pmo-core")
+
+
+def test_without_shipped_data_the_default_bank_is_named_by_where_it_was_looked_for(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("PMO_ASSESSOR_HOME", str(tmp_path))
+    result = run("template", "-o", str(tmp_path / "q.xlsx"))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (f"no question bank found at {tmp_path / 'questionnaires' / 'pmo-core.yaml'} "
+                                     "(the default bank): expected a path to a .yaml file or one of the shipped "
+                                     "banks: none shipped")
+    assert "None" not in result.stderr
 
 
 def test_validate_with_a_bank_given_by_path(run):

@@ -174,8 +174,9 @@ def load_bank(ref: str | Path | None = None) -> Bank:
     if not path.exists():
         shipped = sorted(p.stem for p in paths.questionnaires_dir().glob("*.yaml")
                          if p.stem not in ("roles", "responsibilities"))
-        raise BankError(f"question bank {ref!r} not found: expected a path to a .yaml file "
-                        f"or one of: {', '.join(shipped) or 'none shipped'}")
+        asked = "the default bank" if ref is None else repr(str(ref))
+        raise BankError(f"no question bank found at {path} ({asked}): expected a path to a .yaml file "
+                        f"or one of the shipped banks: {', '.join(shipped) or 'none shipped'}")
     data = load_yaml(path, BankError)
     check = Checker(str(path))
     top = check.mapping(data, "(top level)")
