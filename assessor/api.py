@@ -55,6 +55,12 @@ class Assessor:
         self.engine = engines.build(self.rulebase, choice.name)
         self.engine_notice = choice.notice  # one line for the user when durable-rules fell back to python
 
+    def inputs(self, paths: list[str | Path] = (), targets: Path | None = None) -> list[Path]:
+        """Every file an assessment of ``paths`` reads: none of them may become a report."""
+        read = [Path(p) for p in paths] + ([Path(targets)] if targets else [])
+        read += [Path(self.bank.source), *map(Path, self.bank.catalogues), *map(Path, self.rulebase.files)]
+        return read
+
     def assess(self, paths: list[str | Path], targets: Path | None = None):
         from assessor.questionnaire.reader import read_submission
 
@@ -115,14 +121,15 @@ def list_rules(rules: list[str | Path] | None = None, questionnaire: str | Path 
 
 
 def export_graph(paths: list[str | Path], output: Path, rules=None, extra_rules=(), questionnaire=None,
-                 force: bool = False, inputs: list[Path] = (), engine: str | None = None) -> Path:
+                 force: bool = False, engine: str | None = None) -> Path:
     """Assess, then write the responsibility graph with the gaps marked (format from the extension)."""
     from assessor.graph_export import format_for, marked_graph, write_graph
 
     output = Path(output)
     fmt = format_for(output)
-    check_target(output, [Path(p) for p in paths] + list(inputs), force)
-    assessment = Assessor(rules, extra_rules, questionnaire, engine).assess(paths)
+    assessor = Assessor(rules, extra_rules, questionnaire, engine)
+    check_target(output, assessor.inputs(paths), force)
+    assessment = assessor.assess(paths)
     try:
         with atomic_path(output) as tmp:
             write_graph(marked_graph(assessment), tmp, fmt)

@@ -125,11 +125,11 @@ def assess(questionnaire, rules, extra_rules, fmt, output, force, fail_on, targe
     if output is None and fmt == "xlsx":
         from assessor.errors import OutputError
         raise OutputError("an Excel report needs a file: add -o report.xlsx")
-    inputs = _inputs(files, questionnaire, targets, list(rules) + list(extra_rules))
+    assessor = api.Assessor(list(rules) or None, list(extra_rules), questionnaire, engine)
+    inputs = assessor.inputs(files, targets)
     if output is not None:
         from assessor.output import check_target
-        check_target(output, inputs, force)  # refuse before the work, not after
-    assessor = api.Assessor(list(rules) or None, list(extra_rules), questionnaire, engine)
+        check_target(output, inputs, force)  # refuse before reading the workbooks, not after
     if assessor.engine_notice:
         click.echo(assessor.engine_notice, err=True)
     assessment = assessor.assess(list(files), targets)
@@ -165,21 +165,8 @@ def graph(questionnaire, rules, extra_rules, output, force, engine, files):
     if notice:
         click.echo(notice, err=True)
     written = api.export_graph(list(files), output, list(rules) or None, list(extra_rules), questionnaire, force,
-                               _inputs(files, questionnaire, None, list(rules) + list(extra_rules)), engine)
+                               engine)
     click.echo(f"wrote {written}", err=True)
-
-
-def _inputs(files, questionnaire, targets, rule_folders) -> list[Path]:
-    """Everything the command reads: none of it may be written over."""
-    inputs = [Path(f) for f in files]
-    if targets:
-        inputs.append(Path(targets))
-    if questionnaire and Path(questionnaire).is_file():
-        bank = Path(questionnaire)
-        inputs += [bank, bank.parent / "roles.yaml", bank.parent / "responsibilities.yaml"]
-    for folder in rule_folders:
-        inputs += sorted(Path(folder).glob("*.yaml"))
-    return inputs
 
 
 @cli.group()

@@ -12,16 +12,39 @@ from assessor.errors import OutputError
 
 
 def check_target(out: Path, inputs: list[Path] = (), force: bool = False) -> None:
+    """Refuse a target that is something the tool reads: an input given (workbooks, targets, a bank
+    or rule file in use), or anything in the tool's own shipped rule and bank folders, which every
+    later run reads. ``--force`` replaces reports, never inputs."""
+    out = Path(out)
     target = out.resolve()
     for source in inputs:
-        if Path(source).resolve() == target:
+        if _same_file(Path(source), target):
             raise OutputError(f"{out}: refusing to write over an input file; choose another output name")
+    for folder in _own_folders():
+        if target.is_relative_to(folder):
+            raise OutputError(f"{out}: refusing to write into {folder}, which holds the tool's shipped rules and "
+                              "question banks; choose another output folder")
     if target.exists() and not force:
         raise OutputError(f"{out}: file exists; use --force to replace it")
     if target.exists() and target.is_dir():
         raise OutputError(f"{out}: is a folder; expected a file name")
     if not target.parent.exists():
         raise OutputError(f"{out}: folder {target.parent} does not exist")
+
+
+def _same_file(source: Path, target: Path) -> bool:
+    if source.resolve() == target:
+        return True
+    try:  # a hard link or another path to the same file
+        return target.exists() and os.path.samefile(source, target)
+    except OSError:
+        return False
+
+
+def _own_folders() -> list[Path]:
+    from assessor import paths
+
+    return [paths.rules_dir().resolve(), paths.questionnaires_dir().resolve()]
 
 
 @contextmanager

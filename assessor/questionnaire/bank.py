@@ -125,6 +125,7 @@ class Bank:
     source: str
     instructions: tuple[str, ...] = ()     # the Instructions sheet's text, one paragraph per item
     previous: tuple[PreviousVersion, ...] = ()
+    catalogues: tuple[str, ...] = ()       # the roles and responsibilities files read with it
 
     def previous_version(self, version: str) -> PreviousVersion | None:
         return next((p for p in self.previous if p.version == version), None)
@@ -210,7 +211,7 @@ def load_bank(ref: str | Path | None = None) -> Bank:
         not_applicable=str(top["not_applicable"]), dont_know=str(top["dont_know"]),
         dimensions=dimensions, questions=questions, roles=roles,
         responsibilities=responsibilities, families=families, source=str(path),
-        instructions=instructions, previous=previous,
+        instructions=instructions, previous=previous, catalogues=(str(roles_file), str(resp_file)),
     )
 
 
