@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assessor.model import Submission
-from assessor.output import atomic_path, check_target
+from assessor.output import check_target, publish
 
 
 def load_bank(questionnaire: str | Path | None = None):
@@ -23,9 +23,7 @@ def write_template(out: Path, questionnaire: str | Path | None = None, force: bo
         raise OutputError(f"{out}: the template must be an .xlsx file")
     check_target(out, force=force)
     bank = load_bank(questionnaire)
-    with atomic_path(out) as tmp:
-        _write(bank, tmp)
-    return out
+    return _publish(out, lambda: _write(bank), "template")
 
 
 def read_workbooks(paths: list[str | Path], questionnaire: str | Path | None = None) -> Submission:
@@ -97,13 +95,22 @@ def write_report(data: dict, output: Path, fmt: str, inputs: list[Path] = (), fo
 
     output = Path(output)
     check_target(output, list(inputs), force)
+
+    def content() -> bytes:
+        made = reporter(fmt).render(data)
+        return made.encode("utf-8") if isinstance(made, str) else made
+
+    return _publish(output, content, "report")
+
+
+def _publish(output: Path, content, what: str) -> Path:
+    """Make ``content()`` (openpyxl uses temporary files while it does, so that too can meet a full
+    disk) and publish it: an OSError is the user's environment, not a bug, and one line says so."""
     try:
-        with atomic_path(output) as tmp:
-            reporter(fmt).write(data, tmp)
-    except OSError as exc:  # disk full, permissions: the user's environment, not a bug
+        return publish(output, content())
+    except OSError as exc:
         from assessor.errors import OutputError
-        raise OutputError(f"{output}: cannot write the report: {exc.strerror or exc}") from None
-    return output
+        raise OutputError(f"{output}: cannot write the {what}: {exc.strerror or exc}") from None
 
 
 def render_report(data: dict, fmt: str) -> str:
@@ -123,17 +130,11 @@ def list_rules(rules: list[str | Path] | None = None, questionnaire: str | Path 
 def export_graph(paths: list[str | Path], output: Path, rules=None, extra_rules=(), questionnaire=None,
                  force: bool = False, engine: str | None = None) -> Path:
     """Assess, then write the responsibility graph with the gaps marked (format from the extension)."""
-    from assessor.graph_export import format_for, marked_graph, write_graph
+    from assessor.graph_export import format_for, marked_graph, render_graph
 
     output = Path(output)
     fmt = format_for(output)
     assessor = Assessor(rules, extra_rules, questionnaire, engine)
     check_target(output, assessor.inputs(paths), force)
     assessment = assessor.assess(paths)
-    try:
-        with atomic_path(output) as tmp:
-            write_graph(marked_graph(assessment), tmp, fmt)
-    except OSError as exc:
-        from assessor.errors import OutputError
-        raise OutputError(f"{output}: cannot write the graph: {exc.strerror or exc}") from None
-    return output
+    return _publish(output, lambda: render_graph(marked_graph(assessment), fmt), "graph")

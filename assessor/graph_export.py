@@ -93,10 +93,18 @@ def _colour(data: dict, findings) -> str:
 
 
 def write_graph(g, path: Path, fmt: str) -> None:
+    Path(path).write_bytes(render_graph(g, fmt))
+
+
+def render_graph(g, fmt: str) -> bytes:
+    """The graph file's bytes in ``fmt`` (graphml, gexf, dot or json)."""
+    import io
+
     import networkx as nx
 
+    buffer = io.BytesIO()
     if fmt == "graphml":
-        nx.write_graphml(g, path, encoding="utf-8", prettyprint=True)
+        nx.write_graphml(g, buffer, encoding="utf-8", prettyprint=True)
     elif fmt == "gexf":
         viz = g.copy()
         for _, data in viz.nodes(data=True):
@@ -106,12 +114,13 @@ def write_graph(g, path: Path, fmt: str) -> None:
             colour = data["colour"].lstrip("#")
             data["viz"] = {"color": {"r": int(colour[0:2], 16), "g": int(colour[2:4], 16), "b": int(colour[4:6], 16),
                                      "a": 1.0}}
-        nx.write_gexf(viz, path, encoding="utf-8", prettyprint=True)
+        nx.write_gexf(viz, buffer, encoding="utf-8", prettyprint=True)
     elif fmt == "dot":
-        Path(path).write_text(to_dot(g), encoding="utf-8")
+        return to_dot(g).encode("utf-8")
     else:
         data = nx.node_link_data(g, edges="edges")
-        Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+        return (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+    return buffer.getvalue()
 
 
 SHAPES = {"person": "ellipse", "role": "box", "responsibility": "note", "family": "folder"}

@@ -1,11 +1,12 @@
-"""Writing outputs safely: never over an input, never over an existing file
-unless forced, and always through a temporary file renamed into place so a
-failed write leaves nothing half-written."""
+"""Writing outputs safely: never over an input or the tool's own files, never over an existing
+file unless forced, and never a half-written or leftover file, even when the run is killed or the
+disk is full."""
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
-from contextlib import contextmanager
+import re
+import secrets
 from pathlib import Path
 
 from assessor.errors import OutputError
@@ -47,19 +48,116 @@ def _own_folders() -> list[Path]:
     return [paths.rules_dir().resolve(), paths.questionnaires_dir().resolve()]
 
 
-@contextmanager
-def atomic_path(out: Path):
-    """Yield a temporary path beside ``out``; rename it onto ``out`` on success."""
+TEMP_PREFIX, TEMP_SUFFIX = ".pmo-assess-", ".tmp"
+_TEMP_NAME = re.compile(rf"^{re.escape(TEMP_PREFIX)}(\d+)-[0-9a-f]{{8}}{re.escape(TEMP_SUFFIX)}$")
+
+
+def publish(out: Path, content: bytes) -> Path:
+    """Put ``content`` at ``out`` so that the folder only ever shows the old file or the whole new one.
+
+    The report is made in memory first (a full disk then fails our one write, not a library's half-made
+    zip). On Linux the bytes go to an anonymous file (``O_TMPFILE``) that has no name until it is
+    complete: a run killed while writing leaves nothing. It is then linked into place, straight onto
+    ``out`` when that is new, else under a temporary name renamed over it. Where there is no anonymous
+    file, a hidden temporary beside ``out`` takes its place. Either temporary is named with our pid, and
+    every write first removes the ones whose process is gone (a run killed in that instant).
+    """
     out = Path(out)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=out.suffix, dir=out.parent or ".")
-    os.close(fd)
-    # mkstemp makes the file private (0600); a report should get the permissions any new file gets.
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
+    folder = out.parent
+    sweep_temporaries(folder)
+    mode = 0o666 & ~_umask()
+    fd = _anonymous_file(folder, mode)
+    if fd is not None:
+        try:
+            _write_all(fd, content)
+            if _link_into_place(fd, out):
+                return out
+        finally:
+            os.close(fd)
+    tmp = folder / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}{TEMP_SUFFIX}"
     try:
-        yield Path(tmp)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        try:
+            _write_all(fd, content)
+        finally:
+            os.close(fd)
         os.replace(tmp, out)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+    return out
+
+
+def sweep_temporaries(folder: Path) -> None:
+    """Remove our temporaries left in ``folder`` by runs that were killed (their process is gone)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        found = _TEMP_NAME.match(name)
+        if found and not _alive(int(found.group(1))):
+            try:
+                os.unlink(os.path.join(folder, name))
+            except OSError:
+                pass
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process: alive
+        return True
+    return True
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+def _anonymous_file(folder: Path, mode: int) -> int | None:
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None:
+        return None
+    try:
+        return os.open(folder, flag | os.O_WRONLY, mode)
+    except OSError as exc:
+        if exc.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT):
+            return None  # the file system has no anonymous files: use a named temporary
+        raise
+
+
+def _link_into_place(fd: int, out: Path) -> bool:
+    """Give the finished anonymous file its name; False when linking is not possible here."""
+    source = f"/proc/self/fd/{fd}"
+    try:
+        os.link(source, out, follow_symlinks=True)
+        return True
+    except FileExistsError:
+        pass
+    except OSError:
+        return False  # no /proc, or a file system that refuses: the named temporary does it
+    tmp = out.parent / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}{TEMP_SUFFIX}"
+    try:
+        os.link(source, tmp, follow_symlinks=True)
+    except OSError:
+        return False
+    try:
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _write_all(fd: int, content: bytes) -> None:
+    view = memoryview(content)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]

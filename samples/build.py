@@ -44,7 +44,7 @@ def answer_cell_value(raw, bank, index: int):
 def fill(spec: dict, bank, out: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         blank = Path(tmp) / "blank.xlsx"
-        write_template(bank, blank)
+        blank.write_bytes(write_template(bank))
         wb = openpyxl().load_workbook(blank)
     _profile(wb[L.PROFILE], spec["profile"])
     _answers(wb[L.QUESTIONS], spec, bank)

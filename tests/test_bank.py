@@ -79,7 +79,7 @@ def test_unknown_bank_id_names_the_shipped_banks():
     with pytest.raises(BankError) as caught:
         load_bank("nope")
     message = str(caught.value)
-    assert "'nope' not found" in message
+    assert message.startswith("no question bank found at ") and "nope.yaml ('nope')" in message
     assert "pmo-core" in message
 
 

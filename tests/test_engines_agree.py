@@ -28,7 +28,10 @@ def assessors():
 
 
 def _same(a, b):
-    assert json.dumps(a.to_dict(), sort_keys=True) == json.dumps(b.to_dict(), sort_keys=True)
+    """The same report, but for the engine named in the tool section."""
+    first, second = a.to_dict(), b.to_dict()
+    assert (first["tool"].pop("engine"), second["tool"].pop("engine")) == ("durable", "python")
+    assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name)

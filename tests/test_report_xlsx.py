@@ -582,16 +582,18 @@ def test_existing_output_needs_force_and_force_replaces_it(copy_of_atlas, tmp_pa
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(copy_of_atlas, tmp_path, monkeypatch):
-    from assessor.reports import xlsx_report
+    import os
+
+    from assessor import output
 
     out = tmp_path / "report.xlsx"
     out.write_bytes(b"old report")
 
-    def half_written(self, data, path):
-        Path(path).write_bytes(b"PK\x03\x04 half a zip")
+    def half_written(fd, content):
+        os.write(fd, content[: len(content) // 2])
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(xlsx_report.XlsxReporter, "write", half_written)
+    monkeypatch.setattr(output, "_write_all", half_written)
     result = invoke("assess", copy_of_atlas, "-o", out, "--force")
     assert result.exit_code == 2 and "cannot write the report: No space left on device" in result.output, result.output
     assert out.read_bytes() == b"old report"

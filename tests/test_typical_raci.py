@@ -31,7 +31,7 @@ def typical_workbook(bank, folder: Path, model: str, holders: dict | None = None
     """The template filled as a careful respondent would with the catalogue's typical RACI: every role
     held (by one person each unless ``holders`` says otherwise), every answer 3."""
     out = folder / f"typical-{model}-{len(holders or {})}.xlsx"
-    write_template(bank, out)
+    out.write_bytes(write_template(bank))
     wb = openpyxl().load_workbook(out)
     profile = wb[L.PROFILE]
     rows = {profile.cell(row=r, column=1).value: r for r in range(2, profile.max_row + 1)}

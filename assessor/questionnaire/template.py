@@ -37,8 +37,10 @@ INSTRUCTIONS_TEXT = (
 )
 
 
-def write_template(bank: Bank, out: Path) -> Path:
-    """Write the template for ``bank`` to ``out`` (an .xlsx path)."""
+def write_template(bank: Bank) -> bytes:
+    """The template workbook for ``bank`` (the bytes of an .xlsx file)."""
+    import io
+
     from assessor.xlsx import openpyxl
 
     wb = openpyxl().Workbook()
@@ -51,9 +53,9 @@ def write_template(bank: Bank, out: Path) -> Path:
     _stamp(wb, bank)
     wb.move_sheet(L.LISTS, offset=len(wb.sheetnames))
     wb.active = 0
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
-    return out
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
 
 
 def _header(ws, headers, widths):
