@@ -11,6 +11,7 @@ them, and the DOT writer quotes and escapes them itself.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -126,9 +127,36 @@ def render_graph(g, fmt: str) -> bytes:
 SHAPES = {"person": "ellipse", "role": "box", "responsibility": "note", "family": "folder"}
 
 
-def _dot_string(value) -> str:
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "")
-    return f'"{text}"'
+# Graphviz refuses a quoted string of 16,384 bytes or more as written in the file (escapes included):
+# the whole file becomes unreadable. Longer strings are cut to this many bytes, with a marker; the
+# full text stays in the GraphML, GEXF and JSON exports.
+DOT_STRING_BYTES = 16_000
+SHORTENED = " … [shortened from {n:,} characters; the full text is in the GraphML, GEXF and JSON exports]"
+
+
+def _dot_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "")
+
+
+def _dot_string(value, unique: bool = False) -> str:
+    """``value`` as a DOT quoted string Graphviz can read. A node id (``unique``) that has to be cut
+    keeps a digest of the whole id, so two long ids that share a beginning stay two nodes."""
+    text = str(value)
+    escaped = _dot_escape(text)
+    if len(escaped.encode("utf-8")) <= DOT_STRING_BYTES:
+        return f'"{escaped}"'
+    marker = SHORTENED.format(n=len(text))
+    if unique:
+        marker += " #" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    room = DOT_STRING_BYTES - len(_dot_escape(marker).encode("utf-8"))
+    low, high = 0, len(text)  # the longest beginning whose escaped form fits the room left
+    while low < high:
+        mid = (low + high + 1) // 2
+        if len(_dot_escape(text[:mid]).encode("utf-8")) <= room:
+            low = mid
+        else:
+            high = mid - 1
+    return f'"{_dot_escape(text[:low] + marker)}"'
 
 
 def to_dot(g) -> str:
@@ -138,14 +166,15 @@ def to_dot(g) -> str:
                  "fillcolor": data["colour"], "kind": data.get("kind", ""), "gap": str(data["gap"]).lower()}
         if data["gap"]:
             attrs.update(penwidth="3", color=data["colour"], tooltip=data["findings"])
-        lines.append(f"  {_dot_string(node)} [" + ", ".join(f"{k}={_dot_string(v)}" for k, v in attrs.items()) + "];")
+        lines.append(f"  {_dot_string(node, unique=True)} ["
+                     + ", ".join(f"{k}={_dot_string(v)}" for k, v in attrs.items()) + "];")
     for u, v, data in g.edges(data=True):
         attrs = {"label": data.get("label", ""), "kind": data.get("kind", ""), "gap": str(data["gap"]).lower()}
         if data.get("kind") == "reports_to":
             attrs["style"] = "dashed"
         if data["gap"]:
             attrs.update(color=GAP_COLOUR[data["severity"]], penwidth="2.5", tooltip=data["findings"])
-        lines.append(f"  {_dot_string(u)} -> {_dot_string(v)} [" + ", ".join(f"{k}={_dot_string(x)}"
-                                                                       for k, x in attrs.items()) + "];")
+        lines.append(f"  {_dot_string(u, unique=True)} -> {_dot_string(v, unique=True)} ["
+                     + ", ".join(f"{k}={_dot_string(x)}" for k, x in attrs.items()) + "];")
     lines.append("}")
     return "\n".join(lines) + "\n"

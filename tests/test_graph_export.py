@@ -354,6 +354,51 @@ def test_nasty_names_render_with_graphviz(nasty):
     assert ROLE_NAME.split("\n")[0] in texts and ROLE_NAME.split("\n")[1] in texts
 
 
+# --- names longer than Graphviz reads (defect 3 of issue 10) ----------------------------------------
+
+LONG_1 = "Alexandra " + "Long" * 5_000 + " One"          # 20,014 characters
+LONG_2 = "Alexandra " + "Long" * 5_000 + " Two"          # the same 20,010 first characters
+LONG_ROLE = "Project manager, " + "\"quoted\" \\ " * 2_000 + "end"   # escapes double its size in DOT
+
+
+@pytest.fixture(scope="module")
+def long_names(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("graph-long")
+    wb = openpyxl().load_workbook(HARBOUR)
+    ws = wb[L.ROLES]
+    ws.cell(row=_role_row(ws, "PM"), column=2).value = LONG_ROLE
+    ws.cell(row=_role_row(ws, "PM"), column=3).value = LONG_1
+    ws.cell(row=_role_row(ws, "PLANNER"), column=3).value = LONG_2
+    source = folder / "long.xlsx"
+    wb.save(source)
+    return {fmt: export(source, folder / f"long.{fmt}") for fmt in FORMATS}
+
+
+def test_long_names_are_shortened_in_dot_with_a_marker_and_stay_distinct(long_names):
+    from assessor.graph_export import DOT_STRING_BYTES
+
+    text = long_names["dot"].read_text(encoding="utf-8")
+    assert all(len(q.encode("utf-8")) - 2 <= DOT_STRING_BYTES for q in re.findall(QUOTED, text))
+    nodes, edges = parse_dot(text)
+    people = [a["label"] for a in nodes.values() if a.get("kind") == "person" and a["label"].startswith("Alexandra")]
+    assert len(people) == 2 and all("[shortened from 20,01" in p for p in people)
+    assert len({n for n in nodes if n.startswith("person:alexandra")}) == 2   # two people, not merged
+    assert "[shortened from" in nodes["role:PM"]["label"] and nodes["role:PM"]["label"].startswith("Project manager")
+    assert {u for u, _, _ in edges} <= set(nodes) and {v for _, v, _ in edges} <= set(nodes)
+
+
+def test_long_names_stay_whole_in_graphml_gexf_and_json(long_names):
+    for g in (nx.read_graphml(long_names["graphml"]), nx.read_gexf(long_names["gexf"]), read_json(long_names["json"])):
+        labels = {d.get("label") for _, d in g.nodes(data=True)}
+        assert {LONG_1, LONG_2, LONG_ROLE} <= labels
+
+
+@pytest.mark.skipif(DOT is None, reason="Graphviz `dot` is not installed")
+def test_long_names_render_with_graphviz(long_names):
+    texts = " ".join(svg_texts(render_svg(long_names["dot"])))
+    assert "Alexandra" in texts and "shortened from" in texts
+
+
 # --- library bugs found while writing these tests ------------------------------------------------------
 
 def test_gexf_keeps_a_person_whose_name_is_a_family_id(tmp_path):
