@@ -13,6 +13,7 @@ import click
 
 from assessor import __version__
 from assessor.errors import AssessorError
+from assessor.terminal import shown, shown_lines
 
 EXIT_INPUT = 2
 
@@ -65,7 +66,7 @@ def template(questionnaire, output, force):
     from assessor import api
 
     api.write_template(output, questionnaire, force=force)
-    click.echo(f"wrote {output}")
+    click.echo(f"wrote {shown(output)}")
 
 
 @cli.command()
@@ -85,7 +86,7 @@ def validate(questionnaire, files):
     for response in submission.responses:
         answered = sum(1 for a in response.answers if a.status == "answered")
         holders = sum(1 for r in response.roles if r.holders)
-        click.echo(f"{response.source}: valid: {answered} of {len(response.answers)} questions answered, "
+        click.echo(f"{shown(response.source)}: valid: {answered} of {len(response.answers)} questions answered, "
                    f"{holders} roles held, {len(response.assignments)} RACI assignments")
 
 
@@ -140,7 +141,7 @@ def assess(questionnaire, rules, extra_rules, fmt, output, force, fail_on, targe
         click.echo(api.render_report(data, fmt), nl=False)
     else:
         api.write_report(data, output, fmt, inputs, force)
-        click.echo(f"wrote {output}", err=True)
+        click.echo(f"wrote {shown(output)}", err=True)
     if fail_on and any(SEVERITY_ORDER[f["severity"]] <= SEVERITY_ORDER[fail_on] for f in data["findings"]):
         sys.exit(1)
 
@@ -166,7 +167,7 @@ def graph(questionnaire, rules, extra_rules, output, force, engine, files):
         click.echo(notice, err=True)
     written = api.export_graph(list(files), output, list(rules) or None, list(extra_rules), questionnaire, force,
                                engine)
-    click.echo(f"wrote {written}", err=True)
+    click.echo(f"wrote {shown(written)}", err=True)
 
 
 @cli.group()
@@ -184,7 +185,7 @@ def rules_list(questionnaire, rules):
 
     rulebase = api.list_rules(list(rules) or None, questionnaire)
     for rule in rulebase.rules:
-        click.echo(f"{rule.id:<14} {rule.concern:<14} {rule.title}")
+        click.echo(shown(f"{rule.id:<14} {rule.concern:<14} {rule.title}"))
 
 
 @rules.command("show")
@@ -203,8 +204,8 @@ def rules_show(questionnaire, rules, rule_id):
     rule = rulebase.rule(rule_id) or rulebase.rule(rule_id.upper())
     if rule is None:
         raise RuleError(f"no rule {rule_id!r}: `pmo-assess rules list` shows the ids")
-    click.echo(f"{rule.id}: {rule.title}\nfile: {rule.file}\nconcern: {rule.concern}\nsource: {rule.source}\n"
-               f"priority: {rule.priority}\n\n{rule.rationale}\n")
+    click.echo(shown_lines(f"{rule.id}: {rule.title}\nfile: {rule.file}\nconcern: {rule.concern}\nsource: {rule.source}\n"
+                           f"priority: {rule.priority}\n\n{rule.rationale}\n"))
     click.echo(yaml.safe_dump({"when": rule.raw.get("when"), "then": rule.raw.get("then")}, sort_keys=False,
                               allow_unicode=True, width=100), nl=False)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assessor.terminal import shown
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -36,7 +38,7 @@ class Problem:
             details.append(f"expected {self.expected}")
         if details:
             text += " (" + "; ".join(details) + ")"
-        return text
+        return shown(text)  # one line, and a workbook's control characters never reach a terminal raw
 
 
 class AssessorError(Exception):
@@ -50,7 +52,7 @@ class AssessorError(Exception):
         """The readable lines to print, one per problem (or the message)."""
         if self.problems:
             return [str(p) for p in self.problems]
-        return [str(self)]
+        return [shown(str(self))]
 
 
 class InputError(AssessorError):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from assessor.reports.base import TextReporter, file_name, level_text, overall_basis, weakest_text
+from assessor.terminal import shown, shown_lines
 
 SHOWN_FINDINGS = 12
 
@@ -19,8 +20,8 @@ def _cells(evidence: list[dict], several_files: bool, most: int = 4) -> str:
 
 
 def _plain(text) -> str:
-    # Workbook text reaches the terminal: drop control characters (escape sequences) it may hold.
-    return "".join(ch if ch.isprintable() else " " for ch in str(text if text is not None else ""))
+    # Workbook text reaches the terminal: its control characters are shown escaped, never obeyed.
+    return shown(text)
 
 
 class ConsoleReporter(TextReporter):
@@ -50,7 +51,7 @@ class ConsoleReporter(TextReporter):
             lines += [f"  {p['rank']}. [{p['severity']}] {_plain(p['message'])}" for p in priorities]
         lines += ["", "Why this type and tier:"]
         for reason in c["because"]:
-            lines.append(f"  because {reason['reason']} [{reason['rule']}: {_cells(reason['evidence'], several)}]")
+            lines.append(f"  because {_plain(reason['reason'])} [{reason['rule']}: {_cells(reason['evidence'], several)}]")
         lines += ["", "Maturity by dimension:"]
         for d in m["dimensions"]:
             if d["level"] is not None:
@@ -71,7 +72,7 @@ class ConsoleReporter(TextReporter):
             lines.append(f"  [{f['severity']}] {_plain(f['message'])}" + (f" ({where})" if where else ""))
         if len(findings) > SHOWN_FINDINGS:
             lines.append(f"  ... and {len(findings) - SHOWN_FINDINGS} more: write a report with -o report.json")
-        return "\n".join(lines) + "\n"
+        return shown_lines("\n".join(lines)) + "\n"
 
 
 REPORTER = ConsoleReporter()

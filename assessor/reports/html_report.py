@@ -11,6 +11,7 @@ from html import escape
 from assessor.reports.base import (TextReporter, caps_text, level_text, overall_basis, produced_by, raci_letters,
                                    weakest_text)
 from assessor.reports.base import file_name as _file
+from assessor.terminal import BEYOND_C0
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 
@@ -52,7 +53,10 @@ document.getElementById('severity').addEventListener('change', function (e) {
 
 
 def esc(value) -> str:
-    return escape("" if value is None else str(value), quote=True)
+    # Control and bidi characters become character references: the page shows the same, and the
+    # HTML printed to a terminal cannot drive it.
+    text = escape("" if value is None else str(value), quote=True)
+    return BEYOND_C0.sub(lambda m: f"&#x{ord(m.group()):x};", text)
 
 
 def _details(f: dict) -> str:
