@@ -42,8 +42,15 @@ graphviz:
 		(DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && \
 		 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null 2>&1)) || echo "graphviz not installed: the DOT rendering test will be skipped"; }
 
+# The whole suite runs once per rule engine (PMO_ASSESS_ENGINE), in parallel workers: durable-rules
+# where it is installed (Python 3.11, 3.12), then the plain-Python engine everywhere.
 test: $(VENV)/.installed browser graphviz
-	$(BIN)/python -m pytest
+	@if $(BIN)/python -c "import durable_rules_engine" 2>/dev/null; then \
+		echo "== the test suite on the durable engine =="; \
+		PMO_ASSESS_ENGINE=durable $(BIN)/python -m pytest -n auto -q || exit 1; \
+	else echo "durable-rules is not installed on this Python: the suite runs on the python engine only"; fi
+	@echo "== the test suite on the python engine =="
+	PMO_ASSESS_ENGINE=python $(BIN)/python -m pytest -n auto -q
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py

@@ -99,7 +99,8 @@ def engines(rulebase):
     """Both engines, built once for the module: each durable build compiles a C ruleset."""
     built = {name: make_engine(rulebase, name) for name in ENGINES}
     yield built
-    built["durable"].release()
+    if "durable" in built:
+        built["durable"].release()
 
 
 @pytest.fixture(scope="module")
@@ -158,6 +159,7 @@ def test_rule_case(rule_id, outcome_kind, case, engine, outcomes):
 
 @pytest.mark.parametrize("rule_id, outcome_kind, case",
                          [pytest.param(*c, id=_case_id(*c)) for c in CASES])
+@pytest.mark.skipif(len(ENGINES) < 2, reason="durable-rules is not installed (Python 3.13+): nothing to compare with")
 def test_engines_give_the_same_firings(rule_id, outcome_kind, case, outcomes):
     # Sorted lists, not sets: an engine firing twice on the same facts is a difference too.
     durable, reference = (sorted((f.rule, f.bindings) for f in outcomes(name, case).firings) for name in ENGINES)
