@@ -47,7 +47,7 @@ def memory_child(warmup: int, count: int) -> dict:
     from assessor.api import Assessor
     from assessor.questionnaire.reader import read_submission
 
-    assessor = Assessor()  # one, reused for every assessment
+    assessor = Assessor(engine="durable")  # one, reused for every assessment
     submissions = [read_submission([path], assessor.bank) for path in common.SAMPLES]
     n = len(submissions)
     for i in range(warmup):
@@ -111,7 +111,7 @@ def measure_timings(quick: bool) -> None:
 
     runs, warm = (10, 3) if quick else (60, 10)
     started = time.perf_counter()
-    assessor = Assessor()
+    assessor = Assessor(engine="durable")
     print(f"Assessor() (bank + rule base + durable compile): {(time.perf_counter() - started) * 1000:.0f} ms; "
           f"{len(assessor.rulebase.rules)} rules", flush=True)
     durable = assessor.engine
