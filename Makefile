@@ -11,8 +11,23 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# durable-rules 2.0.28 (its last release) calls PyEval_CallObject, which Python 3.13 removed: as
+# released it does not build there, so setup.cfg installs it only below 3.13 and a plain
+# `pip install .` on 3.13+ runs the python engine. Here, on 3.13+, we build it with
+# packaging/durable_compat.h force-included (CPPFLAGS: its setup.py overwrites CFLAGS), without
+# pip's cache (a wheel built without the header imports with an undefined symbol), and drop it
+# again if it still does not import, so the python engine takes over.
+$(VENV)/.durable: $(BIN)/python packaging/durable_compat.h
+	@if $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 13))'; then \
+		CPPFLAGS="-include $(CURDIR)/packaging/durable_compat.h" $(BIN)/python -m pip install --quiet \
+			--no-cache-dir --no-binary durable-rules 'durable-rules>=2.0.28,<2.1' && \
+		$(BIN)/python -c 'import durable_rules_engine' || \
+		{ $(BIN)/python -m pip uninstall --quiet -y durable-rules; \
+		  echo "durable-rules did not build on this Python: the python engine runs the rules"; }; fi
+	touch $@
+
 # Reinstall only when the packaging files change.
-$(VENV)/.installed: $(BIN)/python setup.cfg setup.py pyproject.toml
+$(VENV)/.installed: $(BIN)/python $(VENV)/.durable setup.cfg setup.py pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
