@@ -17,6 +17,7 @@ the same names. The metrics therefore give cells as ``(file, "Sheet!A1")`` pairs
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from assessor.model import name_key
@@ -168,7 +169,7 @@ def loads(g, covered: list[Coverage] | None = None) -> list[Load]:
             continue
         holds = [(v, d) for _, v, d in g.out_edges(node, data=True) if d.get("kind") == "holds"]
         roles = sorted(g.nodes[v]["id"] for v, _ in holds)
-        fte = round(float(sum(d.get("fte") or 0 for _, d in holds)), 4)
+        fte = round(math.fsum(d.get("fte") or 0 for _, d in holds), 4)
         resp_a, resp_r, a_cells, r_cells = set(), set(), set(), {}
         for role_node, _ in holds:
             for _, resp, d in g.out_edges(role_node, data=True):

@@ -12,6 +12,7 @@ moves a level by at most 1; the practices below the next level are what cap it.
 """
 from __future__ import annotations
 
+import math
 import statistics
 from dataclasses import dataclass
 
@@ -101,10 +102,11 @@ def merge_answers(submission: Submission, bank: Bank) -> list[MergedAnswer]:
 
 def _weighted_mean(answers: list[MergedAnswer]) -> float | None:
     scored = [a for a in answers if a.status == ANSWERED]
-    weight = sum(a.question.weight for a in scored)
+    weight = math.fsum(a.question.weight for a in scored)
     if not weight:
         return None
-    return round(sum(a.value * a.question.weight for a in scored) / weight, 2)
+    # fsum: exactly rounded, so every Python gives the same score (3.12 changed what sum() returns).
+    return round(math.fsum(a.value * a.question.weight for a in scored) / weight, 2)
 
 
 def practice_value(answer: MergedAnswer) -> float | None:
@@ -172,4 +174,4 @@ def overall(levels: dict[str, int | None], scores: dict[str, float | None], shar
         if sum(levels[d] >= n for d in applicable) >= share * len(applicable):
             level = n
     values = [scores[d] for d in applicable if scores.get(d) is not None]
-    return level, (round(sum(values) / len(values), 2) if values else None)
+    return level, (round(math.fsum(values) / len(values), 2) if values else None)

@@ -19,6 +19,7 @@ level order (foundations first), then by weighted gap.
 """
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from assessor.errors import InputError, Problem, quote
@@ -95,7 +96,7 @@ def roadmap(merged, levels: dict, targets: dict, names: dict, excluded=()) -> li
             "current_level": level, "target": target, "question": q.id, "question_level": q.level,
             "question_text": q.text, "answer": value, "status": m.status, "weight": q.weight,
             "weighted_gap": gap, "action": q.action})
-    ordered = sorted(by_dimension.items(), key=lambda kv: (-sum(i["weighted_gap"] for i in kv[1]), kv[0]))
+    ordered = sorted(by_dimension.items(), key=lambda kv: (-math.fsum(i["weighted_gap"] for i in kv[1]), kv[0]))
     items = []
     for _, group in ordered:
         items.extend(sorted(group, key=lambda i: (i["question_level"], -i["weighted_gap"], i["question"])))

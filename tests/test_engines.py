@@ -50,7 +50,7 @@ def test_without_durable_rules_the_python_engine_runs_and_one_line_says_so(no_du
 def test_without_durable_rules_asking_for_it_is_a_clear_error(no_durable):
     done = _assess(no_durable, "--engine", "durable", SAMPLE)
     assert done.returncode == 2
-    assert done.stderr.strip() == ("durable-rules is not installed (it builds on Python 3.11 and 3.12 only): "
+    assert done.stderr.strip() == ("durable-rules is not installed (pip installs it on Python 3.11 and 3.12): "
                                    "use --engine python, which reaches the same conclusions")
 
 

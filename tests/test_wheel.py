@@ -24,6 +24,8 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 SOURCES = ("assessor", "rules", "questionnaires", "setup.py", "setup.cfg", "pyproject.toml", "README.md",
            "MANIFEST.in")
 SAMPLE = "atlas-rail"
+# pip installs durable-rules with the wheel only where it builds as released (the marker in setup.cfg).
+DURABLE_WITH_WHEEL = sys.version_info < (3, 13)
 
 
 def _run(cmd, cwd, env=None, timeout=600):
@@ -97,9 +99,10 @@ def test_template_validate_and_assess_work_from_the_wheel(venv):
     assert done.returncode == 0 and "valid:" in done.stdout, done.stderr
     done = _tool(venv, "assess", "--format", "json", f"samples/{SAMPLE}.xlsx")
     assert done.returncode == 0, done.stderr
-    assert FALLBACK_NOTICE not in done.stderr
+    assert (FALLBACK_NOTICE in done.stderr) != DURABLE_WITH_WHEEL
     # The same rules and bank as the checkout: byte for byte the golden report.
-    assert done.stdout == (GOLDEN / f"{SAMPLE}.json").read_text(encoding="utf-8")
+    assert done.stdout.replace('"engine": "python"', '"engine": "durable"', 1) == \
+        (GOLDEN / f"{SAMPLE}.json").read_text(encoding="utf-8")
     done = _tool(venv, "rules", "list")
     assert done.returncode == 0 and "MAT-L1" in done.stdout
 
@@ -107,7 +110,7 @@ def test_template_validate_and_assess_work_from_the_wheel(venv):
 def test_without_durable_rules_the_wheel_assesses_with_the_python_engine(venv):
     done = _run([venv["bin"] / "python", "-m", "pip", "uninstall", "-y", "-q", "durable-rules"], cwd=venv["work"],
                 env=venv["env"])
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 0, done.stderr   # (nothing to uninstall where the marker left it out)
     done = _tool(venv, "assess", "--format", "json", f"samples/{SAMPLE}.xlsx")
     assert done.returncode == 0, done.stderr
     assert done.stderr.count(FALLBACK_NOTICE) == 1

@@ -1,7 +1,8 @@
 """Which engine runs the rules: durable-rules where it is installed, the plain-Python engine elsewhere.
 
-durable-rules 2.0.28 (its last release) builds only on Python 3.11 and 3.12, so packaging installs
-it only there; both engines reach the same conclusions (the test suite runs on each). The choice is
+durable-rules 2.0.28 (its last release) builds as released only on Python 3.11 and 3.12, so packaging
+installs it only there (``make`` builds it on newer Pythons with a compatibility header); both engines
+reach the same conclusions (the test suite runs on each). The choice is
 ``--engine``, else ``PMO_ASSESS_ENGINE``, else durable-rules when it imports, else python with a
 notice saying so.
 """
@@ -14,7 +15,7 @@ from assessor.errors import AssessorError
 
 ENGINES = ("durable", "python")
 ENV = "PMO_ASSESS_ENGINE"
-FALLBACK_NOTICE = ("note: durable-rules is not installed (it builds on Python 3.11 and 3.12 only); "
+FALLBACK_NOTICE = ("note: durable-rules is not installed (pip installs it on Python 3.11 and 3.12); "
                    "using the python engine, which reaches the same conclusions")
 
 
@@ -46,7 +47,7 @@ def choose(requested: str | None = None) -> Choice:
     if durable_installed():
         return Choice("durable")
     if name == "durable":
-        raise EngineUnavailable("durable-rules is not installed (it builds on Python 3.11 and 3.12 only): "
+        raise EngineUnavailable("durable-rules is not installed (pip installs it on Python 3.11 and 3.12): "
                                 "use --engine python, which reaches the same conclusions")
     return Choice("python", FALLBACK_NOTICE)
 
