@@ -23,7 +23,7 @@ def write_template(out: Path, questionnaire: str | Path | None = None, force: bo
         raise OutputError(f"{out}: the template must be an .xlsx file")
     check_target(out, force=force)
     bank = load_bank(questionnaire)
-    return _publish(out, lambda: _write(bank), "template")
+    return _publish(out, lambda: _write(bank), "template", force)
 
 
 def read_workbooks(paths: list[str | Path], questionnaire: str | Path | None = None) -> Submission:
@@ -49,6 +49,7 @@ class Assessor:
         self.bank = load_bank(questionnaire)
         folders = [Path(p) for p in (rules or [paths.rules_dir()])] + [Path(p) for p in extra_rules]
         self.rulebase = load_rulebase(folders, self.bank)
+        self.rule_folders = folders  # every .yaml in them is read: no report may go there
         choice = engines.choose(engine)
         self.engine = engines.build(self.rulebase, choice.name)
         self.engine_notice = choice.notice  # one line for the user when durable-rules fell back to python
@@ -89,25 +90,27 @@ def assess(paths: list[str | Path], rules: list[str | Path] | None = None, extra
     return Assessor(rules, extra_rules, questionnaire, engine).assess(paths)
 
 
-def write_report(data: dict, output: Path, fmt: str, inputs: list[Path] = (), force: bool = False) -> Path:
-    """Write one report file atomically; never over an input, never over an existing file unless forced."""
+def write_report(data: dict, output: Path, fmt: str, inputs: list[Path] = (), force: bool = False,
+                 folders: list[Path] = ()) -> Path:
+    """Write one report file atomically; never over an input or into a rule folder in use, never over
+    an existing file unless forced."""
     from assessor.reports import reporter
 
     output = Path(output)
-    check_target(output, list(inputs), force)
+    check_target(output, list(inputs), force, folders)
 
     def content() -> bytes:
         made = reporter(fmt).render(data)
         return made.encode("utf-8") if isinstance(made, str) else made
 
-    return _publish(output, content, "report")
+    return _publish(output, content, "report", force)
 
 
-def _publish(output: Path, content, what: str) -> Path:
+def _publish(output: Path, content, what: str, replace: bool) -> Path:
     """Make ``content()`` (openpyxl uses temporary files while it does, so that too can meet a full
     disk) and publish it: an OSError is the user's environment, not a bug, and one line says so."""
     try:
-        return publish(output, content())
+        return publish(output, content(), replace)
     except OSError as exc:
         from assessor.errors import OutputError
         raise OutputError(f"{output}: cannot write the {what}: {exc.strerror or exc}") from None
@@ -135,6 +138,6 @@ def export_graph(paths: list[str | Path], output: Path, rules=None, extra_rules=
     output = Path(output)
     fmt = format_for(output)
     assessor = Assessor(rules, extra_rules, questionnaire, engine)
-    check_target(output, assessor.inputs(paths), force)
+    check_target(output, assessor.inputs(paths), force, assessor.rule_folders)
     assessment = assessor.assess(paths)
-    return _publish(output, lambda: render_graph(marked_graph(assessment), fmt), "graph")
+    return _publish(output, lambda: render_graph(marked_graph(assessment), fmt), "graph", force)

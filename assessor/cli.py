@@ -130,7 +130,7 @@ def assess(questionnaire, rules, extra_rules, fmt, output, force, fail_on, targe
     inputs = assessor.inputs(files, targets)
     if output is not None:
         from assessor.output import check_target
-        check_target(output, inputs, force)  # refuse before reading the workbooks, not after
+        check_target(output, inputs, force, assessor.rule_folders)  # refuse before reading the workbooks
     if assessor.engine_notice:
         click.echo(assessor.engine_notice, err=True)
     assessment = assessor.assess(list(files), targets)
@@ -140,7 +140,7 @@ def assess(questionnaire, rules, extra_rules, fmt, output, force, fail_on, targe
     if output is None:
         click.echo(api.render_report(data, fmt), nl=False)
     else:
-        api.write_report(data, output, fmt, inputs, force)
+        api.write_report(data, output, fmt, inputs, force, assessor.rule_folders)
         click.echo(f"wrote {shown(output)}", err=True)
     if fail_on and any(SEVERITY_ORDER[f["severity"]] <= SEVERITY_ORDER[fail_on] for f in data["findings"]):
         sys.exit(1)
@@ -206,8 +206,8 @@ def rules_show(questionnaire, rules, rule_id):
         raise RuleError(f"no rule {rule_id!r}: `pmo-assess rules list` shows the ids")
     click.echo(shown_lines(f"{rule.id}: {rule.title}\nfile: {rule.file}\nconcern: {rule.concern}\nsource: {rule.source}\n"
                            f"priority: {rule.priority}\n\n{rule.rationale}\n"))
-    click.echo(yaml.safe_dump({"when": rule.raw.get("when"), "then": rule.raw.get("then")}, sort_keys=False,
-                              allow_unicode=True, width=100), nl=False)
+    click.echo(shown_lines(yaml.safe_dump({"when": rule.raw.get("when"), "then": rule.raw.get("then")},
+                                          sort_keys=False, allow_unicode=True, width=100)), nl=False)
 
 
 @rules.command("lint")

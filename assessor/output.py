@@ -12,19 +12,26 @@ from pathlib import Path
 from assessor.errors import OutputError
 
 
-def check_target(out: Path, inputs: list[Path] = (), force: bool = False) -> None:
+def check_target(out: Path, inputs: list[Path] = (), force: bool = False, folders: list[Path] = ()) -> None:
     """Refuse a target that is something the tool reads: an input given (workbooks, targets, a bank
-    or rule file in use), or anything in the tool's own shipped rule and bank folders, which every
-    later run reads. ``--force`` replaces reports, never inputs."""
+    or rule file in use), anything in a rule folder in use (every ``*.yaml`` there is read), and
+    anything in the tool's own shipped rule and bank folders, which every later run reads.
+    ``--force`` replaces reports, never inputs."""
     out = Path(out)
     target = out.resolve()
     for source in inputs:
         if _same_file(Path(source), target):
             raise OutputError(f"{out}: refusing to write over an input file; choose another output name")
     for folder in _own_folders():
-        if target.is_relative_to(folder):
+        if _inside(target, folder):
             raise OutputError(f"{out}: refusing to write into {folder}, which holds the tool's shipped rules and "
                               "question banks; choose another output folder")
+    for folder in folders:
+        if _inside(target, Path(folder)):
+            raise OutputError(f"{out}: refusing to write into the rule folder {folder}: every .yaml file there is "
+                              "read as rules; choose another output folder")
+    if os.path.lexists(target) and not target.exists() and not force:  # a dangling symbolic link
+        raise OutputError(f"{out}: a link to a missing file exists there; use --force to replace it")
     if target.exists() and not force:
         raise OutputError(f"{out}: file exists; use --force to replace it")
     if target.exists() and target.is_dir():
@@ -42,6 +49,20 @@ def _same_file(source: Path, target: Path) -> bool:
         return False
 
 
+def _inside(target: Path, folder: Path) -> bool:
+    """Whether ``target`` lies in ``folder``, comparing the folders themselves (links, case-insensitive
+    file systems), not their spellings."""
+    if not folder.is_dir():
+        return False
+    for parent in target.parents:
+        try:
+            if os.path.samefile(parent, folder):
+                return True
+        except OSError:
+            continue
+    return False
+
+
 def _own_folders() -> list[Path]:
     from assessor import paths
 
@@ -52,7 +73,7 @@ TEMP_PREFIX, TEMP_SUFFIX = ".pmo-assess-", ".tmp"
 _TEMP_NAME = re.compile(rf"^{re.escape(TEMP_PREFIX)}(\d+)-[0-9a-f]{{8}}{re.escape(TEMP_SUFFIX)}$")
 
 
-def publish(out: Path, content: bytes) -> Path:
+def publish(out: Path, content: bytes, replace: bool = True) -> Path:
     """Put ``content`` at ``out`` so that the folder only ever shows the old file or the whole new one.
 
     The report is made in memory first (a full disk then fails our one write, not a library's half-made
@@ -60,17 +81,21 @@ def publish(out: Path, content: bytes) -> Path:
     complete: a run killed while writing leaves nothing. It is then linked into place, straight onto
     ``out`` when that is new, else under a temporary name renamed over it. Where there is no anonymous
     file, a hidden temporary beside ``out`` takes its place. Either temporary is named with our pid, and
-    every write first removes the ones whose process is gone (a run killed in that instant).
+    every write first removes the ones whose process is gone (a run killed in that instant). With
+    ``replace`` false, a file that appeared at ``out`` in the meantime is not replaced.
+
+    The file gets the permissions any new file gets: the mode is 0o666 and the kernel applies the
+    umask (and a folder's default ACL), as for a plain ``open``.
     """
     out = Path(out)
     folder = out.parent
     sweep_temporaries(folder)
-    mode = 0o666 & ~_umask()
+    mode = 0o666
     fd = _anonymous_file(folder, mode)
     if fd is not None:
         try:
             _write_all(fd, content)
-            if _link_into_place(fd, out):
+            if _link_into_place(fd, out, replace):
                 return out
         finally:
             os.close(fd)
@@ -81,15 +106,29 @@ def publish(out: Path, content: bytes) -> Path:
             _write_all(fd, content)
         finally:
             os.close(fd)
-        os.replace(tmp, out)
+        if replace:
+            os.replace(tmp, out)
+        else:
+            os.link(tmp, out)  # fails if a file appeared there meanwhile
+            tmp.unlink()
+    except FileExistsError:
+        tmp.unlink(missing_ok=True)
+        raise _exists(out) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return out
 
 
+def _exists(out: Path) -> OutputError:
+    return OutputError(f"{out}: file exists; use --force to replace it")
+
+
 def sweep_temporaries(folder: Path) -> None:
-    """Remove our temporaries left in ``folder`` by runs that were killed (their process is gone)."""
+    """Remove our temporaries left in ``folder`` by runs that were killed (their process is gone).
+    Liveness is judged by pid on this machine: on a folder shared with other machines or
+    containers a live run elsewhere could look dead, but its temporary only exists for the instant
+    between link and rename, so the worst case is a failed rename there, never a lost report."""
     try:
         names = os.listdir(folder)
     except OSError:
@@ -115,12 +154,6 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _umask() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return umask
-
-
 def _anonymous_file(folder: Path, mode: int) -> int | None:
     flag = getattr(os, "O_TMPFILE", None)
     if flag is None:
@@ -133,14 +166,15 @@ def _anonymous_file(folder: Path, mode: int) -> int | None:
         raise
 
 
-def _link_into_place(fd: int, out: Path) -> bool:
+def _link_into_place(fd: int, out: Path, replace: bool) -> bool:
     """Give the finished anonymous file its name; False when linking is not possible here."""
     source = f"/proc/self/fd/{fd}"
     try:
         os.link(source, out, follow_symlinks=True)
         return True
     except FileExistsError:
-        pass
+        if not replace:
+            raise _exists(out) from None
     except OSError:
         return False  # no /proc, or a file system that refuses: the named temporary does it
     tmp = out.parent / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}{TEMP_SUFFIX}"

@@ -33,6 +33,6 @@ def shown_lines(text: str) -> str:
     return "\n".join(shown(line) for line in str(text).split("\n"))
 
 
-# The same characters above the C0 range (which JSON and HTML writers already escape or refuse):
+# The same characters above the C0 range (json escapes C0 itself; the HTML writer adds C0 to this):
 # what a JSON or HTML report printed to a terminal must still not carry raw.
 BEYOND_C0 = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")

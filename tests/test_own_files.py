@@ -65,9 +65,32 @@ def test_a_consultants_rule_file_and_bank_in_use_are_inputs(tmp_path):
         _refused(invoke("assess", SAMPLE, "--rules", rules, "-q", bank / "pmo-core.yaml", "--format", "json",
                         "-o", out, "--force"), "refusing to write over an input file")
     assert _fingerprint(rules, bank) == before
-    # A report beside them is fine: only the files read are protected.
-    result = invoke("assess", SAMPLE, "--rules", rules, "-q", bank / "pmo-core.yaml", "-o", rules / "report.json")
+    # A report beside the bank is fine (only its files are read) ...
+    result = invoke("assess", SAMPLE, "--rules", rules, "-q", bank / "pmo-core.yaml", "-o", bank / "report.json")
     assert result.exit_code == 0, result.output
+
+
+def test_nothing_is_written_into_a_rule_folder_in_use(tmp_path):
+    """... but every .yaml in a rule folder is read: a report there would break the next run."""
+    rules, extra = tmp_path / "rules", tmp_path / "extra"
+    shutil.copytree(paths.rules_dir(), rules)
+    extra.mkdir()
+    (extra / "x.yaml").write_text("rules: []\n")
+    for out in (rules / "zz-report.yaml", extra / "report.json"):
+        _refused(invoke("assess", SAMPLE, "--rules", rules, "--extra-rules", extra, "--format", "json", "-o", out),
+                 "refusing to write into the rule folder")
+        assert not out.exists()
+    link = tmp_path / "rules-link"
+    link.symlink_to(rules, target_is_directory=True)  # another spelling of the same folder
+    _refused(invoke("assess", SAMPLE, "--rules", rules, "-o", link / "report.json"), "refusing to write into")
+    result = invoke("assess", SAMPLE, "--rules", rules, "--format", "json")
+    assert result.exit_code == 0, result.output
+
+
+def test_a_dangling_link_is_not_replaced_without_force(tmp_path):
+    (tmp_path / "report.json").symlink_to(tmp_path / "missing.json")
+    _refused(invoke("assess", SAMPLE, "-o", tmp_path / "report.json"), "use --force to replace it")
+    assert (tmp_path / "report.json").is_symlink()
 
 
 def test_a_hard_link_to_a_workbook_is_still_the_workbook(tmp_path):

@@ -97,3 +97,19 @@ def test_errors_show_workbook_text_and_file_names_escaped(broken):
     err = _safe(done.stderr)
     assert "broken\\u202e.xlsx" in err
     assert "Traceback" not in err
+
+
+def test_a_carriage_return_in_a_cell_does_not_rewrite_the_line(hostile, tmp_path):
+    """Raw CR in XML is read as a line feed; written as ``&#13;`` it reaches the reader as ``\\r``."""
+    import zipfile
+
+    crafted = tmp_path / "cr.xlsx"
+    with zipfile.ZipFile(hostile) as source, zipfile.ZipFile(crafted, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            target.writestr(item, data.replace(b"Reversed", b"Reversed&#13;EVIL OVERWRITE"))
+    for fmt in ("console", "json", "html"):
+        done = _run("assess", "--format", fmt, crafted.name, cwd=crafted.parent)
+        assert done.returncode == 0, done.stderr
+        assert b"\r" not in done.stdout + done.stderr, fmt
+        _safe(done.stdout)

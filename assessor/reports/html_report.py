@@ -6,6 +6,7 @@ screen and in print. Every string from a workbook goes through ``esc``.
 from __future__ import annotations
 
 import math
+import re
 from html import escape
 
 from assessor.reports.base import (TextReporter, caps_text, level_text, overall_basis, produced_by, raci_letters,
@@ -52,11 +53,16 @@ document.getElementById('severity').addEventListener('change', function (e) {
 """
 
 
+# html.escape leaves C0 controls alone (a carriage return would rewrite the terminal line), and the
+# C1, separator and bidi characters beyond them.
+_UNPRINTED = re.compile(f"[\x00-\x08\x0b-\x1f]|{BEYOND_C0.pattern}")
+
+
 def esc(value) -> str:
     # Control and bidi characters become character references: the page shows the same, and the
     # HTML printed to a terminal cannot drive it.
     text = escape("" if value is None else str(value), quote=True)
-    return BEYOND_C0.sub(lambda m: f"&#x{ord(m.group()):x};", text)
+    return _UNPRINTED.sub(lambda m: f"&#x{ord(m.group()):x};", text)
 
 
 def _details(f: dict) -> str:

@@ -137,11 +137,12 @@ class PythonEngine:
         slot = slots[i]
         start, stop = ranges[i]
         memory = self._memory[slot.slot]
+        taken = [id(f) for f in bound.values()]
         if slot.pattern.negated:
-            if not any(slot.joins_with(memory[k], bound) for k in range(stop)):
+            # As in durable-rules, a fact this match has already bound does not count against a `not`.
+            if not any(id(memory[k]) not in taken and slot.joins_with(memory[k], bound) for k in range(stop)):
                 yield from self._solve(slots, ranges, i + 1, bound)
             return
-        taken = [id(f) for f in bound.values()]
         alias = slot.pattern.alias
         for k in range(start, stop):
             fact = memory[k]
