@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SAMPLES := $(sort $(wildcard samples/*.xlsx))
 
-.PHONY: demo test bench samples clean browser graphviz
+.PHONY: demo test bench samples clean browser graphviz postgres
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,9 +57,16 @@ graphviz:
 		(DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && \
 		 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null 2>&1)) || echo "graphviz not installed: the DOT rendering test will be skipped"; }
 
+# The store tests start a throwaway PostgreSQL cluster of their own (tests/postgres.py) from Debian's
+# server binaries; install them when missing and we can, else those tests skip and say why.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		(DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && \
+		 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null 2>&1)) || echo "postgresql not installed: the PostgreSQL store tests will be skipped"; }
+
 # The whole suite runs once per rule engine (PMO_ASSESS_ENGINE), in parallel workers: durable-rules
 # where it is installed (Python 3.11, 3.12), then the plain-Python engine everywhere.
-test: $(VENV)/.installed browser graphviz
+test: $(VENV)/.installed browser graphviz postgres
 	@if $(BIN)/python -c "import durable_rules_engine" 2>/dev/null; then \
 		echo "== the test suite on the durable engine =="; \
 		PMO_ASSESS_ENGINE=durable $(BIN)/python -m pytest -n auto -q || exit 1; \

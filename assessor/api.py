@@ -141,3 +141,71 @@ def export_graph(paths: list[str | Path], output: Path, rules=None, extra_rules=
     check_target(output, assessor.inputs(paths), force, assessor.rule_folders)
     assessment = assessor.assess(paths)
     return _publish(output, lambda: render_graph(marked_graph(assessment), fmt), "graph", force)
+
+
+# -- the store: history, comparison, benchmarks ---------------------------------------------------
+
+def open_store(db: str | None = None, notice=None):
+    """The assessment store at ``db`` (a URL), else ``PMO_ASSESS_DB``, else the user's data folder."""
+    from assessor.store import Store
+
+    return Store(db, notice)
+
+
+def save(assessment, db: str | None = None, notice=None):
+    """Store one assessment; saving the same workbooks again finds it already there."""
+    with open_store(db, notice) as store:
+        return store.save(assessment)
+
+
+def office_of(store, organisation: str):
+    """The one stored office ``organisation`` names (its name, an alias, or ``organisation / PMO``)."""
+    from assessor.store import StoreError
+
+    found = store.find_offices(organisation)
+    if not found:
+        raise StoreError(f"no stored office of {organisation!r}: `pmo-assess history` lists the stored offices")
+    if len(found) > 1:
+        names = "; ".join(f"{o.organisation} / {o.name}" for o in found)
+        raise StoreError(f"{organisation!r} has {len(found)} stored offices ({names}): name one as "
+                         "'ORGANISATION / PMO NAME'")
+    return found[0]
+
+
+def compare_sides(before: list[str], after: list[str], db: str | None = None, assessor=None, notice=None) -> dict:
+    """Compare two assessments, each a stored assessment id or a set of workbooks (assessed, not saved)."""
+    from assessor.comparison import compare
+
+    store = None
+    reports = []
+    try:
+        for side in (before, after):
+            if len(side) == 1 and str(side[0]).isdigit():
+                if store is None:
+                    store = open_store(db, notice)
+                report = store.report(int(side[0]))
+                report["stored_id"] = int(side[0])
+            else:
+                assessor = assessor or Assessor()
+                report = assessor.assess(list(side)).to_dict()
+            reports.append(report)
+    finally:
+        if store is not None:
+            store.close()
+    return compare(*reports)
+
+
+def benchmark(organisation: str, peers: str | None = None, db: str | None = None, notice=None) -> dict:
+    """Each dimension's percentile of an office's latest assessment among its peers' latest ones."""
+    from assessor.benchmark import parse_peers, place
+    from assessor.store.store import profiles
+
+    wanted = parse_peers(peers)
+    with open_store(db, notice) as store:
+        office = office_of(store, organisation)
+        everyone = profiles(store)
+        names = {d["id"]: d["name"] for d in store.report(
+            next(p["assessment_id"] for p in everyone if p["office_id"] == office.id))["maturity"]["dimensions"]}
+    mine = next(p for p in everyone if p["office_id"] == office.id)
+    others = [p for p in everyone if p["office_id"] != office.id]
+    return place(mine, others, wanted, names)

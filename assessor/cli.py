@@ -28,9 +28,9 @@ def user_errors(func):
         except AssessorError as exc:
             for line in exc.lines():
                 click.echo(line, err=True)
-            if exc.problems and len(exc.problems) > 1:
+            if exc.problems and (len(exc.problems) > 1 or exc.consequence):
                 errors = sum(1 for p in exc.problems if p.severity == "error")
-                click.echo(f"{errors} error(s); nothing was assessed.", err=True)
+                click.echo(f"{errors} error(s); {exc.consequence or 'nothing was assessed'}.", err=True)
             sys.exit(EXIT_INPUT)
 
     return wrapper
@@ -95,6 +95,15 @@ ENGINE = click.option("--engine", type=click.Choice(["durable", "python"]), defa
                       help="Rule engine: durable (durable-rules, the default where it is installed) or python "
                            "(plain Python, the same conclusions; used automatically where durable-rules is not installed).")
 
+DB = click.option("--db", metavar="URL", default=None, envvar="PMO_ASSESS_DB", show_envvar=True,
+                  help="The assessment store: sqlite:///FILE or postgresql+psycopg://USER@HOST/DB "
+                       "(default: a SQLite file in your data folder).")
+
+
+def _note(line: str) -> None:
+    click.echo(line, err=True)
+
+
 RULES_OPTION = click.option("--rules", "rules", multiple=True, type=click.Path(file_okay=False, path_type=Path),
                             help="Rule folder to use instead of the shipped rules/ (repeatable).")
 
@@ -114,9 +123,11 @@ RULES_OPTION = click.option("--rules", "rules", multiple=True, type=click.Path(f
 @click.option("--targets", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="YAML file of target levels per dimension (default: one level above the current one).")
 @ENGINE
+@click.option("--save", is_flag=True, help="Keep the assessment in the store, for history, compare and benchmark.")
+@DB
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @user_errors
-def assess(questionnaire, rules, extra_rules, fmt, output, force, fail_on, targets, engine, files):
+def assess(questionnaire, rules, extra_rules, fmt, output, force, fail_on, targets, engine, save, db, files):
     """Assess one PMO from its respondents' workbooks: type, tier, maturity, findings."""
     from assessor import api
     from assessor.findings import SEVERITY_ORDER
@@ -137,6 +148,9 @@ def assess(questionnaire, rules, extra_rules, fmt, output, force, fail_on, targe
     data = assessment.to_dict()
     for warning in assessment.submission.warnings:
         click.echo(str(warning), err=True)
+    if save:
+        saved = api.save(assessment, db, _note)
+        click.echo(f"{saved.status}: assessment {saved.id} of {shown(saved.office)}", err=True)
     if output is None:
         click.echo(api.render_report(data, fmt), nl=False)
     else:
@@ -168,6 +182,186 @@ def graph(questionnaire, rules, extra_rules, output, force, engine, files):
     written = api.export_graph(list(files), output, list(rules) or None, list(extra_rules), questionnaire, force,
                                engine)
     click.echo(f"wrote {shown(written)}", err=True)
+
+
+@cli.command()
+@DB
+@click.argument("organisation", required=False)
+@user_errors
+def history(db, organisation):
+    """The stored offices, or one office's assessments: date, type, tier, overall, each dimension's level.
+
+    ORGANISATION is the organisation's name (or an alias), or 'ORGANISATION / PMO NAME'.
+    """
+    from assessor import api
+    from assessor.reports import tables
+
+    with api.open_store(db, _note) as store:
+        if organisation is None:
+            click.echo(tables.offices(store.offices()), nl=False)
+            return
+        office = api.office_of(store, organisation)
+        click.echo(tables.history(office, store.assessments_of(office.id)), nl=False)
+
+
+class _Sides(click.Command):
+    """``compare A -- B``: click drops a ``--``, so it is kept as a marker between the two sides."""
+
+    def parse_args(self, ctx, args):
+        return super().parse_args(ctx, [SIDES if a == "--" else a for a in args])
+
+
+SIDES = "\x00--"
+
+
+@cli.command(cls=_Sides)
+@DB
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the comparison (.json); without it a table is printed.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.argument("sides", nargs=-1, required=True)
+@user_errors
+def compare(db, output, force, sides):
+    """What moved between two assessments: type, tier, levels, scores, findings new, resolved, persisting.
+
+    \b
+    Each side is a stored assessment id (`pmo-assess history ORG` lists them) or workbooks:
+      pmo-assess compare 3 7
+      pmo-assess compare march.xlsx -- september.xlsx
+      pmo-assess compare march-1.xlsx march-2.xlsx -- 7
+    """
+    from assessor import api
+    from assessor.errors import AssessorError
+    from assessor.reports import tables
+
+    if SIDES in sides:
+        at = sides.index(SIDES)
+        before, after = list(sides[:at]), list(sides[at + 1:])
+    elif len(sides) == 2:
+        before, after = [sides[0]], [sides[1]]
+    else:
+        raise AssessorError("compare takes two sides: two assessment ids or workbooks, or FILES -- FILES "
+                            f"(found {len(sides)} arguments and no --)")
+    if not before or not after:
+        raise AssessorError("compare: one side is empty; expected FILES -- FILES or two assessment ids")
+    result = api.compare_sides(before, after, db, notice=_note)
+    if output is None:
+        click.echo(tables.comparison(result), nl=False)
+    else:
+        _write_json(result, output, force)
+
+
+def _write_json(data: dict, output: Path, force: bool) -> None:
+    import json
+
+    from assessor.errors import OutputError
+    from assessor.output import check_target, publish
+    from assessor.terminal import BEYOND_C0
+
+    if output.suffix.lower() != ".json":
+        raise OutputError(f"{output}: this command writes .json (the Excel and HTML forms are not there yet)")
+    check_target(output, force=force)
+    text = BEYOND_C0.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(data, indent=2, ensure_ascii=False))
+    try:
+        publish(output, (text + "\n").encode("utf-8"), force)
+    except OSError as exc:
+        raise OutputError(f"{output}: cannot write: {exc.strerror or exc}") from None
+    click.echo(f"wrote {shown(output)}", err=True)
+
+
+class _Benchmark(click.Group):
+    """``benchmark ORG`` places an office; ``benchmark export`` and ``benchmark import`` pool records."""
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] not in self.commands:
+            return "place", self.commands["place"], args
+        return super().resolve_command(ctx, args)
+
+
+@cli.group(cls=_Benchmark, context_settings={"ignore_unknown_options": True})
+def benchmark():
+    """Place an office among its peers: `benchmark ORG [--peers k=v,...]`; pool data: `benchmark export|import`.
+
+    \b
+      pmo-assess benchmark "Meridian Bank" --peers industry=finance,tier=3
+      pmo-assess benchmark export -o peers.json      # anonymised: no names, no free text
+      pmo-assess benchmark import peers.json         # into another store
+    """
+
+
+@benchmark.command("place", hidden=True)
+@DB
+@click.option("--peers", metavar="KEY=VALUE,...", default=None,
+              help="The peer group: industry, tier, size, model, employees (e.g. industry=energy,tier=2).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the placement (.json); without it a table is printed.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.argument("organisation")
+@user_errors
+def benchmark_place(db, peers, output, force, organisation):
+    """Each dimension's percentile of ORGANISATION's latest assessment among its peers' latest."""
+    from assessor import api
+    from assessor.reports import tables
+
+    result = api.benchmark(organisation, peers, db, _note)
+    if output is None:
+        click.echo(tables.benchmark(result), nl=False)
+    else:
+        _write_json(result, output, force)
+
+
+@benchmark.command("export")
+@DB
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The anonymised records (.json).")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@user_errors
+def benchmark_export(db, output, force):
+    """Anonymised records of every stored office's latest assessment, to pool with other consultants."""
+    from assessor import api
+    from assessor.store.store import export_benchmark
+
+    with api.open_store(db, _note) as store:
+        document = export_benchmark(store)
+    _write_json(document, output, force)
+    click.echo(f"{len(document['records'])} record(s), no names and no free text", err=True)
+
+
+@benchmark.command("import")
+@DB
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@user_errors
+def benchmark_import(db, file):
+    """Add another store's anonymised records (from `benchmark export`) to this store's peers."""
+    import json
+
+    from assessor import api
+    from assessor.store import StoreError
+    from assessor.store.store import import_benchmark
+
+    try:
+        document = json.loads(Path(file).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StoreError(f"{file}: file not found") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StoreError(f"{file}: not a pmo-assess benchmark file (not JSON: {exc})") from None
+    with api.open_store(db, _note) as store:
+        added, skipped = import_benchmark(store, document, str(file))
+    click.echo(f"imported {added} record(s)" + (f"; {skipped} already there" if skipped else ""), err=True)
+
+
+@cli.command()
+@DB
+@click.argument("name")
+@click.argument("organisation")
+@user_errors
+def alias(db, name, organisation):
+    """Workbooks that name the organisation NAME belong to the stored ORGANISATION (a client renamed)."""
+    from assessor import api
+
+    with api.open_store(db, _note) as store:
+        target = store.add_alias(name, organisation)
+    click.echo(f"{shown(name)} is now another name of {shown(target)}", err=True)
 
 
 @cli.group()

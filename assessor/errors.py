@@ -44,9 +44,10 @@ class Problem:
 class AssessorError(Exception):
     """Base of every error caused by user input; the CLI exits 2 on these."""
 
-    def __init__(self, message: str, problems: tuple[Problem, ...] | list[Problem] = ()):
+    def __init__(self, message: str, problems: tuple[Problem, ...] | list[Problem] = (), consequence: str = ""):
         super().__init__(message)
         self.problems = tuple(problems)
+        self.consequence = consequence  # what did not happen, said after the problems ("nothing was imported")
 
     def lines(self) -> list[str]:
         """The readable lines to print, one per problem (or the message)."""

@@ -142,6 +142,7 @@ class Submission:
     responses: tuple[Response, ...]
     bank_id: str
     bank_version: str
+    digests: tuple[str, ...] = ()   # each response's workbook SHA-256, in the same order (the store's key)
 
     @property
     def warnings(self) -> tuple[Problem, ...]:

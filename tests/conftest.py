@@ -58,6 +58,28 @@ GOOD_ROLES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _no_real_store(tmp_path_factory, monkeypatch):
+    """No test reads or writes the user's own assessment store: the default store lives in a
+    temporary data folder, and PMO_ASSESS_DB from the developer's shell is ignored."""
+    monkeypatch.delenv("PMO_ASSESS_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data-home")))
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL server (tests/postgres.py), or a skip saying why there is none."""
+    from tests.postgres import Server
+
+    server = Server()
+    if not server.start():
+        pytest.skip(server.reason)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 def good_answer(index: int, bank) -> object:
     """The answer the good workbook gives to question number ``index`` (0-based): all valid, none blank."""
     level = index % 6

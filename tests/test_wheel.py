@@ -83,6 +83,15 @@ def test_the_wheel_carries_every_shipped_rule_file_bank_and_catalogue(wheel):
             assert zipfile.ZipFile(wheel).read(packed) == source.read_bytes()
 
 
+def test_the_wheel_carries_the_stores_migrations_and_bands(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"assessor/store/bands.yaml", "assessor/store/migrations/env.py",
+            "assessor/store/migrations/script.py.mako"} <= names
+    assert {n for n in names if n.startswith("assessor/store/migrations/versions/0")} == \
+        {f"assessor/store/migrations/versions/{p.name}" for p in
+         (REPO / "assessor/store/migrations/versions").glob("0*.py")}
+
+
 def test_the_installed_tool_does_not_read_the_checkout(venv):
     done = _run([venv["bin"] / "python", "-c", "import assessor, assessor.paths as p; print(assessor.__file__); "
                  "print(p.rules_dir())"], cwd=venv["work"], env=venv["env"])
@@ -105,6 +114,11 @@ def test_template_validate_and_assess_work_from_the_wheel(venv):
         (GOLDEN / f"{SAMPLE}.json").read_text(encoding="utf-8")
     done = _tool(venv, "rules", "list")
     assert done.returncode == 0 and "MAT-L1" in done.stdout
+    store = f"sqlite:///{venv['work'] / 'store.db'}"
+    done = _tool(venv, "assess", "--save", "--db", store, "--format", "json", f"samples/{SAMPLE}.xlsx")
+    assert done.returncode == 0 and "saved: assessment 1" in done.stderr, done.stderr
+    done = _tool(venv, "history", "--db", store)
+    assert done.returncode == 0 and "Atlas Rail" in done.stdout, done.stderr
 
 
 def test_without_durable_rules_the_wheel_assesses_with_the_python_engine(venv):

@@ -105,7 +105,8 @@ def read_submission(paths: list[str | Path], bank: Bank) -> Submission:
     problems = office.not_one_office(responses, digests)
     if problems:
         raise InputError(f"{len(problems)} problem(s) in the workbooks", problems)
-    return Submission(tuple(office.with_pmo_name_warning(responses)), bank.id, bank.version)
+    responses = tuple(office.with_pmo_name_warning(responses))
+    return Submission(responses, bank.id, bank.version, tuple(digests[r.source] for r in responses))
 
 
 def read_response(path: str | Path, bank: Bank) -> Response:

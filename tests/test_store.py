@@ -1,0 +1,345 @@
+"""The assessment store, on SQLite and on a throwaway PostgreSQL server (tests/postgres.py): saving (once per set of workbooks, whoever saves), history,
+compare, benchmark with its anonymity floor, anonymised export and import, the schema's migrations,
+and bad input (unknown id, empty store, corrupt file, unreachable server) as one line and exit 2."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assessor.api import Assessor
+from assessor.questionnaire import layout as L
+from assessor.store import Store
+from assessor.store.database import revisions
+from assessor.xlsx import openpyxl
+from tests.cli_helpers import invoke
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = sorted((REPO / "samples").glob("*.xlsx"))
+CALIBRATION = sorted((REPO / "samples" / "calibration").glob("*.xlsx"))
+MERIDIAN = REPO / "samples" / "meridian-bank.xlsx"
+
+
+@pytest.fixture(scope="module")
+def assessor():
+    return Assessor()
+
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _url(request, folder: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{folder / 'store.db'}"
+    return request.getfixturevalue("postgres").new_database()
+
+
+@pytest.fixture(params=BACKENDS)
+def db(request, tmp_path) -> str:
+    """An empty store's URL: one per test, on each database."""
+    return _url(request, tmp_path)
+
+
+def _user_error(result, *phrases):
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    for phrase in phrases:
+        assert phrase in result.output, result.output
+    return result
+
+
+def september(tmp_path, source=MERIDIAN, date=dt.date(2027, 5, 4), raise_by=1, name="september.xlsx") -> Path:
+    """The same office six months on: a later date and the first ten answers one level higher."""
+    wb = openpyxl().load_workbook(source)
+    profile = wb[L.PROFILE]
+    rows = {profile.cell(row=r, column=1).value: r for r in range(2, profile.max_row + 1)}
+    profile.cell(row=rows["Assessment date"], column=2, value=date)
+    questions = wb[L.QUESTIONS]
+    changed = 0
+    for row in range(2, questions.max_row + 1):
+        cell = questions.cell(row=row, column=5)
+        value = str(cell.value or "").split(" ")[0]
+        if value.isdigit() and int(value) + raise_by <= 5 and changed < 10:
+            cell.value = int(value) + raise_by
+            changed += 1
+    out = tmp_path / name
+    wb.save(out)
+    return out
+
+
+# --- saving -------------------------------------------------------------------------------------------
+
+def test_saving_the_same_workbooks_twice_stores_one_assessment(assessor, db):
+    with Store(db) as store:
+        first = store.save(assessor.assess([MERIDIAN]))
+        again = store.save(assessor.assess([MERIDIAN]))
+        assert (first.status, again.status, again.id) == ("saved", "already stored", first.id)
+        assert store.count() == 1
+        report = store.report(first.id)
+    assert report["organisation"]["organisation"] == "Meridian Bank" and report["findings"]
+
+
+def test_the_cli_saves_and_says_so(db):
+    result = invoke("assess", MERIDIAN, "--save", "--db", db, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "creating a new assessment store" in result.stderr and "saved: assessment 1 of Meridian Bank" in result.stderr
+    result = invoke("assess", MERIDIAN, "--save", "--db", db, "--format", "json")
+    assert "already stored: assessment 1" in result.stderr
+
+
+def test_without_db_the_store_is_in_the_users_data_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert invoke("assess", MERIDIAN, "--save", "--format", "json").exit_code == 0
+    assert (tmp_path / "data" / "pmo-assess" / "assessments.db").is_file()
+    monkeypatch.setenv("PMO_ASSESS_DB", f"sqlite:///{tmp_path / 'team.db'}")
+    assert invoke("assess", MERIDIAN, "--save", "--format", "json").exit_code == 0
+    assert (tmp_path / "team.db").is_file()
+
+
+SAVER = """
+import sys
+from assessor.api import Assessor
+from assessor.store import Store
+store = Store(sys.argv[1])
+assessor = Assessor()
+for path in sys.argv[2:]:
+    store.save(assessor.assess([path]))
+"""
+
+
+def test_two_processes_saving_at_once_lose_nothing_and_duplicate_nothing(tmp_path, db):
+    Store(db).close()  # created first: the race is about the saves
+    files = [str(p) for p in SAMPLES + CALIBRATION]
+    procs = [subprocess.Popen([sys.executable, "-c", SAVER, db, *order], cwd=REPO, stderr=subprocess.PIPE, text=True)
+             for order in (files, list(reversed(files)))]
+    for proc in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+    with Store(db) as store:
+        assert store.count() == len(files)
+        assert len(store.offices()) == len(files)
+
+
+# --- history and compare ------------------------------------------------------------------------------
+
+def test_march_and_september_give_a_history_and_a_delta(tmp_path, db):
+    later = september(tmp_path)
+    for path in (MERIDIAN, later):
+        assert invoke("assess", path, "--save", "--db", db, "--format", "json").exit_code == 0
+    result = invoke("history", "--db", db)
+    assert result.exit_code == 0 and "Meridian Bank" in result.stdout and "Enterprise Portfolio Office" in result.stdout
+    result = invoke("history", "--db", db, "meridian bank")   # any spelling of the name
+    lines = result.stdout.splitlines()
+    assert "2 assessment(s)" in lines[0]
+    assert [line.split()[1] for line in lines[3:]] == ["2026-11-03", "2027-05-04"]
+    compared = invoke("compare", "--db", db, "1", "2")
+    assert compared.exit_code == 0, compared.output
+    assert "2026-11-03 -> 2027-05-04" in compared.stdout and "findings:" in compared.stdout
+    out = tmp_path / "delta.json"
+    assert invoke("compare", "--db", db, "1", "2", "-o", out).exit_code == 0
+    delta = json.loads(out.read_text())
+    moved = [d for d in delta["dimensions"] if d["score"]["delta"]]
+    assert moved and all(d["score"]["delta"] > 0 for d in moved)   # answers went up, scores too
+    assert delta["compatibility"]["comparable"] is True
+
+
+def test_compare_takes_workbook_sets_on_either_side(tmp_path):
+    later = september(tmp_path)
+    finance = REPO / "samples" / "more-respondents" / "meridian-bank-finance.xlsx"
+    result = invoke("compare", MERIDIAN, finance, "--", later)
+    assert result.exit_code == 0, result.output
+    assert "Meridian Bank / Enterprise Portfolio Office: 2026-11-05 -> 2027-05-04" in result.stdout
+    _user_error(invoke("compare", MERIDIAN, finance, later), "compare takes two sides")
+
+
+def test_different_bank_versions_are_compared_by_question_id(tmp_path):
+    old = REPO / "tests" / "fixtures" / "bank-1.0.0"
+    workbook = next(old.glob("*.xlsx"))
+    result = invoke("compare", workbook, "--", MERIDIAN, "-o", tmp_path / "c.json")
+    assert result.exit_code == 0, result.output
+    compat = json.loads((tmp_path / "c.json").read_text())["compatibility"]
+    assert compat["comparable"] is False and compat["same_questionnaire"] is False
+    assert "compared by question id" in compat["notes"][0]
+
+
+# --- benchmarks ---------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def portfolio(request, tmp_path_factory, assessor) -> str:
+    url = _url(request, tmp_path_factory.mktemp("portfolio"))
+    with Store(url) as store:
+        for path in SAMPLES + CALIBRATION:
+            store.save(assessor.assess([path]))
+    return url
+
+
+def test_an_office_is_placed_among_its_peers(portfolio, tmp_path):
+    result = invoke("benchmark", "Meridian Bank", "--db", portfolio)
+    assert result.exit_code == 0, result.output
+    assert "among 9 peer offices" in result.stdout and "percentile" in result.stdout
+    out = tmp_path / "bench.json"
+    assert invoke("benchmark", "--db", portfolio, "Meridian Bank", "-o", out).exit_code == 0
+    placed = json.loads(out.read_text())
+    assert placed["peers"]["size"] == 9
+    reporting = next(d for d in placed["dimensions"] if d["id"] == "reporting")
+    assert 0 <= reporting["percentile"] <= 100 and reporting["peers"] == 9
+
+
+def test_a_peer_group_under_five_is_refused_saying_how_many(portfolio):
+    _user_error(invoke("benchmark", "Meridian Bank", "--db", portfolio, "--peers", "tier=3"),
+                "the peer group (tier=3) has", "at least 5 are needed")
+    _user_error(invoke("benchmark", "Meridian Bank", "--db", portfolio, "--peers", "colour=blue"),
+                "'colour=blue' is not a filter")
+    _user_error(invoke("benchmark", "Nobody Ltd", "--db", portfolio), "no stored office of 'Nobody Ltd'")
+
+
+def test_export_is_anonymous_and_import_adds_it_to_another_store(portfolio, tmp_path):
+    out = tmp_path / "peers.json"
+    assert invoke("benchmark", "export", "--db", portfolio, "-o", out).exit_code == 0
+    text = out.read_text()
+    for name in ("Meridian", "Harbour", "Atlas", "Northwind", "Heron", "Dana Whitfield", "Financial services ltd"):
+        assert name not in text
+    document = json.loads(text)
+    assert len(document["records"]) == 10 and len({r["organisation"] for r in document["records"]}) == 10
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    result = invoke("benchmark", "import", "--db", other, out)
+    assert result.exit_code == 0 and "imported 10 record(s)" in result.stderr
+    assert "1 already there" not in invoke("benchmark", "import", "--db", other, out).stderr
+    assert "10 already there" in invoke("benchmark", "import", "--db", other, out).stderr
+    # The other store's own office is placed among the imported peers.
+    invoke("assess", MERIDIAN, "--save", "--db", other, "--format", "json")
+    result = invoke("benchmark", "Meridian Bank", "--db", other)
+    assert result.exit_code == 0 and "among 10 peer offices" in result.stdout
+    _user_error(invoke("benchmark", "import", "--db", portfolio, out), "exported from this store")
+
+
+@pytest.mark.parametrize("document, phrase", [
+    ({"format": "something else"}, "not a pmo-assess benchmark file"),
+    ({"format": "pmo-assess-benchmark", "version": 9, "source": "0" * 16, "records": []}, "version 9"),
+    ({"format": "pmo-assess-benchmark", "version": 1, "source": "0" * 16,
+      "records": [{"organisation": "Meridian Bank"}]}, "records[0]: error: not a benchmark record"),
+])
+def test_import_refuses_anything_but_an_export(tmp_path, db, document, phrase):
+    path = tmp_path / "peers.json"
+    path.write_text(json.dumps(document))
+    _user_error(invoke("benchmark", "import", "--db", db, path), phrase)
+    with Store(db) as store:
+        assert store.count() == 0
+
+
+def test_an_import_with_one_bad_record_adds_nothing(portfolio, tmp_path, db):
+    out = tmp_path / "peers.json"
+    invoke("benchmark", "export", "--db", portfolio, "-o", out)
+    document = json.loads(out.read_text())
+    document["records"][3]["industry"] = "Meridian Bank's own words"
+    out.write_text(json.dumps(document))
+    _user_error(invoke("benchmark", "import", "--db", db, out), "records[3].industry", "nothing was imported")
+    with Store(db) as store, store.engine.connect() as connection:
+        assert connection.exec_driver_sql("select count(*) from peer_records").scalar() == 0
+
+
+# --- migrations and versions ----------------------------------------------------------------------------
+
+def test_every_migration_runs_from_an_empty_database_and_from_the_previous_revision(tmp_path, assessor):
+    from alembic import command
+    from sqlalchemy import create_engine, inspect
+
+    from assessor.store.database import _alembic_config
+    from assessor.store.tables import metadata
+
+    head, known = revisions()
+    assert known[-1] == head and len(known) >= 2
+    for i, revision in enumerate(known):
+        engine = create_engine(f"sqlite:///{tmp_path / f'r{i}.db'}")
+        with engine.begin() as connection:
+            if i:
+                command.upgrade(_alembic_config(connection), known[i - 1])
+            command.upgrade(_alembic_config(connection), revision)
+        engine.dispose()
+    # A full upgrade gives exactly the tables the code uses.
+    engine = create_engine(f"sqlite:///{tmp_path / f'r{len(known) - 1}.db'}")
+    tables = set(inspect(engine).get_table_names()) - {"alembic_version"}
+    assert tables == set(metadata.tables)
+    for name, table in metadata.tables.items():
+        assert {c["name"] for c in inspect(engine).get_columns(name)} == {c.name for c in table.columns}, name
+    engine.dispose()
+
+
+def test_an_older_store_is_migrated_after_saying_so_and_keeps_its_data(db, assessor):
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from assessor.store.database import _alembic_config
+
+    engine = create_engine(db)
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), "0001")
+        connection.execute(text("insert into organisations (key, name) values ('meridian bank', 'Meridian Bank')"))
+    engine.dispose()
+    said = []
+    with Store(db, said.append) as store:
+        with store.engine.connect() as connection:
+            assert connection.execute(text("select name from organisations")).scalar() == "Meridian Bank"
+            assert connection.execute(text("select count(*) from peer_records")).scalar() == 0
+    assert said == [f"migrating the assessment store at {db} from schema revision 0001 to {revisions()[0]}"]
+
+
+def test_a_store_from_a_newer_tool_is_refused(db):
+    from sqlalchemy import text
+
+    with Store(db) as store, store.engine.begin() as connection:
+        connection.execute(text("update alembic_version set version_num = '9999'"))
+    _user_error(invoke("history", "--db", db), "written by a newer pmo-assess", "revision 9999")
+
+
+# --- bad input ----------------------------------------------------------------------------------------
+
+def test_an_empty_store_and_an_unknown_id_say_so(db):
+    result = invoke("history", "--db", db)
+    assert result.exit_code == 0 and "the store holds no assessments yet" in result.stdout
+    _user_error(invoke("compare", "--db", db, "4", "5"), "no stored assessment 4")
+    _user_error(invoke("history", "--db", db, "Meridian Bank"), "no stored office of 'Meridian Bank'")
+
+
+def test_a_corrupt_sqlite_file_is_one_line_and_stays_as_it_was(tmp_path):
+    path = tmp_path / "broken.db"
+    path.write_bytes(b"this is not a database, it only has the name of one" * 100)
+    before = path.read_bytes()
+    result = _user_error(invoke("history", "--db", f"sqlite:///{path}"), "not an assessment store")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert path.read_bytes() == before
+
+
+def test_an_unreachable_server_is_one_line(db):
+    result = _user_error(invoke("history", "--db", "postgresql+psycopg://nobody:secret@127.0.0.1:1/none"),
+                         "postgresql+psycopg://nobody:***@127.0.0.1:1/none")
+    assert "secret" not in result.output and len(result.stderr.strip().splitlines()) == 1
+    _user_error(invoke("history", "--db", "mysql://x@y/z"), "not a database URL this tool can open")
+
+
+def test_a_workbook_without_an_organisation_is_not_saved(tmp_path, db, make_workbook):
+    def no_name(wb):
+        profile = wb[L.PROFILE]
+        row = next(r for r in range(2, profile.max_row + 1) if profile.cell(row=r, column=1).value == "Organisation")
+        profile.cell(row=row, column=2).value = None
+    path = make_workbook(tmp_path, [no_name])
+    _user_error(invoke("assess", path, "--save", "--db", db), "cannot save an assessment without the organisation")
+
+
+def test_renamed_client_joins_its_history_through_an_alias(tmp_path, db, assessor):
+    invoke("assess", MERIDIAN, "--save", "--db", db, "--format", "json")
+    wb = openpyxl().load_workbook(september(tmp_path))
+    profile = wb[L.PROFILE]
+    row = next(r for r in range(2, profile.max_row + 1) if profile.cell(row=r, column=1).value == "Organisation")
+    profile.cell(row=row, column=2).value = "Meridian Group"
+    renamed = tmp_path / "renamed.xlsx"
+    wb.save(renamed)
+    assert invoke("alias", "--db", db, "Meridian Group", "Meridian Bank").exit_code == 0
+    invoke("assess", renamed, "--save", "--db", db, "--format", "json")
+    result = invoke("history", "--db", db, "Meridian Group")
+    assert "2 assessment(s)" in result.stdout
