@@ -57,7 +57,9 @@ class Store:
     # -- saving ------------------------------------------------------------------------------------
 
     def save(self, assessment) -> Saved:
-        record = record_of(assessment)
+        return self.save_record(record_of(assessment))
+
+    def save_record(self, record: Record) -> Saved:
         for attempt in range(ATTEMPTS):
             try:
                 with self._write() as connection, connection.begin():
