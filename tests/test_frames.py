@@ -1,0 +1,39 @@
+"""pandas frames for notebook users hold what the JSON report and the store hold."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assessor import api, frames
+from assessor.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+MERIDIAN = REPO / "samples" / "meridian-bank.xlsx"
+
+
+@pytest.fixture(scope="module")
+def report():
+    return api.assess([MERIDIAN]).to_dict()
+
+
+def test_an_assessments_frames_match_its_report(report):
+    dims = frames.dimensions(report)
+    assert list(dims.index) == [d["id"] for d in report["maturity"]["dimensions"]]
+    assert dims.loc["reporting", "level"] == next(d["level"] for d in report["maturity"]["dimensions"]
+                                                  if d["id"] == "reporting")
+    answers = frames.answers(report)
+    assert len(answers) == len(report["maturity"]["answers"]) and answers.loc["RP-01", "dimension"] == "reporting"
+    found = frames.findings(report)
+    assert list(found.index) == [f["id"] for f in report["findings"]]
+    assert (found["severity"].value_counts().sum()) == len(report["findings"])
+
+
+def test_history_is_one_row_per_stored_assessment(tmp_path):
+    with Store(f"sqlite:///{tmp_path / 's.db'}") as store:
+        assessor = api.Assessor()
+        store.save(assessor.assess([MERIDIAN]))
+        store.save(assessor.assess([MERIDIAN, REPO / "samples/more-respondents/meridian-bank-finance.xlsx"]))
+        frame = frames.history(store, "Meridian Bank")
+    assert len(frame) == 2 and {"type", "tier", "overall", "reporting"} <= set(frame.columns)
+    assert str(frame["date"].dtype).startswith("datetime64")
