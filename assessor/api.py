@@ -106,6 +106,19 @@ def write_report(data: dict, output: Path, fmt: str, inputs: list[Path] = (), fo
     return _publish(output, content, "report", force)
 
 
+def write_document(data: dict, output: Path, force: bool = False) -> Path:
+    """Write a comparison, a benchmark placement or benchmark records as JSON, the way reports are
+    written (never over an existing file unless forced, never half a file)."""
+    from assessor.errors import OutputError
+    from assessor.reports import reporter
+
+    output = Path(output)
+    if output.suffix.lower() != ".json":
+        raise OutputError(f"{output}: this command writes .json (the Excel and HTML forms are not there yet)")
+    check_target(output, force=force)
+    return _publish(output, lambda: reporter("json").render(data).encode("utf-8"), "file", force)
+
+
 def _publish(output: Path, content, what: str, replace: bool) -> Path:
     """Make ``content()`` (openpyxl uses temporary files while it does, so that too can meet a full
     disk) and publish it: an OSError is the user's environment, not a bug, and one line says so."""
@@ -204,8 +217,23 @@ def benchmark(organisation: str, peers: str | None = None, db: str | None = None
     with open_store(db, notice) as store:
         office = office_of(store, organisation)
         everyone = profiles(store)
-        names = {d["id"]: d["name"] for d in store.report(
-            next(p["assessment_id"] for p in everyone if p["office_id"] == office.id))["maturity"]["dimensions"]}
-    mine = next(p for p in everyone if p["office_id"] == office.id)
-    others = [p for p in everyone if p["office_id"] != office.id]
-    return place(mine, others, wanted, names)
+        mine = next(p for p in everyone if p["office_id"] == office.id)
+        names = {d["id"]: d["name"] for d in store.report(mine["assessment_id"])["maturity"]["dimensions"]}
+    return place(mine, [p for p in everyone if p["office_id"] != office.id], wanted, names)
+
+
+def import_benchmark(file: str | Path, db: str | None = None, notice=None) -> tuple[int, int]:
+    """Add the anonymised records of a ``benchmark export`` file to the store: (added, already there)."""
+    import json
+
+    from assessor.store import StoreError
+    from assessor.store.store import import_benchmark as add
+
+    try:
+        document = json.loads(Path(file).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StoreError(f"{file}: file not found") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StoreError(f"{file}: not a pmo-assess benchmark file (not JSON: {exc})") from None
+    with open_store(db, notice) as store:
+        return add(store, document, str(file))

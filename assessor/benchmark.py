@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import statistics
 from pathlib import Path
 
 from assessor.errors import AssessorError
@@ -100,8 +101,4 @@ def place(office: dict, peers: list[dict], wanted: dict, dimension_names: dict) 
 
 
 def _median(values: list):
-    if not values:
-        return None
-    ordered = sorted(values)
-    mid = len(ordered) // 2
-    return ordered[mid] if len(ordered) % 2 else round((ordered[mid - 1] + ordered[mid]) / 2, 2)
+    return round(statistics.median(values), 2) if values else None

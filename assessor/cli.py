@@ -252,20 +252,9 @@ def compare(db, output, force, sides):
 
 
 def _write_json(data: dict, output: Path, force: bool) -> None:
-    import json
+    from assessor import api
 
-    from assessor.errors import OutputError
-    from assessor.output import check_target, publish
-    from assessor.terminal import BEYOND_C0
-
-    if output.suffix.lower() != ".json":
-        raise OutputError(f"{output}: this command writes .json (the Excel and HTML forms are not there yet)")
-    check_target(output, force=force)
-    text = BEYOND_C0.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(data, indent=2, ensure_ascii=False))
-    try:
-        publish(output, (text + "\n").encode("utf-8"), force)
-    except OSError as exc:
-        raise OutputError(f"{output}: cannot write: {exc.strerror or exc}") from None
+    api.write_document(data, output, force)
     click.echo(f"wrote {shown(output)}", err=True)
 
 
@@ -333,20 +322,9 @@ def benchmark_export(db, output, force):
 @user_errors
 def benchmark_import(db, file):
     """Add another store's anonymised records (from `benchmark export`) to this store's peers."""
-    import json
-
     from assessor import api
-    from assessor.store import StoreError
-    from assessor.store.store import import_benchmark
 
-    try:
-        document = json.loads(Path(file).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise StoreError(f"{file}: file not found") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise StoreError(f"{file}: not a pmo-assess benchmark file (not JSON: {exc})") from None
-    with api.open_store(db, _note) as store:
-        added, skipped = import_benchmark(store, document, str(file))
+    added, skipped = api.import_benchmark(file, db, _note)
     click.echo(f"imported {added} record(s)" + (f"; {skipped} already there" if skipped else ""), err=True)
 
 

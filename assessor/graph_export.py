@@ -93,10 +93,6 @@ def _colour(data: dict, findings) -> str:
     return COLOURS.get(data.get("kind"), "#cccccc")
 
 
-def write_graph(g, path: Path, fmt: str) -> None:
-    Path(path).write_bytes(render_graph(g, fmt))
-
-
 def render_graph(g, fmt: str) -> bytes:
     """The graph file's bytes in ``fmt`` (graphml, gexf, dot or json)."""
     import io

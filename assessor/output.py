@@ -33,7 +33,7 @@ def check_target(out: Path, inputs: list[Path] = (), force: bool = False, folder
     if os.path.lexists(target) and not target.exists() and not force:  # a dangling symbolic link
         raise OutputError(f"{out}: a link to a missing file exists there; use --force to replace it")
     if target.exists() and not force:
-        raise OutputError(f"{out}: file exists; use --force to replace it")
+        raise _exists(out)
     if target.exists() and target.is_dir():
         raise OutputError(f"{out}: is a folder; expected a file name")
     if not target.parent.exists():
@@ -99,7 +99,7 @@ def publish(out: Path, content: bytes, replace: bool = True) -> Path:
                 return out
         finally:
             os.close(fd)
-    tmp = folder / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}{TEMP_SUFFIX}"
+    tmp = _temporary(folder)
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
         try:
@@ -118,6 +118,11 @@ def publish(out: Path, content: bytes, replace: bool = True) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return out
+
+
+def _temporary(folder: Path) -> Path:
+    """A hidden name of ours in ``folder``, with our pid so that a later run can tell it is stale."""
+    return folder / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}{TEMP_SUFFIX}"
 
 
 def _exists(out: Path) -> OutputError:
@@ -177,7 +182,7 @@ def _link_into_place(fd: int, out: Path, replace: bool) -> bool:
             raise _exists(out) from None
     except OSError:
         return False  # no /proc, or a file system that refuses: the named temporary does it
-    tmp = out.parent / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}{TEMP_SUFFIX}"
+    tmp = _temporary(out.parent)
     try:
         os.link(source, tmp, follow_symlinks=True)
     except OSError:

@@ -112,7 +112,7 @@ def main() -> int:
     runs, cli_runs = (5, 3) if args.quick else (20, 9)
     common.header("bench_reports: report writing", [
         f"samples: {', '.join(p.name for p in common.SAMPLES)}",
-        f"in-process, one Assessor, each sample's to_dict() made once: reporter(fmt).write(data, file), "
+        f"in-process, one Assessor, each sample's to_dict() made once: api.write_report(data, file, fmt), "
         f"median of {runs} rounds (samples and formats interleaved) after warm-up; target xlsx < {XLSX_LIMIT_MS:g} ms "
         f"(html, json for information)",
         f"whole process: {' '.join(cli_command())} assess <sample> -o <tmp>/report.xlsx --force, wall time, "

@@ -6,7 +6,6 @@ header rows, print titles and fit-to-width.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 from assessor import __version__
 from assessor.model import PROFILE_FIELDS

@@ -1,7 +1,6 @@
 """The interface every reporter follows."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Protocol
 
 
@@ -10,10 +9,7 @@ class Reporter(Protocol):
     binary: bool
 
     def render(self, data: dict) -> str | bytes:
-        """The whole report for ``Assessment.to_dict()`` output."""
-
-    def write(self, data: dict, path: Path) -> None:
-        """Write the report to ``path`` (a temporary file the caller renames into place)."""
+        """The whole report for ``Assessment.to_dict()`` output (``api.write_report`` publishes it)."""
 
 
 class TextReporter:
@@ -24,9 +20,6 @@ class TextReporter:
 
     def render(self, data: dict) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
-
-    def write(self, data: dict, path: Path) -> None:
-        Path(path).write_text(self.render(data), encoding="utf-8", newline="\n")
 
 
 def raci_letters(row: dict) -> dict[str, str]:

@@ -12,7 +12,6 @@ hold, so a respondent's ``=HYPERLINK(...)`` stays inert.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 from assessor.reports.base import TextReporter
 
@@ -38,9 +37,6 @@ class XlsxReporter(TextReporter):
         buffer = io.BytesIO()
         self._workbook(data).save(buffer)
         return buffer.getvalue()
-
-    def write(self, data: dict, path: Path) -> None:
-        self._workbook(data).save(path)
 
     def _workbook(self, data: dict):
         from assessor.xlsx import openpyxl

@@ -54,22 +54,28 @@ class Store:
     def _write(self):
         return self.engine.connect().execution_options(store_write=True)
 
+    def _in_write(self, work):
+        """``work(connection)`` in one write transaction; run again when another process took a unique
+        key (an office, an assessment) in the meantime, so the second run finds it."""
+        for attempt in range(ATTEMPTS):
+            try:
+                with self._write() as connection, connection.begin():
+                    return work(connection)
+            except IntegrityError:
+                if attempt == ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
     # -- saving ------------------------------------------------------------------------------------
 
     def save(self, assessment) -> Saved:
         return self.save_record(record_of(assessment))
 
     def save_record(self, record: Record) -> Saved:
-        for attempt in range(ATTEMPTS):
-            try:
-                with self._write() as connection, connection.begin():
-                    return self._save(connection, record)
-            except IntegrityError:
-                if attempt == ATTEMPTS - 1:
-                    raise
-            except OperationalError as exc:
-                raise StoreError(f"{shown_url(self.url)}: cannot save the assessment: {exc.orig}") from None
-        raise AssertionError("unreachable")
+        try:
+            return self._in_write(lambda connection: self._save(connection, record))
+        except OperationalError as exc:
+            raise StoreError(f"{shown_url(self.url)}: cannot save the assessment: {exc.orig}") from None
 
     def _save(self, connection, record: Record) -> Saved:
         office_id = self._office(connection, record)
@@ -160,16 +166,12 @@ class Store:
 
     def assessments_of(self, office_id: int) -> list[dict]:
         """One office's assessments, oldest first: date, type, tier, overall and each dimension's level."""
-        a, d = t.assessments, t.dimension_results
+        a = t.assessments
         with self.engine.connect() as connection:
             rows = connection.execute(select(a.c.id, a.c.assessed_on, a.c.model, a.c.tier, a.c.overall_level,
                                              a.c.overall_score, a.c.bank_version, a.c.rulebase_fingerprint)
                                       .where(a.c.office_id == office_id).order_by(a.c.assessed_on, a.c.id)).all()
-            levels: dict[int, dict] = {}
-            for r in connection.execute(select(d.c.assessment_id, d.c.dimension, d.c.level, d.c.score)
-                                        .where(d.c.assessment_id.in_([r.id for r in rows]))
-                                        .order_by(d.c.assessment_id, d.c.dimension)):
-                levels.setdefault(r.assessment_id, {})[r.dimension] = {"level": r.level, "score": r.score}
+            levels = _levels(connection, [r.id for r in rows])
         return [{"id": r.id, "date": r.assessed_on, "model": r.model, "tier": r.tier, "overall": r.overall_level,
                  "score": r.overall_score, "bank_version": r.bank_version, "rulebase": r.rulebase_fingerprint,
                  "dimensions": levels.get(r.id, {})} for r in rows]
@@ -200,7 +202,7 @@ def _latest_per_office(store: Store) -> list[dict]:
     """The latest assessment of every stored office, as a benchmark profile (bands, not names)."""
     from assessor.benchmark import employees_band, industry_band
 
-    a, o, g, d = t.assessments, t.offices, t.organisations, t.dimension_results
+    a, o, g = t.assessments, t.offices, t.organisations
     with store.engine.connect() as connection:
         rows = connection.execute(
             select(a.c.id, a.c.office_id, a.c.assessed_on, a.c.model, a.c.tier, a.c.size, a.c.industry,
@@ -211,16 +213,23 @@ def _latest_per_office(store: Store) -> list[dict]:
         latest = {}
         for r in rows:
             latest[r.office_id] = r
-        levels: dict[int, dict] = {}
-        ids = [r.id for r in latest.values()]
-        for r in connection.execute(select(d.c.assessment_id, d.c.dimension, d.c.level, d.c.score)
-                                    .where(d.c.assessment_id.in_(ids))):
-            levels.setdefault(r.assessment_id, {})[r.dimension] = {"level": r.level, "score": r.score}
+        levels = _levels(connection, [r.id for r in latest.values()])
     return [{"office_id": r.office_id, "assessment_id": r.id, "organisation": r.organisation, "org_key": r.org_key,
              "pmo_name": r.pmo_name, "assessment_date": r.assessed_on, "model": r.model, "tier": r.tier,
              "size": r.size, "industry": industry_band(r.industry), "employees": employees_band(r.employees),
              "overall_level": r.overall_level, "dimensions": levels.get(r.id, {})}
             for r in sorted(latest.values(), key=lambda r: r.office_id)]
+
+
+def _levels(connection, assessment_ids: list[int]) -> dict[int, dict]:
+    """Each assessment's dimensions: {assessment id: {dimension: {level, score}}}, dimensions in id order."""
+    d = t.dimension_results
+    levels: dict[int, dict] = {}
+    for r in connection.execute(select(d.c.assessment_id, d.c.dimension, d.c.level, d.c.score)
+                                .where(d.c.assessment_id.in_(assessment_ids))
+                                .order_by(d.c.assessment_id, d.c.dimension)):
+        levels.setdefault(r.assessment_id, {})[r.dimension] = {"level": r.level, "score": r.score}
+    return levels
 
 
 def _setting(connection, name: str, make) -> str:
@@ -235,15 +244,9 @@ def _store_identity(store: Store) -> tuple[str, str]:
     """This store's id and export salt, made once (random) and kept."""
     import secrets
 
-    for attempt in range(ATTEMPTS):
-        try:
-            with store._write() as connection, connection.begin():
-                return (_setting(connection, "store_id", lambda: secrets.token_hex(8)),
-                        _setting(connection, "export_salt", lambda: secrets.token_hex(32)))
-        except IntegrityError:
-            if attempt == ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
+    return store._in_write(lambda connection: (_setting(connection, "store_id", lambda: secrets.token_hex(8)),
+                                                _setting(connection, "export_salt",
+                                                         lambda: secrets.token_hex(32))))
 
 
 def profiles(store: Store) -> list[dict]:
