@@ -107,16 +107,25 @@ def write_report(data: dict, output: Path, fmt: str, inputs: list[Path] = (), fo
 
 
 def write_document(data: dict, output: Path, force: bool = False) -> Path:
-    """Write a comparison, a benchmark placement or benchmark records as JSON, the way reports are
-    written (never over an existing file unless forced, never half a file)."""
+    """Write an office's history, a comparison, a benchmark placement (.xlsx, .html or .json) or benchmark
+    records (.json) the way reports are written: never over an existing file unless forced, never half a file."""
     from assessor.errors import OutputError
-    from assessor.reports import reporter
+    from assessor.reports import document_reporter, reporter
 
     output = Path(output)
-    if output.suffix.lower() != ".json":
-        raise OutputError(f"{output}: this command writes .json (the Excel and HTML forms are not there yet)")
+    if data.get("kind") in ("history", "comparison", "benchmark"):
+        made = document_reporter(output)
+    elif output.suffix.lower() == ".json":
+        made = reporter("json")
+    else:
+        raise OutputError(f"{output}: this is written as .json")
     check_target(output, force=force)
-    return _publish(output, lambda: reporter("json").render(data).encode("utf-8"), "file", force)
+
+    def content() -> bytes:
+        text = made.render(data)
+        return text.encode("utf-8") if isinstance(text, str) else text
+
+    return _publish(output, content, "file", force)
 
 
 def _publish(output: Path, content, what: str, replace: bool) -> Path:
@@ -127,6 +136,23 @@ def _publish(output: Path, content, what: str, replace: bool) -> Path:
     except OSError as exc:
         from assessor.errors import OutputError
         raise OutputError(f"{output}: cannot write the {what}: {exc.strerror or exc}") from None
+
+
+def read_plan(path: str | Path):
+    """The remediation plan (Owner, Due, Status per finding) of an earlier .xlsx report."""
+    from assessor.plan import read_plan as _read
+
+    return _read(path)
+
+
+def carry_plan(data: dict, plan) -> dict:
+    """``data`` (an assessment's JSON) with the earlier ``plan`` carried forward as its ``plan`` section;
+    a plan from another office's report is refused."""
+    from assessor.plan import carry_forward, check_office
+
+    check_office(plan, data)
+    data["plan"] = carry_forward(plan, data)
+    return data
 
 
 def render_report(data: dict, fmt: str) -> str:
@@ -185,6 +211,25 @@ def office_of(store, organisation: str):
     return found[0]
 
 
+def history_document(store, organisation: str) -> dict:
+    """One office's stored assessments, oldest first, with each dimension's level and score."""
+    office = office_of(store, organisation)
+    rows = store.assessments_of(office.id)
+    # each dimension under its latest name, in the latest bank's order; dimensions since dropped after them
+    names = {d["id"]: d["name"] for d in store.report(rows[-1]["id"])["maturity"]["dimensions"]} if rows else {}
+    for row in reversed(rows):
+        for did, value in sorted(row["dimensions"].items()):
+            names.setdefault(did, value["name"])
+    return {"kind": "history",
+            "office": {"id": office.id, "organisation": office.organisation, "pmo_name": office.name},
+            "dimensions": [{"id": did, "name": name} for did, name in names.items()],
+            "assessments": [{"id": r["id"], "date": r["date"], "model": r["model"], "tier": r["tier"],
+                             "overall": r["overall"], "score": r["score"], "questionnaire_version": r["bank_version"],
+                             "rulebase": r["rulebase"],
+                             "dimensions": {d: {"level": v["level"], "score": v["score"]}
+                                            for d, v in r["dimensions"].items()}} for r in rows]}
+
+
 def compare_sides(before: list[str], after: list[str], db: str | None = None, assessor=None, notice=None) -> dict:
     """Compare two assessments, each a stored assessment id or a set of workbooks (assessed, not saved)."""
     from assessor.comparison import compare
@@ -219,7 +264,9 @@ def benchmark(organisation: str, peers: str | None = None, db: str | None = None
         everyone = profiles(store)
         mine = next(p for p in everyone if p["office_id"] == office.id)
         names = {d["id"]: d["name"] for d in store.report(mine["assessment_id"])["maturity"]["dimensions"]}
-    return place(mine, [p for p in everyone if p["office_id"] != office.id], wanted, names)
+        placement = place(mine, [p for p in everyone if p["office_id"] != office.id], wanted, names)
+        placement["history"] = history_document(store, organisation)  # the trend beside the placement
+    return placement
 
 
 def import_benchmark(file: str | Path, db: str | None = None, notice=None) -> tuple[int, int]:

@@ -125,9 +125,12 @@ RULES_OPTION = click.option("--rules", "rules", multiple=True, type=click.Path(f
 @ENGINE
 @click.option("--save", is_flag=True, help="Keep the assessment in the store, for history, compare and benchmark.")
 @DB
+@click.option("--plan", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="An earlier .xlsx report: carry the Owner, Due and Status of its Findings sheet forward to the "
+                   "findings that persist, and list the ones resolved.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @user_errors
-def assess(questionnaire, rules, extra_rules, fmt, output, force, fail_on, targets, engine, save, db, files):
+def assess(questionnaire, rules, extra_rules, fmt, output, force, fail_on, targets, engine, save, db, plan, files):
     """Assess one PMO from its respondents' workbooks: type, tier, maturity, findings."""
     from assessor import api
     from assessor.findings import SEVERITY_ORDER
@@ -138,16 +141,23 @@ def assess(questionnaire, rules, extra_rules, fmt, output, force, fail_on, targe
         from assessor.errors import OutputError
         raise OutputError("an Excel report needs a file: add -o report.xlsx")
     assessor = api.Assessor(list(rules) or None, list(extra_rules), questionnaire, engine)
-    inputs = assessor.inputs(files, targets)
+    inputs = assessor.inputs(files, targets) + ([plan] if plan else [])  # the plan is read, never replaced
     if output is not None:
         from assessor.output import check_target
         check_target(output, inputs, force, assessor.rule_folders)  # refuse before reading the workbooks
+    earlier = api.read_plan(plan) if plan is not None else None
     if assessor.engine_notice:
         click.echo(assessor.engine_notice, err=True)
     assessment = assessor.assess(list(files), targets)
     data = assessment.to_dict()
     for warning in assessment.submission.warnings:
         click.echo(str(warning), err=True)
+    if earlier is not None:
+        for warning in earlier.warnings:
+            click.echo(str(warning), err=True)
+        carried = api.carry_plan(data, earlier)["plan"]
+        click.echo(f"plan from {shown(plan)}: {len(carried['persisting'])} persisting finding(s) carried forward, "
+                   f"{len(carried['resolved'])} resolved, {len(carried['new'])} new", err=True)
     if save:
         saved = api.save(assessment, db, _note)
         click.echo(f"{saved.status}: assessment {saved.id} of {shown(saved.office)}", err=True)
@@ -186,9 +196,12 @@ def graph(questionnaire, rules, extra_rules, output, force, engine, files):
 
 @cli.command()
 @DB
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the office's history with a trend chart (.xlsx, .html or .json); without it a table is printed.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.argument("organisation", required=False)
 @user_errors
-def history(db, organisation):
+def history(db, output, force, organisation):
     """The stored offices, or one office's assessments: date, type, tier, overall, each dimension's level.
 
     ORGANISATION is the organisation's name (or an alias), or 'ORGANISATION / PMO NAME'.
@@ -196,12 +209,18 @@ def history(db, organisation):
     from assessor import api
     from assessor.reports import tables
 
+    if organisation is None and output is not None:
+        raise AssessorError("history -o writes one office's history: name the ORGANISATION "
+                            "(`pmo-assess history` lists the stored offices)")
     with api.open_store(db, _note) as store:
         if organisation is None:
             click.echo(tables.offices(store.offices()), nl=False)
             return
-        office = api.office_of(store, organisation)
-        click.echo(tables.history(office, store.assessments_of(office.id)), nl=False)
+        document = api.history_document(store, organisation)
+    if output is None:
+        click.echo(tables.history(document), nl=False)
+    else:
+        _write(document, output, force)
 
 
 class _Sides(click.Command):
@@ -217,7 +236,7 @@ SIDES = "\x00--"
 @cli.command(cls=_Sides)
 @DB
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the comparison (.json); without it a table is printed.")
+              help="Write the comparison with a before/after chart (.xlsx, .html or .json); without it a table is printed.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.argument("sides", nargs=-1, required=True)
 @user_errors
@@ -248,10 +267,10 @@ def compare(db, output, force, sides):
     if output is None:
         click.echo(tables.comparison(result), nl=False)
     else:
-        _write_json(result, output, force)
+        _write(result, output, force)
 
 
-def _write_json(data: dict, output: Path, force: bool) -> None:
+def _write(data: dict, output: Path, force: bool) -> None:
     from assessor import api
 
     api.write_document(data, output, force)
@@ -283,7 +302,8 @@ def benchmark():
 @click.option("--peers", metavar="KEY=VALUE,...", default=None,
               help="The peer group: industry, tier, size, model, employees (e.g. industry=energy,tier=2).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the placement (.json); without it a table is printed.")
+              help="Write the placement with a percentile chart and the office's trend (.xlsx, .html or .json); "
+                   "without it a table is printed.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.argument("organisation")
 @user_errors
@@ -296,7 +316,7 @@ def benchmark_place(db, peers, output, force, organisation):
     if output is None:
         click.echo(tables.benchmark(result), nl=False)
     else:
-        _write_json(result, output, force)
+        _write(result, output, force)
 
 
 @benchmark.command("export")
@@ -312,7 +332,7 @@ def benchmark_export(db, output, force):
 
     with api.open_store(db, _note) as store:
         document = export_benchmark(store)
-    _write_json(document, output, force)
+    _write(document, output, force)
     click.echo(f"{len(document['records'])} record(s), no names and no free text", err=True)
 
 

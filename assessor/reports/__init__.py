@@ -20,6 +20,24 @@ REGISTRY: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+# the store's documents (history, comparison, benchmark): JSON as for an assessment, Excel and HTML their own
+DOCUMENTS: dict[str, str] = {
+    "json": "assessor.reports.json_report",
+    "xlsx": "assessor.reports.store_xlsx",
+    "html": "assessor.reports.store_html",
+}
+
+
+def document_reporter(path: Path):
+    """The reporter of a store document for ``path``'s extension (.json, .xlsx, .html)."""
+    suffix = Path(path).suffix.lower()
+    for name, (_, extensions) in REGISTRY.items():
+        if suffix in extensions and name in DOCUMENTS:
+            return importlib.import_module(DOCUMENTS[name]).REPORTER
+    raise OutputError(f"{path}: cannot tell the format from the extension {suffix or '(none)'}: "
+                      "use .xlsx, .html or .json")
+
+
 def formats() -> list[str]:
     return list(REGISTRY)
 

@@ -72,7 +72,21 @@ class ConsoleReporter(TextReporter):
             lines.append(f"  [{f['severity']}] {_plain(f['message'])}" + (f" ({where})" if where else ""))
         if len(findings) > SHOWN_FINDINGS:
             lines.append(f"  ... and {len(findings) - SHOWN_FINDINGS} more: write a report with -o report.json")
+        if data.get("plan"):
+            lines += _plan(data["plan"])
         return shown_lines("\n".join(lines)) + "\n"
+
+
+def _plan(plan: dict) -> list[str]:
+    lines = ["", f"Remediation plan from {_plain(plan['source'])}: {len(plan['persisting'])} persisting, "
+                 f"{len(plan['resolved'])} resolved, {len(plan['new'])} new"]
+    for p in plan["persisting"]:
+        if p["owner"] or p["due"] or p["reopened"]:
+            lines.append(f"  {_plain(p['id'])}: {_plain(p['owner'] or 'no owner')}, due {_plain(p['due'] or '-')}, "
+                         + ("reopened (was Done)" if p["reopened"] else _plain(p["status"] or "Open")))
+    for r in plan["resolved"]:
+        lines.append(f"  resolved: {_plain(r['message'] or r['id'])}" + (f" ({_plain(r['owner'])})" if r["owner"] else ""))
+    return lines
 
 
 REPORTER = ConsoleReporter()

@@ -92,7 +92,7 @@ class HtmlReporter(TextReporter):
             '<nav><a href="#summary">Summary</a><a href="#dimensions">Dimensions</a><a href="#findings-h">Findings</a>'
             '<a href="#coverage">Coverage</a><a href="#roadmap">Roadmap</a><a href="#answers">Answers</a>'
             '<a href="#trace">Trace</a></nav>',
-            self._summary(data), self._dimensions(data), self._findings(data), self._coverage(data),
+            self._summary(data), self._dimensions(data), self._findings(data), self._plan(data), self._coverage(data),
             self._roadmap(data), self._answers(data), self._trace(data),
             f'<footer class="muted">{esc(produced_by(data))}</footer>',
             f"<script>{SCRIPT}</script></body></html>",
@@ -155,6 +155,25 @@ class HtmlReporter(TextReporter):
                 f'<select id="severity"><option value="">all</option>{options}</select></label></p>'
                 '<table id="findings"><thead><tr><th>Severity</th><th>Category</th><th>Subject</th><th>Message</th>'
                 f'<th>Where</th><th>Recommendation</th><th>Rule</th></tr></thead><tbody>{rows}</tbody></table>')
+
+    def _plan(self, data) -> str:
+        """With ``--plan``: the owners, dates and statuses carried forward, and what was resolved."""
+        plan = data.get("plan")
+        if not plan:
+            return ""
+        messages = {f["id"]: f["message"] for f in data["findings"]}
+        carried = "".join(
+            f'<tr><td>{esc(messages.get(p["id"], p["id"]))}</td><td>{esc(p["owner"])}</td><td>{esc(p["due"])}</td>'
+            f'<td>{"reopened (marked " + esc(p["status"]) + ", still found)" if p["reopened"] else esc(p["status"])}</td></tr>'
+            for p in plan["persisting"])
+        resolved = "".join(
+            f'<tr><td>{esc(r["message"] or r["id"])}</td><td>{esc(r["owner"])}</td><td>{esc(r["due"])}</td>'
+            f'<td>resolved (was {esc(r["status"] or "open")})</td></tr>' for r in plan["resolved"])
+        since = f" of {esc(plan['assessment_date'])}" if plan.get("assessment_date") else ""
+        return (f'<h2 id="plan">Remediation plan</h2><p class="muted">Carried forward from {esc(plan["source"])}{since}: '
+                f'{len(plan["persisting"])} persisting, {len(plan["resolved"])} resolved, {len(plan["new"])} new.</p>'
+                '<table><thead><tr><th>Finding</th><th>Owner</th><th>Due</th><th>Status</th></tr></thead>'
+                f'<tbody>{carried}{resolved}</tbody></table>')
 
     def _coverage(self, data) -> str:
         cov = data["coverage"]

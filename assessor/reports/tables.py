@@ -21,25 +21,21 @@ def offices(items) -> str:
                  [[o.id, o.organisation, o.name, o.assessments, o.latest] for o in items])
 
 
-def history(office, rows: list[dict]) -> str:
-    dims = sorted({d for r in rows for d in r["dimensions"]})
-    head = f"{shown(office.organisation)} / {shown(office.name)}: {len(rows)} assessment(s)\n"
-    body = table(["id", "date", "type", "tier", "overall"] + dims,
-                 [[r["id"], r["date"], r["model"], r["tier"], r["overall"]]
-                  + [_level(r["dimensions"].get(d)) for d in dims] for r in rows])
-    return head + body
+def history(document: dict) -> str:
+    from assessor.frames import HISTORY_COLUMNS, history_rows
+
+    office, dims = document["office"], [d["id"] for d in document["dimensions"]]
+    head = f"{shown(office['organisation'])} / {shown(office['pmo_name'])}: {len(document['assessments'])} assessment(s)\n"
+    shown_columns = [c for c in HISTORY_COLUMNS if c != "score"] + dims
+    return head + table(shown_columns, [[_dash(r[c]) if c in dims else r[c] for c in shown_columns]
+                                        for r in history_rows(document)])
 
 
-def _level(value) -> str:
-    if not value or value.get("level") is None:
-        return "-"
-    return str(value["level"])
-
-
-def _delta(change: dict) -> str:
-    if change["delta"] is None:
-        return "" if not change["changed"] else "changed"
-    return f"{change['delta']:+g}" if change["delta"] else "="
+def _delta(row: dict, measure: str) -> str:
+    change = row[f"{measure}_change"]
+    if change is None:
+        return "changed" if row[f"{measure}_before"] != row[f"{measure}_after"] else ""
+    return f"{change:+g}" if change else "="
 
 
 def comparison(c: dict) -> str:
@@ -61,10 +57,12 @@ def comparison(c: dict) -> str:
                  f"{o['score']['after']}")
     lines.append("")
     text = "\n".join(lines) + "\n"
+    from assessor.frames import comparison_rows
+
     text += table(["dimension", "level", "change", "score", "change"],
-                  [[d["name"], f"{_dash(d['level']['before'])} -> {_dash(d['level']['after'])}", _delta(d["level"]),
-                    f"{_dash(d['score']['before'])} -> {_dash(d['score']['after'])}", _delta(d["score"])]
-                   for d in c["dimensions"]])
+                  [[d["name"], f"{_dash(d['level_before'])} -> {_dash(d['level_after'])}", _delta(d, "level"),
+                    f"{_dash(d['score_before'])} -> {_dash(d['score_after'])}", _delta(d, "score")]
+                   for d in comparison_rows(c)])
     f = c["findings"]
     text += f"\nfindings: {len(f['new'])} new, {len(f['resolved'])} resolved, {len(f['persisting'])} persisting\n"
     for label, items in (("new", f["new"]), ("resolved", f["resolved"])):
@@ -84,10 +82,12 @@ def benchmark(b: dict) -> str:
     head = (f"{shown(o['organisation'])} / {shown(o['pmo_name'])} ({o['assessment_date']}) among {p['size']} peer "
             f"offices ({shown(p['described'])})\n"
             f"overall level {_dash(b['overall']['level'])}; peers' median {_dash(b['overall']['peer_median'])}\n\n")
+    from assessor.frames import benchmark_rows
+
     return head + table(["dimension", "level", "score", "percentile", "peers' median", "peers"],
                         [[d["name"], _dash(d["level"]), _dash(d["score"]),
                           "-" if d["percentile"] is None else ordinal(d["percentile"]), _dash(d["peer_median"]),
-                          d["peers"]] for d in b["dimensions"]])
+                          d["peers"]] for d in benchmark_rows(b)])
 
 
 def ordinal(n: int) -> str:

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 from assessor.reports.base import TextReporter
 
-HEADER_FILL = "1F3864"
-SEVERITY_FILL = {"critical": "9C0006", "high": "E15759", "medium": "F28E2B", "low": "FFD966", "info": "D9D9D9"}
 STATUS_CHOICES = ("Open", "In progress", "Done", "Accepted risk", "Not applicable")
 GAP_STATUSES = ("no accountable", "several accountable", "accountable role not held")
 WARN_STATUSES = ("accountable does the work",)
@@ -24,6 +22,7 @@ WARN_STATUSES = ("accountable does the work",)
 
 from assessor.reports.base import file_name as _file
 from assessor.reports.base import caps_text, finding_text, overall_text, produced_by, raci_letters
+from assessor.reports.xlsx_cells import SEVERITY_FILL, Sheets, _clean, _lines, landscape
 from assessor.xlsx import column_letter as _letter
 
 
@@ -46,6 +45,8 @@ class XlsxReporter(TextReporter):
         book.summary(wb.active)
         book.dimensions(wb.create_sheet("Dimensions"))
         book.findings(wb.create_sheet("Findings"))
+        if data.get("plan"):
+            book.resolved(wb.create_sheet("Resolved"))
         book.coverage(wb.create_sheet("Coverage"))
         book.roadmap(wb.create_sheet("Roadmap"))
         book.answers(wb.create_sheet("Answers"))
@@ -57,64 +58,10 @@ class XlsxReporter(TextReporter):
         return wb
 
 
-def _clean(value) -> str:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return ILLEGAL_CHARACTERS_RE.sub(" ", str(value))
-
-
-class _Book:
+class _Book(Sheets):
     def __init__(self, wb, data: dict):
-        from openpyxl.styles import Alignment, Font, PatternFill
-
+        super().__init__()
         self.wb, self.data = wb, data
-        self.bold = Font(bold=True)
-        self.head_font = Font(bold=True, color="FFFFFF")
-        self.head_fill = PatternFill("solid", fgColor=HEADER_FILL)
-        self.wrap = Alignment(wrap_text=True, vertical="top")
-        self.fills = {k: PatternFill("solid", fgColor=v) for k, v in SEVERITY_FILL.items()}
-
-    # --- writing cells -------------------------------------------------------------------------
-    def put(self, ws, row: int, col: int, value, wrap: bool = False):
-        """Numbers stay numbers; every string is forced to text (never a formula or link)."""
-        cell = ws.cell(row=row, column=col)
-        if value is None:
-            return cell
-        if isinstance(value, bool):
-            cell.value = "yes" if value else "no"
-        elif isinstance(value, (int, float)):
-            cell.value = value
-        else:
-            cell.value = _clean(value)
-            cell.data_type = "s"
-            if cell.value[:1] in ("=", "+", "-", "@"):
-                cell.quotePrefix = True  # Excel shows it as typed and will not evaluate it on edit
-        if wrap:
-            cell.alignment = self.wrap
-        return cell
-
-    def table_head(self, ws, row: int, headers, widths):
-        for col, (text, width) in enumerate(zip(headers, widths, strict=True), start=1):
-            cell = self.put(ws, row, col, text)
-            cell.font, cell.fill = self.head_font, self.head_fill
-            cell.alignment = self.wrap
-            ws.column_dimensions[_letter(col)].width = width
-        ws.freeze_panes = ws.cell(row=row + 1, column=1)
-        ws.print_title_rows = f"{row}:{row}"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-
-    def rows(self, ws, start: int, rows, wrap_cols=()):
-        for r, values in enumerate(rows, start=start):
-            lines = 1
-            for c, value in enumerate(values, start=1):
-                self.put(ws, r, c, value, wrap=c in wrap_cols)
-                if c in wrap_cols and value:
-                    lines = max(lines, _lines(value, ws.column_dimensions[_letter(c)].width))
-            if lines > 1:  # spreadsheet programs do not grow rows for wrapped text on their own when printing
-                ws.row_dimensions[r].height = 15 * min(lines, 12)
-        return start + len(rows) - 1
 
     # --- sheets --------------------------------------------------------------------------------
     def summary(self, ws):
@@ -124,9 +71,7 @@ class _Book:
         org, c, m = d["organisation"], d["classification"], d["maturity"]
         ws.title = "Summary"
         ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 20, 70
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        landscape(ws)
         self.put(ws, 1, 1, f"PMO assessment: {org.get('organisation') or ''}").font = Font(bold=True, size=16)
         lines = [
             ("PMO", org.get("pmo_name")),
@@ -226,15 +171,23 @@ class _Book:
                    "Rule", "Owner", "Due", "Status")
         self.table_head(ws, 1, headers, (26, 10, 13, 22, 60, 30, 50, 14, 16, 12, 14))
         findings = self.data["findings"]
+        carried = {p["id"]: p for p in (self.data.get("plan") or {}).get("persisting", [])}
         rows = []
         for f in findings:
             where = "; ".join(dict.fromkeys(f"{_file(e['file'])} {e['sheet']}!{e['cell']}" for e in f["evidence"]))
+            plan = carried.get(f["id"], {})
             rows.append((f["id"], f["severity"], f["category"], f["subject"], finding_text(f), where,
-                         f["recommendation"], f["rule"], None, None, "Open"))
+                         f["recommendation"], f["rule"], plan.get("owner"), _due(plan.get("due")),
+                         "Open" if not plan or plan["reopened"] else (plan.get("status") or "Open")))
         last = self.rows(ws, 2, rows, wrap_cols=(5, 6, 7)) if rows else 1
         for r, f in enumerate(findings, start=2):
             ws.cell(row=r, column=2).fill = self.fills.get(f["severity"], self.fills["info"])
             ws.cell(row=r, column=10).number_format = "yyyy-mm-dd"
+            if carried.get(f["id"], {}).get("reopened"):
+                from openpyxl.comments import Comment
+                ws.cell(row=r, column=11).comment = Comment(
+                    f"Marked {carried[f['id']]['status']} in {self.data['plan']['source']} "
+                    f"({carried[f['id']]['was']}), but still found: reopened.", "pmo-assess")
         end = max(last, 2)
         table = Table(displayName="Findings", ref=f"A1:K{end}")
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
@@ -249,6 +202,20 @@ class _Book:
         due.showInputMessage, due.errorStyle = True, "warning"
         ws.add_data_validation(due)
         due.add(f"J2:J{end + 500}")
+
+    def resolved(self, ws):
+        """The earlier plan's findings no longer found, with who owned them and what they said."""
+        plan = self.data["plan"]
+        self.put(ws, 1, 1, f"Resolved since {plan['source']}"
+                 + (f" ({plan['assessment_date']})" if plan.get("assessment_date") else "")).font = self.bold
+        self.table_head(ws, 2, ("ID", "Severity", "Message", "Owner", "Due", "Status before", "Was at"),
+                        (26, 10, 70, 16, 12, 14, 14))
+        rows = [(r["id"], r["severity"], r["message"], r["owner"], _due(r["due"]), r["status"], r["was"])
+                for r in plan["resolved"]]
+        if rows:
+            self.rows(ws, 3, rows, wrap_cols=(3,))
+            for r in range(3, 3 + len(rows)):
+                ws.cell(row=r, column=5).number_format = "yyyy-mm-dd"
 
     def coverage(self, ws):
         from openpyxl.formatting.rule import CellIsRule, FormulaRule
@@ -342,10 +309,14 @@ class _Book:
             ws.auto_filter.ref = f"A1:E{1 + len(rows)}"
 
 
-def _lines(value, width) -> int:
-    """Roughly how many lines a wrapped cell needs at this column width."""
-    text = str(value or "")
-    return max(1, sum(-(-max(len(part), 1) // max(int((width or 10) * 1.1), 1)) for part in text.split("\n")))
+def _due(value):
+    """A carried Due as a date cell when it is one, else the text the client typed."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return value
 
 
 REPORTER = XlsxReporter()

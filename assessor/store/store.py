@@ -222,13 +222,13 @@ def _latest_per_office(store: Store) -> list[dict]:
 
 
 def _levels(connection, assessment_ids: list[int]) -> dict[int, dict]:
-    """Each assessment's dimensions: {assessment id: {dimension: {level, score}}}, dimensions in id order."""
+    """Each assessment's dimensions: {assessment id: {dimension: {name, level, score}}}, dimensions in id order."""
     d = t.dimension_results
     levels: dict[int, dict] = {}
-    for r in connection.execute(select(d.c.assessment_id, d.c.dimension, d.c.level, d.c.score)
+    for r in connection.execute(select(d.c.assessment_id, d.c.dimension, d.c.name, d.c.level, d.c.score)
                                 .where(d.c.assessment_id.in_(assessment_ids))
                                 .order_by(d.c.assessment_id, d.c.dimension)):
-        levels.setdefault(r.assessment_id, {})[r.dimension] = {"level": r.level, "score": r.score}
+        levels.setdefault(r.assessment_id, {})[r.dimension] = {"name": r.name, "level": r.level, "score": r.score}
     return levels
 
 
@@ -280,7 +280,8 @@ def export_benchmark(store: Store) -> dict:
             "assessed_on": (p["assessment_date"] or "")[:7] or None,
             "model": p["model"], "tier": p["tier"], "size": p["size"], "industry": p["industry"],
             "employees": p["employees"], "overall_level": p["overall_level"],
-            "dimensions": {k: p["dimensions"][k] for k in sorted(p["dimensions"])},
+            "dimensions": {k: {"level": p["dimensions"][k]["level"], "score": p["dimensions"][k]["score"]}
+                           for k in sorted(p["dimensions"])},
         })
     records.sort(key=lambda r: (r["organisation"], r["assessed_on"] or ""))
     return {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "source": store_id, "records": records}

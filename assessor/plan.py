@@ -1,0 +1,218 @@
+"""The remediation plan carried forward: Owner, Due and Status that a client typed into an earlier
+report's Findings sheet, brought into the new report for the findings that persist; the ones no longer
+found are listed as resolved.
+
+``read_plan`` is the I/O edge (the earlier report, read as untrusted as any workbook: the same file
+guards, formulas refused, every problem named by its cell); ``carry_forward`` is pure.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from assessor.errors import InputError, Problem, quote
+from assessor.xlsx import column_letter as _letter
+
+SHEET = "Findings"
+COLUMNS = {"id": "ID", "severity": "Severity", "message": "Message", "owner": "Owner", "due": "Due",
+           "status": "Status"}
+REQUIRED = ("id", "owner", "due", "status")
+MAX_ROWS = 20_000     # a report has a row per finding: hundreds at most
+MAX_TEXT = 500        # an owner or a status is a name or a phrase
+DONE = "done"
+
+
+class PlanError(InputError):
+    """An earlier report that cannot be carried forward."""
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    finding: str
+    cell: str                 # where the row is: Findings!A7
+    severity: str | None
+    message: str | None
+    owner: str | None
+    due: str | None           # an ISO date, or the text the client typed ("end of Q1")
+    status: str | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    source: str
+    organisation: str | None
+    pmo_name: str | None
+    assessment_date: str | None
+    entries: tuple[PlanEntry, ...]
+    warnings: tuple[Problem, ...] = ()
+
+
+def read_plan(path: str | Path) -> Plan:
+    """Read the Findings sheet (and the Summary's organisation and date) of a report ``assess -o`` wrote."""
+    from assessor.questionnaire.guards import check_workbook_file
+    from assessor.xlsx import openpyxl
+
+    path = Path(path)
+    if not path.is_file():
+        raise PlanError(f"{path}: plan not found", [Problem(str(path), "", "the earlier report is not there",
+                                                            "", "the .xlsx report of the previous assessment")])
+    check_workbook_file(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl().load_workbook(path, read_only=True, data_only=False, keep_links=False)
+    except Exception as exc:
+        raise PlanError(f"{path}: cannot be read", [Problem(
+            str(path), "", "cannot be read as an Excel workbook: the file is damaged or not a workbook",
+            type(exc).__name__, "the .xlsx report of the previous assessment")]) from None
+    try:
+        if SHEET not in wb.sheetnames:
+            raise PlanError(f"{path}: not a pmo-assess report", [Problem(
+                str(path), "", f"no {SHEET} sheet", ", ".join(wb.sheetnames[:8]),
+                "the .xlsx report `pmo-assess assess -o report.xlsx` wrote, with its Findings sheet")])
+        summary = _summary(wb["Summary"]) if "Summary" in wb.sheetnames else {}
+        entries, problems = _entries(wb[SHEET], str(path))
+    except PlanError:
+        raise
+    except Exception as exc:  # malformed sheet XML surfaces only while iterating
+        raise PlanError(f"{path}: cannot be read", [Problem(
+            str(path), "", "a sheet of this workbook is damaged and cannot be read", type(exc).__name__,
+            "the .xlsx report of the previous assessment")]) from None
+    finally:
+        wb.close()
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise PlanError(f"{path}: {len(errors)} problem(s) in the plan", problems,
+                        consequence="nothing was assessed")
+    title = str(summary.get("title") or "")
+    organisation = title.split(":", 1)[1].strip() if title.startswith("PMO assessment:") else None
+    return Plan(str(path), organisation or None, _text(summary.get("PMO")), _date_text(summary.get("Assessment date")),
+                tuple(entries), tuple(p for p in problems if p.severity != "error"))
+
+
+def _summary(ws) -> dict:
+    """The Summary sheet's title and its label | value lines (the first rows only)."""
+    found = {}
+    for r, row in enumerate(ws.iter_rows(max_row=20, max_col=2, values_only=True), start=1):
+        label, value = (tuple(row) + (None, None))[:2]
+        if r == 1:
+            found["title"] = label
+        elif isinstance(label, str) and label.strip():
+            found.setdefault(label.strip(), value)
+    return found
+
+
+def _entries(ws, file: str) -> tuple[list[PlanEntry], list[Problem]]:
+    problems: list[Problem] = []
+    rows = ws.iter_rows(max_row=MAX_ROWS + 1, max_col=40)
+    head = next(rows, ())
+    columns = {}
+    for c, cell in enumerate(head, start=1):
+        text = str(getattr(cell, "value", "") or "").strip().casefold()
+        for key, label in COLUMNS.items():
+            if text == label.casefold() and key not in columns:
+                columns[key] = c
+    missing = [COLUMNS[k] for k in REQUIRED if k not in columns]
+    if missing:
+        problems.append(Problem(file, f"{SHEET}!A1", f"the header row has no {', '.join(missing)} column",
+                                ", ".join(str(getattr(c, "value", "") or "") for c in head[:12] if getattr(c, "value", None)),
+                                "the header row of the report's Findings table: ID ... Owner, Due, Status"))
+        return [], problems
+    entries, seen = [], {}
+    for r, row in enumerate(rows, start=2):
+        if r > MAX_ROWS + 1:
+            problems.append(Problem(file, f"{SHEET}!A{r}", f"only the first {MAX_ROWS} findings are read", "", "",
+                                    "warning"))
+            break
+        cells = {k: (row[c - 1] if c - 1 < len(row) else None) for k, c in columns.items()}
+        values = {}
+        for key, cell in cells.items():
+            value = getattr(cell, "value", None)
+            where = f"{SHEET}!{_letter(columns[key])}{r}"
+            if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.startswith("=")
+                                                            and len(value) > 1):
+                problems.append(Problem(file, where, f"a formula in the {COLUMNS[key]} column", quote(value),
+                                        "the value itself (a name, a date, a status), not a formula"))
+                value = None
+            values[key] = value
+        finding = _text(values["id"])
+        if not finding:
+            continue  # a blank row, or the table's spare rows
+        where = f"{SHEET}!{_letter(columns['id'])}{r}"
+        if finding in seen:
+            problems.append(Problem(file, where, f"finding {finding} is listed again (first at {seen[finding]}); "
+                                    "the first row is carried forward", "", "", "warning"))
+            continue
+        seen[finding] = where
+        due, bad = _due(values["due"])
+        if bad:
+            problems.append(Problem(file, f"{SHEET}!{_letter(columns['due'])}{r}", "not a date", quote(values["due"]),
+                                    "a date (2027-03-31) or a short text", "error"))
+        entries.append(PlanEntry(finding, where, _text(values.get("severity")), _text(values.get("message")),
+                                 _text(values["owner"]), due, _text(values["status"])))
+    return entries, problems
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = " ".join(str(value).split())
+    return text[:MAX_TEXT] or None
+
+
+def _date_text(value) -> str | None:
+    if isinstance(value, (dt.datetime, dt.date)):
+        return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+    return _text(value)
+
+
+def _due(value) -> tuple[str | None, bool]:
+    """An ISO date for a date (or an Excel serial number), else the text as typed; (value, unreadable)."""
+    if isinstance(value, bool):
+        return None, True
+    if isinstance(value, (int, float)):
+        from openpyxl.utils.datetime import from_excel
+
+        try:
+            return from_excel(value).date().isoformat(), False
+        except (ValueError, OverflowError, TypeError):
+            return None, True
+    return _date_text(value), False
+
+
+def carry_forward(plan: Plan, report: dict) -> dict:
+    """The plan section of a new report: for each finding still found, the Owner, Due and Status typed
+    in the earlier report; the earlier findings no longer found, as resolved; the new ones, as new."""
+    entries = {e.finding: e for e in plan.entries}
+    found = {f["id"]: f for f in report["findings"]}
+    persisting, new = [], []
+    for f in report["findings"]:
+        entry = entries.get(f["id"])
+        if entry is None:
+            new.append(f["id"])
+            continue
+        persisting.append({"id": f["id"], "owner": entry.owner, "due": entry.due, "status": entry.status,
+                           "reopened": (entry.status or "").casefold() == DONE, "was": entry.cell})
+    resolved = [{"id": e.finding, "severity": e.severity, "message": e.message, "owner": e.owner, "due": e.due,
+                 "status": e.status, "was": e.cell} for e in plan.entries if e.finding not in found]
+    return {"source": Path(plan.source).name, "assessment_date": plan.assessment_date,
+            "persisting": persisting, "resolved": resolved, "new": new}
+
+
+def check_office(plan: Plan, report: dict) -> None:
+    """Refuse a plan from another office's report: its owners and dates would land on the wrong client."""
+    from assessor.store.keys import name_key
+
+    org = report["organisation"]
+    theirs = [(plan.organisation, org.get("organisation")), (plan.pmo_name, org.get("pmo_name"))]
+    for earlier, now in theirs:
+        if earlier and now and name_key(earlier) != name_key(str(now)):
+            raise PlanError(f"{plan.source}: the plan is from another office", [Problem(
+                plan.source, "Summary!A1", "this report is of another office", quote(f"{plan.organisation} / "
+                                                                                     f"{plan.pmo_name}"),
+                f"the earlier report of {org.get('organisation')} / {org.get('pmo_name')}")],
+                consequence="no report was written and nothing was saved")

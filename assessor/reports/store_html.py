@@ -1,0 +1,77 @@
+"""Self-contained HTML of the store's documents (history, comparison, benchmark), from a Jinja2
+template with autoescaping: the same look, Content-Security-Policy and offline guarantee as the
+assessment report, with a trend chart (a line per dimension over time) and a percentile chart.
+
+Every value goes through ``esc`` (Jinja2's ``finalize``): markup characters, C0 controls and bidi
+characters all become character references, as in the assessment report.
+"""
+from __future__ import annotations
+
+import functools
+
+from markupsafe import Markup
+
+from assessor.frames import benchmark_rows, comparison_rows, finding_change_rows, history_rows
+from assessor.reports import charts
+from assessor.reports.base import TextReporter
+from assessor.reports.html_report import CSS, esc
+from assessor.reports.store_xlsx import when
+from assessor.reports.tables import ordinal
+
+
+def _finalize(value):
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        value = f"{value:g}"
+    return Markup(esc(value))
+
+
+@functools.lru_cache(maxsize=1)
+def _environment():
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    env = Environment(loader=PackageLoader("assessor.reports", "templates"), autoescape=True,
+                      undefined=StrictUndefined, finalize=_finalize, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.filters["ordinal"] = lambda n: "–" if n is None else ordinal(n)
+    env.filters["signed"] = lambda n: "" if n is None else ("=" if n == 0 else f"{n:+g}")
+    return env
+
+
+def trend(document: dict, measure: str = "score") -> dict:
+    """The trend chart of a history document: a line per dimension, a point per assessment."""
+    rows = history_rows(document, measure)
+    return charts.line_chart([when(a) for a in document["assessments"]],
+                             [(d["name"], [r[d["id"]] for r in rows]) for d in document["dimensions"]])
+
+
+class StoreHtmlReporter(TextReporter):
+    name = "html"
+
+    def render(self, data: dict) -> str:
+        from assessor import __version__
+
+        context = {"css": CSS, "kind": data["kind"], "doc": data, "version": __version__}
+        if data["kind"] == "history":
+            context.update(history=self._history(data))
+        elif data["kind"] == "comparison":
+            rows = comparison_rows(data)
+            b, a = data["before"], data["after"]
+            context.update(rows=rows, changes=finding_change_rows(data), chart=charts.line_chart(
+                [f"{b['assessment_date'] or ''} (before)".strip(), f"{a['assessment_date'] or ''} (after)".strip()],
+                [(r["name"], [r["score_before"], r["score_after"]]) for r in rows]))
+        else:
+            rows = benchmark_rows(data)
+            context.update(rows=rows, chart=charts.bar_chart([(r["name"], r["percentile"]) for r in rows]),
+                           history=self._history(data["history"]) if data.get("history") else None)
+        return _environment().get_template("store.html.j2").render(context)
+
+    @staticmethod
+    def _history(doc: dict) -> dict:
+        return {"doc": doc, "rows": history_rows(doc, "level"), "chart": trend(doc)}
+
+
+REPORTER = StoreHtmlReporter()
