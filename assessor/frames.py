@@ -29,9 +29,12 @@ def _frame(rows: list[dict], index: str, columns: list[str] | None = None):
 # -- one assessment -------------------------------------------------------------------------------
 
 def dimension_rows(report: dict) -> list[dict]:
+    from assessor.reports.base import caps_text
+
     return [{"dimension": d["id"], "name": d["name"], "status": d["status"], "level": d["level"],
              "score": d["score"], "target": d["target"], "gap": d["gap"], "answered": d["answered"],
-             "questions": d["questions"]} for d in report["maturity"]["dimensions"]]
+             "not_applicable": d["not_applicable"], "dont_know": d["dont_know"], "unanswered": d["unanswered"],
+             "questions": d["questions"], "next_level_needs": caps_text(d)} for d in report["maturity"]["dimensions"]]
 
 
 def answer_rows(report: dict) -> list[dict]:

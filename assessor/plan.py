@@ -51,13 +51,19 @@ class Plan:
 
 def read_plan(path: str | Path) -> Plan:
     """Read the Findings sheet (and the Summary's organisation and date) of a report ``assess -o`` wrote."""
+    try:
+        return _read(Path(path))
+    except InputError as exc:  # read before the assessment: say that nothing was assessed
+        raise PlanError(str(exc), exc.problems, consequence="nothing was assessed") from None
+
+
+def _read(path: Path) -> Plan:
     from assessor.questionnaire.guards import check_workbook_file
     from assessor.xlsx import openpyxl
 
-    path = Path(path)
     if not path.is_file():
-        raise PlanError(f"{path}: plan not found", [Problem(str(path), "", "the earlier report is not there",
-                                                            "", "the .xlsx report of the previous assessment")])
+        raise PlanError(f"{path}: plan not found", [Problem(str(path), "", "--plan: file not found", "",
+                                                            "the .xlsx report of the previous assessment")])
     check_workbook_file(path)
     try:
         with warnings.catch_warnings():
@@ -70,7 +76,7 @@ def read_plan(path: str | Path) -> Plan:
     try:
         if SHEET not in wb.sheetnames:
             raise PlanError(f"{path}: not a pmo-assess report", [Problem(
-                str(path), "", f"no {SHEET} sheet", ", ".join(wb.sheetnames[:8]),
+                str(path), "", f"--plan: no {SHEET} sheet, so not a pmo-assess report", ", ".join(wb.sheetnames[:8]),
                 "the .xlsx report `pmo-assess assess -o report.xlsx` wrote, with its Findings sheet")])
         summary = _summary(wb["Summary"]) if "Summary" in wb.sheetnames else {}
         entries, problems = _entries(wb[SHEET], str(path))
@@ -84,8 +90,7 @@ def read_plan(path: str | Path) -> Plan:
         wb.close()
     errors = [p for p in problems if p.severity == "error"]
     if errors:
-        raise PlanError(f"{path}: {len(errors)} problem(s) in the plan", problems,
-                        consequence="nothing was assessed")
+        raise PlanError(f"{path}: {len(errors)} problem(s) in the plan", problems)
     title = str(summary.get("title") or "")
     organisation = title.split(":", 1)[1].strip() if title.startswith("PMO assessment:") else None
     return Plan(str(path), organisation or None, _text(summary.get("PMO")), _date_text(summary.get("Assessment date")),

@@ -6,7 +6,7 @@ Targets:
 - `pmo-assess history ORG` and `pmo-assess benchmark ORG` over 10,000 stored assessments
   (2,000 offices x 5 assessments) < 1 s, whole process (median of 5 runs after a warm-up).
 For information: the same two commands over 1,000 assessments, and how they grow from 1,000 to
-10,000. The stores are filled through `Store.save` with the samples' assessments under distinct
+10,000; `history`, `benchmark` and `compare` writing their Excel and HTML reports (with the charts). The stores are filled through `Store.save` with the samples' assessments under distinct
 names, dates and workbook digests (the real save path, so every table is filled as in use).
 """
 from __future__ import annotations
@@ -94,6 +94,15 @@ def main() -> int:
                     common.check(label, timings[(name, offices)], COMMAND_LIMIT_S, "s", common.spread(times, "s"))
                 else:
                     common.info(label, timings[(name, offices)], "s", common.spread(times, "s"))
+        for name, command, out in (("history -o .html", ["history", "Client 00007"], "trend.html"),
+                                   ("history -o .xlsx", ["history", "Client 00007"], "trend.xlsx"),
+                                   ("benchmark -o .xlsx", ["benchmark", "Client 00007"], "peers.xlsx"),
+                                   ("compare -o .html", ["compare", "1", "2"], "delta.html")):
+            cmd = cli + command + ["--db", url, "-o", str(Path(tmp) / out), "--force"]
+            common.time_subprocess(cmd)
+            times = [common.time_subprocess(cmd) for _ in range(runs)]
+            common.info(f"pmo-assess {name} over {store.count():,} assessments", common.median(times), "s",
+                        common.spread(times, "s"))
         store.close()
     for name in ("history", "benchmark"):
         small, large = timings[(name, sizes[0])], timings[(name, sizes[-1])]

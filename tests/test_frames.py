@@ -37,3 +37,17 @@ def test_history_is_one_row_per_stored_assessment(tmp_path):
         frame = frames.history(store, "Meridian Bank")
     assert len(frame) == 2 and {"type", "tier", "overall", "reporting"} <= set(frame.columns)
     assert str(frame["date"].dtype).startswith("datetime64")
+
+
+def test_the_excel_dimensions_sheet_is_the_dimensions_frame(report, tmp_path):
+    from assessor.xlsx import openpyxl
+
+    api.write_report(report, tmp_path / "r.xlsx", "xlsx")
+    ws = openpyxl().load_workbook(tmp_path / "r.xlsx")["Dimensions"]
+    frame = frames.dimensions(report)
+    for r in range(2, ws.max_row + 1):
+        did = ws.cell(row=r, column=1).value
+        assert ws.cell(row=r, column=3).value == frame.loc[did, "score"]
+        assert ws.cell(row=r, column=4).value == frame.loc[did, "level"]
+        assert (ws.cell(row=r, column=12).value or "") == frame.loc[did, "next_level_needs"]
+    assert ws.max_row - 1 == len(frame)

@@ -342,3 +342,33 @@ def test_renamed_client_joins_its_history_through_an_alias(tmp_path, db, assesso
     invoke("assess", renamed, "--save", "--db", db, "--format", "json")
     result = invoke("history", "--db", db, "Meridian Group")
     assert "2 assessment(s)" in result.stdout
+
+
+# --- the walkthrough a PMO lead follows, on each database -------------------------------------------
+
+def test_a_pmo_lead_follows_an_office_from_march_to_september(tmp_path, db):
+    """March and September saved, the trend and the delta, the plan carried forward, five or more peers."""
+    march_report, september_report = tmp_path / "march.xlsx", tmp_path / "september.xlsx"
+    assert invoke("assess", MERIDIAN, "--save", "--db", db, "-o", march_report).exit_code == 0
+    wb = openpyxl().load_workbook(march_report)
+    findings = wb["Findings"]
+    findings["I2"], findings["J2"], findings["K2"] = "Priya Nair", dt.datetime(2027, 6, 30), "In progress"
+    wb.save(march_report)
+    later = september(tmp_path, name="september-answers.xlsx")
+    result = invoke("assess", later, "--save", "--db", db, "--plan", march_report, "-o", september_report)
+    assert result.exit_code == 0, result.output
+    assert "saved: assessment 2" in result.stderr and "carried forward" in result.stderr
+    carried = openpyxl().load_workbook(september_report)["Findings"]
+    assert [c.value for c in carried[2]][8:] == ["Priya Nair", dt.datetime(2027, 6, 30), "In progress"]
+    trend = invoke("history", "--db", db, "Meridian Bank")
+    assert trend.exit_code == 0 and "2 assessment(s)" in trend.stdout
+    assert invoke("history", "--db", db, "Meridian Bank", "-o", tmp_path / "trend.xlsx").exit_code == 0
+    delta = invoke("compare", "--db", db, "1", "2")
+    assert delta.exit_code == 0
+    row = next(line for line in delta.stdout.splitlines() if line.startswith("Methodology and standards"))
+    assert row.split()[3:6] == ["3", "->", "4"] and "+1" in row
+    for path in [p for p in SAMPLES + CALIBRATION if p != MERIDIAN][:5]:
+        assert invoke("assess", path, "--save", "--db", db, "--format", "json").exit_code == 0
+    placed = invoke("benchmark", "--db", db, "Meridian Bank", "-o", tmp_path / "peers.html")
+    assert placed.exit_code == 0, placed.output
+    assert "among 5 peer offices" in (tmp_path / "peers.html").read_text()

@@ -119,6 +119,8 @@ def test_template_validate_and_assess_work_from_the_wheel(venv):
     assert done.returncode == 0 and "saved: assessment 1" in done.stderr, done.stderr
     done = _tool(venv, "history", "--db", store)
     assert done.returncode == 0 and "Atlas Rail" in done.stdout, done.stderr
+    done = _tool(venv, "history", "--db", store, "Atlas Rail Infrastructure", "-o", "trend.html")   # the template ships too
+    assert done.returncode == 0 and "<polyline" in (venv["work"] / "trend.html").read_text(), done.stderr
 
 
 def test_without_durable_rules_the_wheel_assesses_with_the_python_engine(venv):

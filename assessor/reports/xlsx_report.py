@@ -21,7 +21,7 @@ WARN_STATUSES = ("accountable does the work",)
 
 
 from assessor.reports.base import file_name as _file
-from assessor.reports.base import caps_text, finding_text, overall_text, produced_by, raci_letters
+from assessor.reports.base import finding_text, overall_text, produced_by, raci_letters
 from assessor.reports.xlsx_cells import SEVERITY_FILL, Sheets, _clean, _lines, landscape
 from assessor.xlsx import column_letter as _letter
 
@@ -148,9 +148,12 @@ class _Book(Sheets):
         headers = ("ID", "Dimension", "Score (0-5)", "Level", "Target", "Gap", "Answered", "N/A", "Don't know",
                    "Unanswered", "Status", "What stops the next level")
         self.table_head(ws, 1, headers, (14, 40, 11, 8, 8, 8, 10, 8, 11, 12, 20, 50))
-        dims = self._scored_dimensions() + [d for d in self.data["maturity"]["dimensions"] if d["level"] is None]
-        self.rows(ws, 2, [(d["id"], d["name"], d["score"], d["level"], d["target"], d["gap"], d["answered"],
-                           d["not_applicable"], d["dont_know"], d["unanswered"], d["status"], caps_text(d))
+        from assessor.frames import dimension_rows
+
+        rows = dimension_rows(self.data)  # the notebook's frames.dimensions, scored dimensions first (the chart's)
+        dims = [d for d in rows if d["level"] is not None] + [d for d in rows if d["level"] is None]
+        self.rows(ws, 2, [(d["dimension"], d["name"], d["score"], d["level"], d["target"], d["gap"], d["answered"],
+                           d["not_applicable"], d["dont_know"], d["unanswered"], d["status"], d["next_level_needs"])
                           for d in dims], wrap_cols=(12,))
         scored = len(self._scored_dimensions())
         if scored:

@@ -152,16 +152,26 @@ class Store:
             return [Office(*row) for row in connection.execute(query)]
 
     def find_offices(self, organisation: str) -> list[Office]:
-        """The offices of an organisation named by its name, an alias, or ``organisation / office``."""
-        org, _, office = str(organisation).partition("/")
+        """The offices of an organisation named by its name, an alias, or ``organisation / office``.
+
+        A name may hold a slash itself ("Smith/Jones LLP"): the whole text is tried as a name first, then
+        each slash as the one between organisation and office."""
+        text = str(organisation)
+        splits = [(text, "")] + [(text[:i], text[i + 1:]) for i, ch in enumerate(text) if ch == "/"]
+        for org, office in splits:
+            found = self._offices_of(org, office)
+            if found:
+                return found
+        return []
+
+    def _offices_of(self, org: str, office: str) -> list[Office]:
         with self.engine.connect() as connection:
             organisation_id = self._organisation_id(connection, name_key(org))
-        if organisation_id is None:
-            return []
-        wanted = name_key(office) if office.strip() else None
-        with self.engine.connect() as connection:
+            if organisation_id is None:
+                return []
             keys = {row.id: row.key for row in connection.execute(
                 select(t.offices.c.id, t.offices.c.key).where(t.offices.c.organisation_id == organisation_id))}
+        wanted = name_key(office) if office.strip() else None
         return [o for o in self.offices() if o.id in keys and (wanted is None or keys[o.id] == wanted)]
 
     def assessments_of(self, office_id: int) -> list[dict]:

@@ -1,0 +1,165 @@
+"""`assess --plan earlier.xlsx`: the Owner, Due and Status a client typed into an earlier report's
+Findings sheet come forward for the findings that persist; resolved ones are listed as resolved; a plan
+that is not a report of this office is refused with its cell, and the plan file is never touched."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from assessor.xlsx import openpyxl
+from tests.cli_helpers import invoke, ok
+from tests.test_store import MERIDIAN, REPO, september
+
+SCHEMA = REPO / "schemas" / "assessment.schema.json"
+
+
+def _user_error(result, *phrases):
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    for phrase in phrases:
+        assert phrase in result.output, result.output
+
+
+@pytest.fixture(scope="module")
+def earlier(tmp_path_factory) -> Path:
+    """November's report of Meridian Bank."""
+    out = tmp_path_factory.mktemp("plan") / "november.xlsx"
+    ok(invoke("assess", MERIDIAN, "-o", out))
+    return out
+
+
+def _typed(earlier: Path, folder: Path, rows: dict, name="plan.xlsx", header: dict | None = None) -> Path:
+    """The earlier report as the client left it: ``rows`` maps a row number to {column letter: value}."""
+    wb = openpyxl().load_workbook(earlier)
+    ws = wb["Findings"]
+    for col, value in (header or {}).items():
+        ws[f"{col}1"] = value
+    for row, values in rows.items():
+        for col, value in values.items():
+            ws[f"{col}{row}"] = value
+    out = folder / name
+    wb.save(out)
+    return out
+
+
+def _ids(path: Path) -> dict[str, int]:
+    ws = openpyxl().load_workbook(path)["Findings"]
+    return {ws.cell(row=r, column=1).value: r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value}
+
+
+@pytest.fixture(scope="module")
+def later(tmp_path_factory) -> Path:
+    return september(tmp_path_factory.mktemp("later"))
+
+
+def test_owner_due_and_status_come_forward_for_persisting_findings(earlier, later, tmp_path):
+    ids = _ids(earlier)
+    spof = ids["COV-SPOF:Dana Whitfield"]
+    load = ids["COV-A-LOAD:Dana Whitfield"]
+    plan = _typed(earlier, tmp_path, {spof: {"I": "Priya Nair", "J": dt.datetime(2027, 3, 31), "K": "In progress"},
+                                      load: {"I": "Dana Whitfield", "J": "end of Q2", "K": "Done"}})
+    before = hashlib.sha256(plan.read_bytes()).hexdigest()
+    out = tmp_path / "may.xlsx"
+    result = ok(invoke("assess", later, "--plan", plan, "-o", out))
+    assert "7 persisting finding(s) carried forward, 0 resolved, 0 new" in result.stderr
+    ws = openpyxl().load_workbook(out)["Findings"]
+    now = _ids(out)
+    row = [c.value for c in ws[now["COV-SPOF:Dana Whitfield"]]]
+    assert row[8:] == ["Priya Nair", dt.datetime(2027, 3, 31), "In progress"]
+    reopened = ws.cell(row=now["COV-A-LOAD:Dana Whitfield"], column=11)
+    assert reopened.value == "Open" and "still found" in reopened.comment.text   # Done, but not done
+    assert ws.cell(row=now["COV-A-LOAD:Dana Whitfield"], column=10).value == "end of Q2"
+    assert hashlib.sha256(plan.read_bytes()).hexdigest() == before                 # the plan is only read
+
+
+def test_resolved_findings_are_listed_as_resolved_and_new_ones_as_new(earlier, later, tmp_path):
+    ids = _ids(earlier)
+    gone = ids["COV-OVERLOAD:Ruth Adeyemi"]
+    # the client's plan names a finding this assessment no longer raises, and lacks one it does
+    plan = _typed(earlier, tmp_path, {gone: {"A": "COV-OVERLOAD:Sam Okafor", "E": "Sam Okafor holds 3 role(s)",
+                                             "I": "Sam Okafor", "K": "In progress"}})
+    out = tmp_path / "may.json"
+    ok(invoke("assess", later, "--plan", plan, "-o", out))
+    report = json.loads(out.read_text())
+    carried = report["plan"]
+    assert [r["id"] for r in carried["resolved"]] == ["COV-OVERLOAD:Sam Okafor"]
+    assert carried["resolved"][0]["owner"] == "Sam Okafor" and carried["resolved"][0]["was"] == f"Findings!A{gone}"
+    assert carried["new"] == ["COV-OVERLOAD:Ruth Adeyemi"]
+    assert carried["source"] == "plan.xlsx" and carried["assessment_date"] == "2026-11-03"
+    import jsonschema
+    jsonschema.validate(report, json.loads(SCHEMA.read_text()))
+    ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.xlsx"))
+    resolved = openpyxl().load_workbook(tmp_path / "may.xlsx")["Resolved"]
+    assert [c.value for c in resolved[3]][:4] == ["COV-OVERLOAD:Sam Okafor", "medium", "Sam Okafor holds 3 role(s)",
+                                                   "Sam Okafor"]
+    ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.html"))
+    page = (tmp_path / "may.html").read_text()
+    assert "Remediation plan" in page and "resolved (was In progress)" in page
+    console = ok(invoke("assess", later, "--plan", plan))
+    assert "Remediation plan from plan.xlsx: 6 persisting, 1 resolved, 1 new" in console.stdout
+
+
+def test_without_a_plan_the_report_is_as_before(earlier, tmp_path):
+    ok(invoke("assess", MERIDIAN, "-o", tmp_path / "r.json"))
+    assert "plan" not in json.loads((tmp_path / "r.json").read_text())
+
+
+def test_hostile_owners_stay_text(earlier, later, tmp_path):
+    spof = _ids(earlier)["COV-SPOF:Dana Whitfield"]
+    plan = _typed(earlier, tmp_path, {spof: {"I": "<script>alert(1)</script>\u202e", "K": "@SUM(1+1)"}})
+    ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.xlsx"))
+    ws = openpyxl().load_workbook(tmp_path / "may.xlsx")["Findings"]
+    status = ws.cell(row=_ids(tmp_path / "may.xlsx")["COV-SPOF:Dana Whitfield"], column=11)
+    assert status.value == "@SUM(1+1)" and status.data_type == "s" and status.quotePrefix
+    ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.html"))
+    page = (tmp_path / "may.html").read_text()
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)" in page and "\u202e" not in page
+    console = ok(invoke("assess", later, "--plan", plan))
+    assert "\u202e" not in console.stdout
+
+
+def test_a_plan_from_another_office_is_refused(earlier, tmp_path):
+    other = REPO / "samples" / "atlas-rail.xlsx"
+    _user_error(invoke("assess", other, "--plan", earlier, "-o", tmp_path / "r.xlsx"),
+                "Summary!A1", "another office", "Meridian Bank", "Atlas Rail")
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_a_plan_is_never_the_output(earlier, later, tmp_path):
+    plan = _typed(earlier, tmp_path, {})
+    before = plan.read_bytes()
+    _user_error(invoke("assess", later, "--plan", plan, "-o", plan, "--force"), "input file")
+    assert plan.read_bytes() == before
+
+
+@pytest.mark.parametrize("case, phrases", [
+    ("missing", ["--plan: file not found"]),
+    ("questionnaire", ["no Findings sheet", "pmo-assess assess -o report.xlsx"]),
+    ("not a workbook", ["not-a-workbook.xlsx"]),
+    ("no owner column", ["Findings!A1", "has no Owner column"]),
+    ("formula", ["Findings!I", "a formula in the Owner column"]),
+])
+def test_a_plan_that_cannot_be_read_says_where(earlier, later, tmp_path, case, phrases):
+    spof = _ids(earlier)["COV-SPOF:Dana Whitfield"]
+    plan = {"missing": lambda: tmp_path / "nope.xlsx",
+            "questionnaire": lambda: MERIDIAN,
+            "not a workbook": lambda: REPO / "samples" / "broken" / "not-a-workbook.xlsx",
+            "no owner column": lambda: _typed(earlier, tmp_path, {}, header={"I": "Who"}),
+            "formula": lambda: _typed(earlier, tmp_path, {spof: {"I": "=A1"}})}[case]()
+    result = invoke("assess", later, "--plan", plan, "-o", tmp_path / "r.xlsx")
+    _user_error(result, *phrases)
+    assert not (tmp_path / "r.xlsx").exists() and "nothing was assessed" in result.output
+
+
+def test_a_finding_listed_twice_is_carried_once_with_a_warning(earlier, later, tmp_path):
+    ids = _ids(earlier)
+    first, second = ids["COV-SPOF:Dana Whitfield"], ids["COV-A-LOAD:Dana Whitfield"]
+    plan = _typed(earlier, tmp_path, {first: {"I": "First"}, second: {"A": "COV-SPOF:Dana Whitfield", "I": "Second"}})
+    result = ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "r.json"))
+    assert f"Findings!A{second}: warning: finding COV-SPOF:Dana Whitfield is listed again" in result.stderr
+    carried = {p["id"]: p for p in json.loads((tmp_path / "r.json").read_text())["plan"]["persisting"]}
+    assert carried["COV-SPOF:Dana Whitfield"]["owner"] == "First"
