@@ -43,13 +43,28 @@ def answer_rows(report: dict) -> list[dict]:
              "text": a["text"]} for a in report["maturity"]["answers"]]
 
 
-FINDING_COLUMNS = ["id", "rule", "severity", "category", "subject", "message", "weight", "cells"]
+def response_rows(report: dict) -> list[dict]:
+    """A row per respondent's answer to each question (the long form of ``answer_rows``)."""
+    from assessor.reports.base import file_name
+
+    return [{"question": a["question"], "dimension": a["dimension"], "level": a["level"], "text": a["text"],
+             "merged": a["value"], "status": a["status"], "respondent": given["respondent"], "answer": given["answer"],
+             "cell": given["cell"], "evidence": given["evidence"], "file": file_name(given["file"])}
+            for a in report["maturity"]["answers"] for given in a["responses"]]
+
+
+FINDING_COLUMNS = ["id", "rule", "severity", "category", "subject", "message", "weight", "cells", "where",
+                   "recommendation"]
 
 
 def finding_rows(report: dict) -> list[dict]:
+    from assessor.reports.base import file_name
+
     return [{"id": f["id"], "rule": f["rule"], "severity": f["severity"], "category": f["category"],
              "subject": f.get("subject"), "message": f["message"], "weight": f.get("weight"),
-             "cells": ", ".join(f"{e['sheet']}!{e['cell']}" for e in f["evidence"])} for f in report["findings"]]
+             "cells": ", ".join(f"{e['sheet']}!{e['cell']}" for e in f["evidence"]),
+             "where": "; ".join(dict.fromkeys(f"{file_name(e['file'])} {e['sheet']}!{e['cell']}" for e in f["evidence"])),
+             "recommendation": f["recommendation"]} for f in report["findings"]]
 
 
 def dimensions(report: dict):
@@ -62,6 +77,12 @@ def answers(report: dict):
 
 def findings(report: dict):
     return _frame(finding_rows(report), "id", FINDING_COLUMNS)
+
+
+def responses(report: dict):
+    """Every respondent's answer: a row each, indexed by question (several rows per question)."""
+    return _frame(response_rows(report), "question", list(response_rows(report)[0]) if report["maturity"]["answers"]
+                  else ["question"])
 
 
 # -- an office's history --------------------------------------------------------------------------

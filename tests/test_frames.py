@@ -51,3 +51,21 @@ def test_the_excel_dimensions_sheet_is_the_dimensions_frame(report, tmp_path):
         assert ws.cell(row=r, column=4).value == frame.loc[did, "level"]
         assert (ws.cell(row=r, column=12).value or "") == frame.loc[did, "next_level_needs"]
     assert ws.max_row - 1 == len(frame)
+
+
+def test_the_excel_findings_and_answers_sheets_are_the_frames(report, tmp_path):
+    from assessor.xlsx import openpyxl
+
+    api.write_report(report, tmp_path / "r.xlsx", "xlsx")
+    wb = openpyxl().load_workbook(tmp_path / "r.xlsx")
+    found = frames.findings(report)
+    sheet = wb["Findings"]
+    for r in range(2, 2 + len(found)):
+        fid = sheet.cell(row=r, column=1).value
+        assert sheet.cell(row=r, column=6).value == found.loc[fid, "where"]
+        assert sheet.cell(row=r, column=7).value == found.loc[fid, "recommendation"]
+    given = frames.responses(report)
+    answers = wb["Answers"]
+    assert answers.max_row - 1 == len(given) == sum(len(a["responses"]) for a in report["maturity"]["answers"])
+    assert [answers.cell(row=2, column=c).value for c in (1, 7, 9)] == \
+        [given.index[0], given.iloc[0]["respondent"], given.iloc[0]["cell"]]

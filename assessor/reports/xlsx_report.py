@@ -20,7 +20,7 @@ GAP_STATUSES = ("no accountable", "several accountable", "accountable role not h
 WARN_STATUSES = ("accountable does the work",)
 
 
-from assessor.reports.base import file_name as _file
+from assessor.frames import dimension_rows, finding_rows, response_rows
 from assessor.reports.base import finding_text, overall_text, produced_by, raci_letters
 from assessor.reports.xlsx_cells import SEVERITY_FILL, Sheets, _clean, _lines, landscape
 from assessor.xlsx import column_letter as _letter
@@ -148,8 +148,6 @@ class _Book(Sheets):
         headers = ("ID", "Dimension", "Score (0-5)", "Level", "Target", "Gap", "Answered", "N/A", "Don't know",
                    "Unanswered", "Status", "What stops the next level")
         self.table_head(ws, 1, headers, (14, 40, 11, 8, 8, 8, 10, 8, 11, 12, 20, 50))
-        from assessor.frames import dimension_rows
-
         rows = dimension_rows(self.data)  # the notebook's frames.dimensions, scored dimensions first (the chart's)
         dims = [d for d in rows if d["level"] is not None] + [d for d in rows if d["level"] is None]
         self.rows(ws, 2, [(d["dimension"], d["name"], d["score"], d["level"], d["target"], d["gap"], d["answered"],
@@ -176,11 +174,10 @@ class _Book(Sheets):
         findings = self.data["findings"]
         carried = {p["id"]: p for p in (self.data.get("plan") or {}).get("persisting", [])}
         rows = []
-        for f in findings:
-            where = "; ".join(dict.fromkeys(f"{_file(e['file'])} {e['sheet']}!{e['cell']}" for e in f["evidence"]))
+        for f, row in zip(findings, finding_rows(self.data)):  # frames.findings, with grouped details spelled out
             plan = carried.get(f["id"], {})
-            rows.append((f["id"], f["severity"], f["category"], f["subject"], finding_text(f), where,
-                         f["recommendation"], f["rule"], plan.get("owner"), _due(plan.get("due")),
+            rows.append((row["id"], row["severity"], row["category"], row["subject"], finding_text(f), row["where"],
+                         row["recommendation"], row["rule"], plan.get("owner"), _due(plan.get("due")),
                          "Open" if not plan or plan["reopened"] else (plan.get("status") or "Open")))
         last = self.rows(ws, 2, rows, wrap_cols=(5, 6, 7)) if rows else 1
         for r, f in enumerate(findings, start=2):
@@ -291,12 +288,7 @@ class _Book(Sheets):
         headers = ("Question", "Dimension", "Level", "Question text", "Merged answer", "Status", "Respondent",
                    "Answer given", "Cell", "Evidence", "File")
         self.table_head(ws, 1, headers, (9, 14, 6, 60, 9, 13, 20, 16, 14, 50, 30))
-        rows = []
-        for a in self.data["maturity"]["answers"]:
-            for given in a["responses"]:
-                rows.append((a["question"], a["dimension"], a["level"], a["text"], a["value"], a["status"],
-                             given["respondent"], given["answer"], given["cell"], given["evidence"],
-                             _file(given["file"])))
+        rows = [tuple(r.values()) for r in response_rows(self.data)]  # frames.responses, column for column
         if rows:
             self.rows(ws, 2, rows, wrap_cols=(4, 10))
             ws.auto_filter.ref = f"A1:K{1 + len(rows)}"
