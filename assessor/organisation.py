@@ -193,15 +193,16 @@ def _merge_raci(voters, disagreements: list):
         resp = first.responsibility_id
         rows.append(replace(first, name=first.name or next((row.name for _, row in given if row.name), "")))
         for role in order:
-            cells = []
-            for r, row in given:
-                if role not in columns[r.source]:
-                    continue  # this voter's RACI has no column for the role: no view of it
-                found = letters[r.source].get((resp, role))
-                cells.append((r, found or Assignment(resp, role, "", _cell(columns[r.source][role], row.cell),
-                                                     r.source)))
-            if not cells:
+            seen = [(r, row, letters[r.source].get((resp, role))) for r, row in given
+                    if role in columns[r.source]]  # a voter whose RACI has no column for the role has no view of it
+            if not seen:
                 continue
+            if len({found.letters if found else "" for _, _, found in seen}) == 1:
+                if seen[0][2] is not None and seen[0][2].letters:  # every voter agrees: the first one's cell
+                    assignments.append(seen[0][2])
+                continue
+            cells = [(r, found or Assignment(resp, role, "", _cell(columns[r.source][role], row.cell), r.source))
+                     for r, row, found in seen]
             chosen = cells[_pick(cells, lambda a: a.letters)][1]
             if chosen.letters:
                 assignments.append(chosen)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import warnings
-from dataclasses import dataclass
 from pathlib import Path
 
 from assessor.errors import InputError, Problem, quote
@@ -23,43 +21,8 @@ from assessor.questionnaire.answers import (parse_answer, parse_number, parse_ra
                                             split_people)
 from assessor.questionnaire.bank import ROLE_ID, Bank
 from assessor.questionnaire.guards import check_workbook_file
+from assessor.questionnaire.sheets import Cell, Grid, load
 from assessor.xlsx import column_letter as _letter
-
-
-@dataclass(frozen=True)
-class Cell:
-    value: object
-    formula: bool
-    ref: str  # "Sheet!B7"
-
-    @property
-    def blank(self) -> bool:
-        return self.value is None or (isinstance(self.value, str) and not self.value.strip())
-
-    @property
-    def text(self) -> str:
-        return "" if self.value is None else str(self.value).strip()
-
-
-class Grid:
-    """One sheet's cells by (row, column), both 1-based, read once."""
-
-    def __init__(self, name: str, rows: list[list[Cell]]):
-        self.name = name
-        self.rows = rows
-
-    def cell(self, row: int, col: int) -> Cell:
-        if row <= len(self.rows) and col <= len(self.rows[row - 1]):
-            return self.rows[row - 1][col - 1]
-        return Cell(None, False, f"{self.name}!{_letter(col)}{row}")
-
-    def data_rows(self):
-        """(row number, cells) for every non-empty row below the header."""
-        for number, cells in enumerate(self.rows[1:], start=2):
-            if any(not c.blank for c in cells):
-                yield number, cells
-
-
 
 
 def _norm(text) -> str:
@@ -113,7 +76,7 @@ def read_response(path: str | Path, bank: Bank) -> Response:
     """Read and validate one workbook. Never writes to it."""
     path = Path(path)
     check_workbook_file(path)
-    grids, stamp_values, sheet_notes = _load(path)
+    grids, stamp_values, sheet_notes = load(path)
     out = _Collector(str(path))
     for where, message, found, expected in sheet_notes:
         out.warn(where, message, found, expected)
@@ -133,68 +96,6 @@ def read_response(path: str | Path, bank: Bank) -> Response:
         raise InputError(f"{path}: {len(out.errors)} problem(s)", out.errors + out.warnings)
     return Response(str(path), stamp, profile, answers, roles, responsibilities, assignments,
                     tuple(out.warnings), columns)
-
-
-def _load(path: Path):
-    """Parse the workbook once into plain grids (openpyxl, read-only, formulas kept as text)."""
-    from assessor.xlsx import openpyxl as _openpyxl
-
-    openpyxl = _openpyxl()
-
-    if not getattr(openpyxl, "DEFUSEDXML", False):
-        # Without defusedxml, openpyxl would expand XML entities from untrusted files.
-        raise InputError("defusedxml is not active for openpyxl (is OPENPYXL_DEFUSEDXML=False set?); "
-                         "refusing to read untrusted workbooks")
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about Excel features it drops (extensions, slicers); they do not matter here.
-            warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
-    except Exception as exc:
-        # Any parser failure on a file that passed the guards is a damaged workbook, not our bug.
-        raise InputError(f"{path}: cannot be read", [Problem(
-            str(path), "", "cannot be read as an Excel workbook: the file is damaged or not a workbook; "
-            "open it in Excel and save it again as .xlsx", type(exc).__name__)]) from None
-    try:
-        grids, notes = {}, []
-        for ws in wb.worksheets:
-            grids[ws.title] = _grid(ws, notes)
-        stamp = {}
-        for prop in getattr(wb, "custom_doc_props", []) or []:
-            stamp[f"prop:{prop.name}"] = str(prop.value)
-        if L.META in grids:  # the hidden sheet: key | value rows under a header
-            for cells in grids[L.META].rows[1:]:
-                if len(cells) >= 2 and not cells[0].blank:
-                    stamp[f"meta:{cells[0].text}"] = cells[1].text
-        if L.NAME_VERSION in wb.defined_names:
-            stamp["name:version"] = str(wb.defined_names[L.NAME_VERSION].attr_text).strip('"')
-        return grids, stamp, notes
-    except Exception as exc:  # malformed sheet XML surfaces only while iterating
-        raise InputError(f"{path}: cannot be read", [Problem(
-            str(path), "", "a sheet of this workbook is damaged and cannot be read; open it in Excel and "
-            "save it again as .xlsx", type(exc).__name__)]) from None
-    finally:
-        wb.close()
-
-
-def _grid(ws, notes) -> Grid:
-    rows = []
-    for r, row in enumerate(ws.iter_rows(max_row=L.MAX_ROWS + 1, max_col=L.MAX_COLUMNS), start=1):
-        if r > L.MAX_ROWS:
-            notes.append((f"{ws.title}!A{r}", f"only the first {L.MAX_ROWS} rows are read", "", ""))
-            break
-        cells = []
-        for c, cell in enumerate(row, start=1):
-            value = getattr(cell, "value", None)
-            formula = getattr(cell, "data_type", None) == "f" or (
-                isinstance(value, str) and value.startswith("=") and len(value) > 1)
-            cells.append(Cell(value, formula, f"{ws.title}!{_letter(c)}{r}"))
-        while cells and cells[-1].blank:
-            cells.pop()
-        rows.append(cells)
-    while rows and not rows[-1]:
-        rows.pop()
-    return Grid(ws.title, rows)
 
 
 def _stamp(grids_stamp: dict, bank: Bank, out: _Collector) -> Stamp:

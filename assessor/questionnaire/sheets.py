@@ -1,0 +1,259 @@
+"""A workbook's sheets as plain grids of cells, and its template stamp, read once.
+
+Two readers give the same grids (tests/test_sheets.py holds them to it):
+- python-calamine, for a *plain* workbook: every cell and row written with its position, within the
+  sheet limits, no formulas and no error values. That is every workbook our template gives and Excel
+  or LibreOffice saves, and it reads in about the time it takes to unzip it.
+- openpyxl in read-only mode, formulas kept as text, for anything else: a formula must be seen as one
+  (its text is what the validation messages quote), and calamine would build a sheet as large as its
+  farthest cell, which a hostile file can put at XFD1048576.
+Deciding which costs a few byte searches over the sheets' XML, never a parse.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+import zipfile
+from pathlib import Path
+from typing import NamedTuple
+
+from assessor.errors import InputError, Problem
+from assessor.questionnaire import layout as L
+from assessor.xlsx import column_letter as _letter
+
+_LETTERS = [_letter(c) for c in range(1, L.MAX_COLUMNS + 1)]
+
+
+class Cell(NamedTuple):
+    value: object
+    formula: bool
+    ref: str  # "Sheet!B7"
+
+    @property
+    def blank(self) -> bool:
+        return self.value is None or (isinstance(self.value, str) and not self.value.strip())
+
+    @property
+    def text(self) -> str:
+        return "" if self.value is None else str(self.value).strip()
+
+
+class Grid:
+    """One sheet's cells by (row, column), both 1-based, read once."""
+
+    def __init__(self, name: str, rows: list[list[Cell]]):
+        self.name = name
+        self.rows = rows
+
+    def cell(self, row: int, col: int) -> Cell:
+        if row <= len(self.rows) and col <= len(self.rows[row - 1]):
+            return self.rows[row - 1][col - 1]
+        return Cell(None, False, f"{self.name}!{_letter(col)}{row}")
+
+    def data_rows(self):
+        """(row number, cells) for every non-empty row below the header."""
+        for number, cells in enumerate(self.rows[1:], start=2):
+            if any(not c.blank for c in cells):
+                yield number, cells
+
+
+def load(path: Path) -> tuple[dict[str, Grid], dict[str, str], list]:
+    """(grids by sheet title, the stamp's raw values, notes on what was not read) of a guarded workbook."""
+    if plain(path):
+        try:
+            return _calamine(path)
+        except _NotPlain:
+            pass
+    return _openpyxl(path)
+
+
+# -- which reader ---------------------------------------------------------------------------------
+
+_FORMULA = re.compile(rb"<f[\s/>]")
+# a cell or row reference past column GR (200) or from row 5000 on: beyond the sheet limits, or near them
+_FAR = re.compile(rb'r="(?:(?:[A-Z]{3,}|G[S-Z]|[H-Z][A-Z])\d|[A-Z]*(?:[5-9]\d{3}|\d{5,})")')
+
+
+def plain(path: Path) -> bool:
+    """True when every worksheet's XML is plain (see the module's docstring)."""
+    assert L.MAX_ROWS == 5000 and L.MAX_COLUMNS == 200, "_FAR spells out the sheet limits"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml") and not _plain_sheet(archive.read(name)):
+                    return False
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
+        return False  # openpyxl then says what is wrong, as it always has
+    return True
+
+
+def _plain_sheet(xml: bytes) -> bool:
+    if b"<sheetData" not in xml:  # a prefixed namespace (<x:c>): the counts below would see nothing
+        return False
+    if _FORMULA.search(xml) or b' t="e"' in xml:
+        return False
+    cells = xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>")
+    rows = xml.count(b"<row ") + xml.count(b"<row>") + xml.count(b"<row/>")
+    if cells != xml.count(b'<c r="') or rows != xml.count(b'<row r="'):
+        return False  # a position left implicit: the sheet's size is not bounded by what we can see
+    return not _FAR.search(xml)
+
+
+class _NotPlain(Exception):
+    """Something the byte checks did not see: read the workbook with openpyxl instead."""
+
+
+# -- python-calamine --------------------------------------------------------------------------------
+
+_CUSTOM_TEXT = {"lpwstr", "lpstr", "bstr"}
+
+
+def _calamine(path: Path):
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception:  # noqa: BLE001 - any failure: the reference reader decides what to say
+        raise _NotPlain() from None
+    grids = {}
+    try:
+        for meta in workbook.sheets_metadata:
+            if meta.typ != SheetTypeEnum.WorkSheet:
+                continue
+            values = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            grids[meta.name] = _grid_of(meta.name, values)
+    except Exception:  # noqa: BLE001
+        raise _NotPlain() from None
+    finally:
+        workbook.close()
+    return grids, _stamp_of(path, grids), []
+
+
+def _grid_of(title: str, values: list[list]) -> Grid:
+    rows = []
+    prefix = f"{title}!"
+    for r, row in enumerate(values, start=1):
+        end = min(len(row), L.MAX_COLUMNS)
+        while end and _blank(row[end - 1]):
+            end -= 1
+        cells = []
+        for c in range(end):
+            value = _value(row[c])
+            formula = isinstance(value, str) and value.startswith("=") and len(value) > 1
+            cells.append(Cell(value, formula, f"{prefix}{_LETTERS[c]}{r}"))
+        rows.append(cells)
+    while rows and not rows[-1]:
+        rows.pop()
+    return Grid(title, rows)
+
+
+def _blank(value) -> bool:
+    return value == "" or value is None or (isinstance(value, str) and not value.strip())
+
+
+def _value(value):
+    """A calamine value as openpyxl gives it: no cell is None, whole numbers are ints, dates datetimes."""
+    if value == "" and isinstance(value, str):
+        return None
+    if type(value) is float and value.is_integer() and abs(value) < 2 ** 53:
+        return int(value)
+    if type(value) is dt.date:
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def _stamp_of(path: Path, grids: dict[str, Grid]) -> dict[str, str]:
+    """The template stamp's raw values, as the openpyxl reader collects them."""
+    from defusedxml import ElementTree
+
+    stamp = {}
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        if "docProps/custom.xml" in names:
+            for prop in ElementTree.fromstring(archive.read("docProps/custom.xml")):
+                name = prop.get("name")
+                typed = list(prop)
+                if name is None or len(typed) != 1 or _local(typed[0].tag) not in _CUSTOM_TEXT:
+                    raise _NotPlain()  # a typed property: openpyxl's str() of it is the reference
+                stamp[f"prop:{name}"] = typed[0].text or ""
+        if L.META in grids:
+            for cells in grids[L.META].rows[1:]:
+                if len(cells) >= 2 and not cells[0].blank:
+                    stamp[f"meta:{cells[0].text}"] = cells[1].text
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        for element in book.iter():
+            if _local(element.tag) == "definedName" and element.get("name") == L.NAME_VERSION \
+                    and element.get("localSheetId") is None:
+                stamp["name:version"] = (element.text or "").strip('"')
+    return stamp
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+# -- openpyxl -----------------------------------------------------------------------------------------
+
+def _openpyxl(path: Path):
+    """Parse the workbook once into plain grids (openpyxl, read-only, formulas kept as text)."""
+    from assessor.xlsx import openpyxl as _module
+
+    openpyxl = _module()
+    if not getattr(openpyxl, "DEFUSEDXML", False):
+        # Without defusedxml, openpyxl would expand XML entities from untrusted files.
+        raise InputError("defusedxml is not active for openpyxl (is OPENPYXL_DEFUSEDXML=False set?); "
+                         "refusing to read untrusted workbooks")
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about Excel features it drops (extensions, slicers); they do not matter here.
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
+    except Exception as exc:
+        # Any parser failure on a file that passed the guards is a damaged workbook, not our bug.
+        raise InputError(f"{path}: cannot be read", [Problem(
+            str(path), "", "cannot be read as an Excel workbook: the file is damaged or not a workbook; "
+            "open it in Excel and save it again as .xlsx", type(exc).__name__)]) from None
+    try:
+        grids, notes = {}, []
+        for ws in wb.worksheets:
+            grids[ws.title] = _openpyxl_grid(ws, notes)
+        stamp = {}
+        for prop in getattr(wb, "custom_doc_props", []) or []:
+            stamp[f"prop:{prop.name}"] = str(prop.value)
+        if L.META in grids:  # the hidden sheet: key | value rows under a header
+            for cells in grids[L.META].rows[1:]:
+                if len(cells) >= 2 and not cells[0].blank:
+                    stamp[f"meta:{cells[0].text}"] = cells[1].text
+        if L.NAME_VERSION in wb.defined_names:
+            stamp["name:version"] = str(wb.defined_names[L.NAME_VERSION].attr_text).strip('"')
+        return grids, stamp, notes
+    except Exception as exc:  # malformed sheet XML surfaces only while iterating
+        raise InputError(f"{path}: cannot be read", [Problem(
+            str(path), "", "a sheet of this workbook is damaged and cannot be read; open it in Excel and "
+            "save it again as .xlsx", type(exc).__name__)]) from None
+    finally:
+        wb.close()
+
+
+def _openpyxl_grid(ws, notes) -> Grid:
+    rows = []
+    for r, row in enumerate(ws.iter_rows(max_row=L.MAX_ROWS + 1, max_col=L.MAX_COLUMNS), start=1):
+        if r > L.MAX_ROWS:
+            notes.append((f"{ws.title}!A{r}", f"only the first {L.MAX_ROWS} rows are read", "", ""))
+            break
+        # padded to MAX_COLUMNS: only the cells up to the last one with a value are made
+        end = len(row)
+        while end and _blank(getattr(row[end - 1], "value", None)):
+            end -= 1
+        cells = []
+        for c in range(end):
+            cell = row[c]
+            value = getattr(cell, "value", None)
+            formula = getattr(cell, "data_type", None) == "f" or (
+                isinstance(value, str) and value.startswith("=") and len(value) > 1)
+            cells.append(Cell(value, formula, f"{ws.title}!{_LETTERS[c]}{r}"))
+        rows.append(cells)
+    while rows and not rows[-1]:
+        rows.pop()
+    return Grid(ws.title, rows)
