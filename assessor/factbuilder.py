@@ -74,15 +74,19 @@ def build_facts(submission: Submission, bank: Bank, size: str = "medium", not_pr
                        "low": m.low, "high": m.high, "spread": m.spread,
                        "respondents": sum(a.status == "answered" for _, _, a in m.answers),
                        "has_evidence": m.has_evidence, "action": q.action}, evidence)
+    by_level: dict[tuple, list] = {}
+    by_dimension: dict[str, list] = {}
+    for m in merged:  # each answer's cells once per criterion and dimension, in the bank's question order
+        by_level.setdefault((m.question.dimension, m.question.level), []).extend(answer_evidence[m.question.id])
+        by_dimension.setdefault(m.question.dimension, []).extend(answer_evidence[m.question.id])
     for c in sorted(crits, key=lambda c: (c.dimension, c.level)):
-        evidence = [e for m in merged if (m.question.dimension, m.question.level) == (c.dimension, c.level)
-                    for e in answer_evidence[m.question.id]]
+        evidence = by_level.get((c.dimension, c.level), [])
         add("criterion", {"dimension": c.dimension, "level": c.level, "score": c.score, "applicable": c.applicable,
                           "answered": c.answered, "questions": c.questions, "floor": c.floor, "met": c.met},
             evidence)
     floors = {(c.dimension, c.level): c.floor for c in crits}
     for d in dims:
-        evidence = [e for m in merged if m.question.dimension == d.dimension for e in answer_evidence[m.question.id]]
+        evidence = by_dimension.get(d.dimension, [])
         # The five floors ride on the dimension fact: staged-level rules then test one fact
         # instead of joining six, which was a quarter of an assessment's rule time.
         add("dimension", {"dimension": d.dimension, "name": d.name, "score": d.score, "applicable": d.applicable,

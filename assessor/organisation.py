@@ -192,6 +192,10 @@ def _merge_raci(voters, disagreements: list):
         first = given[0][1]
         resp = first.responsibility_id
         rows.append(replace(first, name=first.name or next((row.name for _, row in given if row.name), "")))
+        if len(given) == 1:  # one voter: its letters, in column order, and nothing to weigh
+            mine = letters[given[0][0].source]
+            assignments.extend(found for role in order if (found := mine.get((resp, role))) and found.letters)
+            continue
         for role in order:
             seen = [(r, row, letters[r.source].get((resp, role))) for r, row in given
                     if role in columns[r.source]]  # a voter whose RACI has no column for the role has no view of it

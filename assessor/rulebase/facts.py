@@ -12,6 +12,7 @@ Rule files may declare further kinds that their rules conclude.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 NUMBER, TEXT, FLAG = "number", "text", "flag"
 
@@ -78,9 +79,9 @@ INPUT_KINDS = ("profile", "answer", "criterion", "dimension", "role", "holding",
 PHASE_KIND = "phase"
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """Where a fact came from in a workbook: the cell and what it held."""
+class Evidence(NamedTuple):
+    """Where a fact came from in a workbook: the cell and what it held (a named tuple: an assessment
+    makes a few thousand, and a frozen dataclass costs four times as much to make)."""
     file: str
     sheet: str
     cell: str
@@ -120,7 +121,11 @@ _PLAIN = frozenset((str, bool, int))
 
 def normalise(attrs: dict) -> dict:
     """Plain, engine-safe values; None dropped; numbers as int when whole (stable JSON)."""
-    if {type(v) for v in attrs.values()} <= _PLAIN:  # already plain (most facts): nothing to change
+    plain = _PLAIN
+    for v in attrs.values():
+        if type(v) not in plain:
+            break
+    else:  # already plain (most facts): nothing to change
         return attrs
     out = {}
     for key, value in attrs.items():
