@@ -194,6 +194,93 @@ def graph(questionnaire, rules, extra_rules, output, force, engine, files):
     click.echo(f"wrote {shown(written)}", err=True)
 
 
+def _formats(ctx, param, value: str) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
+    wrong = [v for v in chosen if v not in ("xlsx", "html", "json")]
+    if wrong or not chosen:
+        raise click.BadParameter(f"{', '.join(wrong) or 'nothing'}: expected a comma-separated list of xlsx, html, json")
+    return chosen
+
+
+@cli.command()
+@QUESTIONNAIRE
+@RULES_OPTION
+@click.option("--extra-rules", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Rule folder added to the rule base (repeatable).")
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the reports (one per office, format per --format) and portfolio.xlsx.")
+@click.option("--format", "formats", default="xlsx", show_default=True, callback=_formats,
+              help="Reports to write for each office: any of xlsx, html, json, comma-separated.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: one per CPU).")
+@click.option("--by-folder", is_flag=True, help="One office per folder, whatever the Profiles say.")
+@click.option("--save", is_flag=True, help="Keep every assessment in the store.")
+@DB
+@click.option("--force", is_flag=True, help="Replace reports already in the output folder.")
+@click.option("--fail-on", type=click.Choice(["critical", "high", "medium", "low", "info"]), default=None,
+              help="Exit 1 when an office has a finding of this severity or worse.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@ENGINE
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@user_errors
+def batch(questionnaire, rules, extra_rules, outdir, formats, jobs, by_folder, save, db, force, fail_on, quiet, engine,
+          paths):
+    """Assess a whole portfolio: every workbook under PATHS, grouped into offices by their Profile's
+    organisation and PMO name, each office's reports and a portfolio workbook in the output folder.
+
+    \b
+      pmo-assess batch clients/ -o out/
+      pmo-assess batch clients/ -o out/ --format xlsx,json --save -j 4
+    Exit codes: 0 all assessed, 1 a finding at or above --fail-on, 2 a file could not be assessed.
+    """
+    from assessor.findings import SEVERITY_ORDER
+    from assessor.portfolio.runner import Options, run
+
+    options = Options(formats, save, db, force, tuple(rules), tuple(extra_rules), questionnaire, engine)
+    bars = _Progress(enabled=not quiet and sys.stderr.isatty())
+    try:
+        result = run(list(paths), outdir, options, jobs, by_folder, bars.update)
+    finally:
+        bars.close()
+    for file, error in result.failed:
+        click.echo(f"failed: {shown(error)}" if shown(file) in shown(error) else f"failed: {shown(file)}: {shown(error)}",
+                   err=True)
+    offices = sum(r.assessed for r in result.offices)
+    if result.interrupted:
+        click.echo(f"interrupted: {offices} office report(s) kept in {shown(outdir)}; no portfolio written", err=True)
+        sys.exit(130)
+    click.echo(f"batch: {offices} office(s) from {result.files} file(s), {len(result.failed)} failed, in "
+               f"{result.seconds:.1f} s; reports and portfolio.xlsx in {shown(outdir)}", err=True)
+    if result.failed:
+        sys.exit(EXIT_INPUT)
+    if fail_on and any(SEVERITY_ORDER[s] <= SEVERITY_ORDER[fail_on] and n for r in result.offices for s, n in r.findings):
+        sys.exit(1)
+
+
+class _Progress:
+    """tqdm bars on stderr, one per phase, with the current file and the time left."""
+
+    def __init__(self, enabled: bool):
+        self.enabled, self.bar, self.phase = enabled, None, None
+
+    def update(self, phase: str, done: int, total: int, current: str) -> None:
+        if not self.enabled:
+            return
+        if phase != self.phase:
+            self.close()
+            from tqdm import tqdm
+
+            self.bar, self.phase = tqdm(total=total, desc=phase, unit="file" if phase == "reading" else "office",
+                                        file=sys.stderr, leave=False, dynamic_ncols=True), phase
+        self.bar.set_postfix_str(shown(Path(current).name)[:40], refresh=False)
+        self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
 @cli.command()
 @DB
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,

@@ -207,3 +207,15 @@ def test_a_broken_document_fails(validator, small_report, mutate, where):
     assert found, "the mutated document still validates: the schema does not catch this"
     paths = [tuple(e.absolute_path) for e in found]
     assert any(p[:len(where)] == where for p in paths), paths
+
+
+@pytest.mark.parametrize("path", sorted(GOLDEN.glob("*.json")), ids=lambda p: p.name)
+def test_the_fast_encoder_writes_what_the_standard_library_writes(path):
+    """orjson writes the reports; json.dumps(indent=2, ensure_ascii=False) is the reference."""
+    import json
+
+    from assessor.reports.json_report import dumps
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert dumps(data) == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    assert dumps({"odd": {1: "a non-string key"}}) == json.dumps({"odd": {1: "a non-string key"}}, indent=2) + "\n"

@@ -58,14 +58,15 @@ class Grid:
                 yield number, cells
 
 
-def load(path: Path) -> tuple[dict[str, Grid], dict[str, str], list]:
-    """(grids by sheet title, the stamp's raw values, notes on what was not read) of a guarded workbook."""
-    if plain(path):
+def load(path: Path, wanted=None) -> tuple[dict[str, Grid], dict[str, str], list]:
+    """(grids by sheet title, the stamp's raw values, notes on what was not read) of a guarded workbook;
+    ``wanted(title)`` picks the sheets to read (all by default; the stamp is then not read)."""
+    if plain(path, wanted):
         try:
-            return _calamine(path)
+            return _calamine(path, wanted)
         except _NotPlain:
             pass
-    return _openpyxl(path)
+    return _openpyxl(path, wanted)
 
 
 # -- which reader ---------------------------------------------------------------------------------
@@ -75,17 +76,40 @@ _FORMULA = re.compile(rb"<f[\s/>]")
 _FAR = re.compile(rb'r="(?:(?:[A-Z]{3,}|G[S-Z]|[H-Z][A-Z])\d|[A-Z]*(?:[5-9]\d{3}|\d{5,})")')
 
 
-def plain(path: Path) -> bool:
-    """True when every worksheet's XML is plain (see the module's docstring)."""
+def plain(path: Path, wanted=None) -> bool:
+    """True when every worksheet's XML (or every ``wanted`` one's) is plain (see the module's docstring)."""
     assert L.MAX_ROWS == 5000 and L.MAX_COLUMNS == 200, "_FAR spells out the sheet limits"
     try:
         with zipfile.ZipFile(path) as archive:
+            parts = _parts(archive, wanted) if wanted is not None else None
             for name in archive.namelist():
-                if name.startswith("xl/worksheets/") and name.endswith(".xml") and not _plain_sheet(archive.read(name)):
+                if name.startswith("xl/worksheets/") and name.endswith(".xml") and (parts is None or name in parts) \
+                        and not _plain_sheet(archive.read(name)):
                     return False
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, KeyError):
         return False  # openpyxl then says what is wrong, as it always has
     return True
+
+
+def _parts(archive: zipfile.ZipFile, wanted) -> set[str] | None:
+    """The XML parts of the ``wanted`` sheets (None, meaning all of them, if the workbook is unusual)."""
+    from defusedxml import ElementTree
+
+    try:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except Exception:  # noqa: BLE001 - openpyxl will say what is wrong with it
+        return None
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    parts = set()
+    for sheet in (e for e in book.iter() if _local(e.tag) == "sheet"):
+        if wanted(sheet.get("name") or ""):
+            rid = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
+            target = targets.get(rid)
+            if not target:
+                return None
+            parts.add(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
+    return parts
 
 
 def _plain_sheet(xml: bytes) -> bool:
@@ -109,7 +133,7 @@ class _NotPlain(Exception):
 _CUSTOM_TEXT = {"lpwstr", "lpstr", "bstr"}
 
 
-def _calamine(path: Path):
+def _calamine(path: Path, wanted=None):
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
     try:
@@ -119,7 +143,7 @@ def _calamine(path: Path):
     grids = {}
     try:
         for meta in workbook.sheets_metadata:
-            if meta.typ != SheetTypeEnum.WorkSheet:
+            if meta.typ != SheetTypeEnum.WorkSheet or (wanted is not None and not wanted(meta.name)):
                 continue
             values = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
             grids[meta.name] = _grid_of(meta.name, values)
@@ -127,7 +151,7 @@ def _calamine(path: Path):
         raise _NotPlain() from None
     finally:
         workbook.close()
-    return grids, _stamp_of(path, grids), []
+    return grids, (_stamp_of(path, grids) if wanted is None else {}), []
 
 
 def _grid_of(title: str, values: list[list]) -> Grid:
@@ -195,7 +219,7 @@ def _local(tag: str) -> str:
 
 # -- openpyxl -----------------------------------------------------------------------------------------
 
-def _openpyxl(path: Path):
+def _openpyxl(path: Path, wanted=None):
     """Parse the workbook once into plain grids (openpyxl, read-only, formulas kept as text)."""
     from assessor.xlsx import openpyxl as _module
 
@@ -217,8 +241,11 @@ def _openpyxl(path: Path):
     try:
         grids, notes = {}, []
         for ws in wb.worksheets:
-            grids[ws.title] = _openpyxl_grid(ws, notes)
+            if wanted is None or wanted(ws.title):
+                grids[ws.title] = _openpyxl_grid(ws, notes)
         stamp = {}
+        if wanted is not None:
+            return grids, stamp, notes
         for prop in getattr(wb, "custom_doc_props", []) or []:
             stamp[f"prop:{prop.name}"] = str(prop.value)
         if L.META in grids:  # the hidden sheet: key | value rows under a header

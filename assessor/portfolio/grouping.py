@@ -1,0 +1,60 @@
+"""Which workbooks are one office's respondents: the same organisation and PMO name in the Profile
+(spelled any way: the store's name keys), or with ``--by-folder`` the same folder."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from assessor.store.keys import name_key
+
+
+@dataclass(frozen=True)
+class Placement:
+    """What the survey of one file found: the office it names, or why it cannot be placed."""
+    path: str
+    organisation: str = ""
+    pmo_name: str = ""
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class OfficeGroup:
+    key: tuple[str, str]
+    organisation: str
+    pmo_name: str
+    files: tuple[str, ...]
+    label: str          # what its report files are named after: "organisation / PMO", or the folder
+
+
+def by_profile(placements: list[Placement]) -> tuple[list[OfficeGroup], list[Placement]]:
+    """(offices, files that cannot be placed): a file without an organisation's name names no office."""
+    groups: dict[tuple[str, str], list[Placement]] = {}
+    unplaced = []
+    for p in placements:
+        if p.error:
+            unplaced.append(p)
+        elif not name_key(p.organisation):
+            unplaced.append(Placement(p.path, error=f"{p.path}: Profile: the Organisation is blank, so the file "
+                                      "cannot be placed in an office (fill it in, or use --by-folder)"))
+        else:
+            groups.setdefault((name_key(p.organisation), name_key(p.pmo_name)), []).append(p)
+    return [_group(key, members) for key, members in sorted(groups.items())], unplaced
+
+
+def by_folder(placements: list[Placement]) -> tuple[list[OfficeGroup], list[Placement]]:
+    """One office per folder: its workbooks are its respondents, whatever their Profiles say."""
+    groups: dict[str, list[Placement]] = {}
+    unplaced = []
+    for p in placements:
+        if p.error:
+            unplaced.append(p)
+        else:
+            groups.setdefault(str(Path(p.path).parent), []).append(p)
+    return [_group((folder, ""), members, Path(folder).name) for folder, members in sorted(groups.items())], unplaced
+
+
+def _group(key, members: list[Placement], folder: str | None = None) -> OfficeGroup:
+    first = min(members, key=lambda m: m.path)
+    label = folder if folder is not None else f"{first.organisation} / {first.pmo_name}".rstrip(" /")
+    return OfficeGroup(key, first.organisation or (folder or ""), first.pmo_name,
+                       tuple(sorted(m.path for m in members)), label)

@@ -1,0 +1,264 @@
+"""Running a batch: survey every file's Profile, group the offices, assess each office in a worker
+process (one assessor per worker, built once) and write its reports, then the portfolio workbook.
+
+A file that cannot be read or placed is recorded with its first error and skipped; its office goes on
+with its other respondents. Reports are published atomically, so Ctrl-C (which stops the workers)
+leaves the finished reports and no partial file.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assessor.errors import AssessorError, InputError, OutputError
+from assessor.portfolio import discover, grouping, names
+from assessor.portfolio.grouping import OfficeGroup, Placement
+
+EXTENSIONS = {"xlsx": ".xlsx", "html": ".html", "json": ".json"}
+PORTFOLIO = "portfolio"
+
+
+@dataclass(frozen=True)
+class Options:
+    formats: tuple[str, ...] = ("xlsx",)
+    save: bool = False
+    db: str | None = None
+    force: bool = False
+    rules: tuple = ()
+    extra_rules: tuple = ()
+    questionnaire: str | None = None
+    engine: str | None = None
+
+
+@dataclass(frozen=True)
+class OfficeResult:
+    """One office's row in the portfolio (small: the full report stays in its files)."""
+    stem: str
+    label: str
+    files: tuple[str, ...]
+    organisation: str = ""
+    pmo_name: str = ""
+    model: str = ""
+    tier: int | None = None
+    tier_name: str = ""
+    overall: int | None = None
+    score: float | None = None
+    dimensions: tuple = ()            # (id, name, level) in the bank's order
+    findings: tuple = ()              # (severity, count) for every severity
+    reports: tuple[str, ...] = ()     # file names in the output folder
+    failed: tuple = ()                # (file, first error) of its files that could not be read
+    error: str = ""                   # why the office itself could not be assessed
+    saved: str = ""                   # "saved: assessment 7" / "already stored: ..."
+
+    @property
+    def assessed(self) -> bool:
+        return not self.error
+
+
+@dataclass
+class Batch:
+    files: int = 0
+    offices: list[OfficeResult] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)   # every file that failed, with its first error
+    written: list[Path] = field(default_factory=list)             # the portfolio's own files
+    seconds: float = 0.0
+    interrupted: bool = False
+
+
+# -- the workers ---------------------------------------------------------------------------------------
+
+_WORKER: dict = {}
+
+
+def _start(options: Options, in_process: bool = False) -> None:
+    """Build this worker's assessor once (a child ignores Ctrl-C: the parent stops it)."""
+    from assessor.api import Assessor
+
+    if not in_process:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    assessor = Assessor(list(options.rules) or None, list(options.extra_rules), options.questionnaire, options.engine)
+    _WORKER.update(options=options, assessor=assessor, store=None)
+
+
+def _first_line(exc: AssessorError) -> str:
+    return exc.lines()[0] if exc.lines() else str(exc)
+
+
+def survey(path: str) -> Placement:
+    """Which office a file names (its Profile only), or its first error."""
+    from assessor.questionnaire.reader import read_profile
+
+    try:
+        profile = {p.key: p.value for p in read_profile(path)}
+    except AssessorError as exc:
+        return Placement(path, error=_first_line(exc))
+    except Exception as exc:  # noqa: BLE001 - one odd file must not stop a portfolio of two hundred
+        return Placement(path, error=f"{path}: could not be read ({type(exc).__name__}: {exc})")
+    return Placement(path, str(profile.get("organisation") or ""), str(profile.get("pmo_name") or ""))
+
+
+def assess_office(job: tuple[OfficeGroup, str, str]) -> OfficeResult:
+    """Read the office's workbooks (skipping those that fail), assess them, write its reports."""
+    group, stem, outdir = job
+    try:
+        return _assess_office(group, stem, Path(outdir))
+    except AssessorError as exc:
+        return OfficeResult(stem, group.label, group.files, group.organisation, group.pmo_name, error=_first_line(exc))
+    except Exception as exc:  # noqa: BLE001
+        return OfficeResult(stem, group.label, group.files, group.organisation, group.pmo_name,
+                            error=f"{group.label}: could not be assessed ({type(exc).__name__}: {exc})")
+
+
+def _assess_office(group: OfficeGroup, stem: str, outdir: Path) -> OfficeResult:
+    from assessor import api
+    from assessor.findings import SEVERITY_ORDER
+    from assessor.questionnaire.reader import read_response, submission_of
+
+    options: Options = _WORKER["options"]
+    assessor = _WORKER["assessor"]
+    responses, failed = [], []
+    for path in group.files:
+        try:
+            responses.append(read_response(path, assessor.bank))
+        except AssessorError as exc:
+            failed.append((path, _first_line(exc)))
+    base = dict(stem=stem, label=group.label, files=group.files, organisation=group.organisation,
+                pmo_name=group.pmo_name, failed=tuple(failed))
+    if not responses:
+        return OfficeResult(**base, error=f"{group.label}: none of its {len(group.files)} workbook(s) could be read")
+    try:
+        submission = submission_of(responses, assessor.bank)
+    except InputError as exc:
+        return OfficeResult(**base, error=_first_line(exc))
+    assessment = assessor.assess_submission(submission)
+    data = assessment.to_dict()
+    written = []
+    inputs = assessor.inputs(group.files)
+    for fmt in options.formats:
+        target = outdir / f"{stem}{EXTENSIONS[fmt]}"
+        api.write_report(data, target, fmt, inputs, options.force, assessor.rule_folders)
+        written.append(target.name)
+    saved = ""
+    if options.save:
+        if _WORKER["store"] is None:
+            _WORKER["store"] = api.open_store(options.db)
+        result = _WORKER["store"].save(assessment)
+        saved = f"{result.status}: assessment {result.id}"
+    counts = {s: 0 for s in SEVERITY_ORDER}
+    for f in data["findings"]:
+        counts[f["severity"]] = counts.get(f["severity"], 0) + 1
+    c, m = data["classification"], data["maturity"]
+    org = data["organisation"]
+    return OfficeResult(**{**base, "organisation": org.get("organisation") or group.organisation,
+                           "pmo_name": org.get("pmo_name") or group.pmo_name},
+                        model=c["model"], tier=c["tier"], tier_name=c["tier_name"], overall=m["overall"]["level"],
+                        score=m["overall"]["score"],
+                        dimensions=tuple((d["id"], d["name"], d["level"]) for d in m["dimensions"]),
+                        findings=tuple(counts.items()), reports=tuple(written), saved=saved)
+
+
+class _InProcess:
+    """``-j 1``: the same calls in this process, with no pool to start."""
+
+    def imap_unordered(self, func, items, chunksize=1):
+        return map(func, items)
+
+    def terminate(self):
+        pass
+
+    def close(self):
+        pass
+
+    def join(self):
+        pass
+
+
+# -- the batch -----------------------------------------------------------------------------------------
+
+def run(paths: list[Path], outdir: Path, options: Options, jobs: int | None = None, by_folder: bool = False,
+        progress=None) -> Batch:
+    """Assess every office under ``paths`` into ``outdir``. ``progress(phase, done, total, current)``
+    is told of each file surveyed and each office assessed."""
+    started = time.perf_counter()
+    outdir = Path(outdir)
+    if outdir.exists() and not outdir.is_dir():
+        raise OutputError(f"{outdir}: not a folder (batch writes one report per office into a folder)")
+    files = [str(p) for p in discover.workbooks(list(paths), exclude=outdir)]
+    if not files:
+        raise InputError("no workbooks found: expected .xlsx files in " + ", ".join(str(p) for p in paths))
+    outdir.mkdir(parents=True, exist_ok=True)
+    batch = Batch(files=len(files))
+    if options.save:
+        from assessor import api
+        api.open_store(options.db, _note_store).close()   # made or migrated once, before the workers
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    pool = _pool(options, min(jobs, len(files)))
+    try:
+        placements = []
+        for placement in pool.imap_unordered(survey, files, chunksize=4):
+            placements.append(placement)
+            if progress:
+                progress("reading", len(placements), len(files), placement.path)
+        placements.sort(key=lambda p: p.path)
+        groups, unplaced = (grouping.by_folder if by_folder else grouping.by_profile)(placements)
+        batch.failed.extend((p.path, p.error) for p in unplaced)
+        stems = names.unique_stems([g.label for g in groups])
+        _refuse_existing(outdir, stems, options)
+        jobs_list = [(g, s, str(outdir)) for g, s in zip(groups, stems)]
+        done_files = 0
+        for result in pool.imap_unordered(assess_office, jobs_list):
+            batch.offices.append(result)
+            done_files += len(result.files)
+            if progress:
+                progress("assessing", len(batch.offices), len(jobs_list), result.files[-1])
+        pool.close()
+    except KeyboardInterrupt:
+        pool.terminate()
+        batch.interrupted = True
+    finally:
+        pool.join()
+        from assessor.output import sweep_temporaries
+        sweep_temporaries(outdir)
+    order = {s: i for i, s in enumerate(sorted(r.stem for r in batch.offices))}
+    batch.offices.sort(key=lambda r: order[r.stem])
+    for r in batch.offices:
+        batch.failed.extend(r.failed)
+        if r.error:
+            batch.failed.extend((f, r.error) for f in r.files if f not in {x for x, _ in r.failed})
+    batch.failed.sort()
+    if not batch.interrupted:
+        from assessor.portfolio.workbook import write_portfolio
+        batch.written = write_portfolio(batch, outdir, options)
+    batch.seconds = time.perf_counter() - started
+    return batch
+
+
+def _note_store(line: str) -> None:
+    import sys
+
+    print(line, file=sys.stderr)
+
+
+def _pool(options: Options, jobs: int):
+    if jobs == 1:
+        _start(options, in_process=True)
+        return _InProcess()
+    import multiprocessing
+
+    return multiprocessing.get_context().Pool(jobs, initializer=_start, initargs=(options,))
+
+
+def _refuse_existing(outdir: Path, stems: list[str], options: Options) -> None:
+    """Before any work: reports already in the folder are replaced only with --force."""
+    if options.force:
+        return
+    wanted = [outdir / f"{s}{EXTENSIONS[f]}" for s in stems for f in options.formats]
+    wanted += [outdir / f"{PORTFOLIO}.xlsx"] + ([outdir / f"{PORTFOLIO}.json"] if "json" in options.formats else [])
+    there = [p for p in wanted if p.exists() or p.is_symlink()]
+    if there:
+        shown = ", ".join(p.name for p in there[:3]) + (f" and {len(there) - 3} more" if len(there) > 3 else "")
+        raise OutputError(f"{outdir}: {len(there)} report(s) already there ({shown}): use --force to replace them, "
+                          "or another folder")

@@ -1,0 +1,131 @@
+"""The portfolio a batch leaves beside the office reports: ``portfolio.xlsx`` (one row per office with
+its levels as a heat map, a sheet of the files that failed, charts of the distribution) and, when JSON
+is among the formats, ``portfolio.json``. Every name from a workbook is written as inert text."""
+from __future__ import annotations
+
+import io
+from collections import Counter
+from pathlib import Path
+
+from assessor.reports.xlsx_cells import Sheets, landscape
+from assessor.xlsx import column_letter as _letter
+
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+TIERS = {1: "project office", 2: "programme office", 3: "portfolio office", 4: "P3MO"}
+MODELS = ("supportive", "controlling", "directive")
+
+
+def document(batch) -> dict:
+    """The portfolio as JSON: offices in report-name order, failed files by path (deterministic)."""
+    return {"kind": "portfolio", "files": batch.files,
+            "offices": [{"report": r.stem, "organisation": r.organisation, "pmo_name": r.pmo_name,
+                         "files": list(r.files), "assessed": r.assessed, "error": r.error or None,
+                         "type": r.model or None, "tier": r.tier, "overall": r.overall, "score": r.score,
+                         "dimensions": {d: level for d, _, level in r.dimensions},
+                         "findings": dict(r.findings), "reports": list(r.reports)} for r in batch.offices],
+            "failed": [{"file": f, "error": e} for f, e in batch.failed]}
+
+
+def write_portfolio(batch, outdir: Path, options) -> list[Path]:
+    from assessor.output import publish
+
+    written = [publish(outdir / "portfolio.xlsx", render(batch), options.force)]
+    if "json" in options.formats:
+        from assessor.reports import reporter
+
+        text = reporter("json").render(document(batch)).encode("utf-8")
+        written.append(publish(outdir / "portfolio.json", text, options.force))
+    return written
+
+
+def render(batch) -> bytes:
+    from assessor.xlsx import openpyxl
+
+    wb = openpyxl().Workbook()
+    book = _Book(wb)
+    book.offices(wb.active, batch)
+    book.failed(wb.create_sheet("Failed files"), batch)
+    book.distribution(wb.create_sheet("Distribution"), batch)
+    wb.properties.creator = "pmo-assess"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+class _Book(Sheets):
+    def __init__(self, wb):
+        super().__init__()
+        self.wb = wb
+
+    def offices(self, ws, batch) -> None:
+        from openpyxl.formatting.rule import ColorScaleRule
+
+        ws.title = "Offices"
+        assessed = [r for r in batch.offices if r.assessed]
+        dims = []
+        for r in assessed:  # the bank's dimensions, in its order (every office of a batch shares the bank)
+            dims += [(d, name) for d, name, _ in r.dimensions if (d, name) not in dims]
+        head = (["Organisation", "PMO", "Respondents", "Type", "Tier", "Overall level", "Overall score"]
+                + [name for _, name in dims] + [s.capitalize() for s in SEVERITIES] + ["Report", "Not assessed"])
+        widths = [28, 28, 11, 12, 16, 9, 9] + [11] * len(dims) + [8] * len(SEVERITIES) + [30, 50]
+        self.table_head(ws, 1, head, widths)
+        rows = []
+        for r in batch.offices:
+            levels = {d: level for d, _, level in r.dimensions}
+            counts = dict(r.findings)
+            rows.append([r.organisation, r.pmo_name, len(r.files) - len(r.failed), r.model or None,
+                         f"{r.tier} {r.tier_name}" if r.tier else None, r.overall, r.score]
+                        + [levels.get(d) for d, _ in dims] + [counts.get(s) for s in SEVERITIES]
+                        + [", ".join(r.reports) or None, r.error or None])
+        if rows:
+            self.rows(ws, 2, rows, wrap_cols=(len(head),))
+            first, last = _letter(6), _letter(7 + len(dims))
+            # a heat map of the levels (and the overall), live in Excel and LibreOffice
+            ws.conditional_formatting.add(f"{first}2:{last}{1 + len(rows)}", ColorScaleRule(
+                start_type="num", start_value=0, start_color="F8696B", mid_type="num", mid_value=2.5,
+                mid_color="FFEB84", end_type="num", end_value=5, end_color="63BE7B"))
+            ws.auto_filter.ref = f"A1:{_letter(len(head))}{1 + len(rows)}"
+
+    def failed(self, ws, batch) -> None:
+        self.table_head(ws, 1, ("File", "First error"), (60, 100))
+        if batch.failed:
+            self.rows(ws, 2, [[f, e] for f, e in batch.failed], wrap_cols=(2,))
+        else:
+            self.put(ws, 2, 1, "none: every file was read")
+
+    def distribution(self, ws, batch) -> None:
+        from openpyxl.chart import BarChart, Reference
+
+        landscape(ws)
+        assessed = [r for r in batch.offices if r.assessed]
+        tables = [("Type", [(m, sum(r.model == m for r in assessed)) for m in MODELS]),
+                  ("Tier", [(f"{t} {name}", sum(r.tier == t for r in assessed)) for t, name in TIERS.items()]),
+                  ("Overall level", [(f"level {n}", sum(r.overall == n for r in assessed)) for n in range(6)]),
+                  ("Worst finding", _worst(assessed))]
+        col = 1
+        for i, (title, counts) in enumerate(tables):
+            for c, text in ((col, title), (col + 1, "Offices")):
+                cell = self.put(ws, 1, c, text)
+                cell.font, cell.fill = self.head_font, self.head_fill
+            ws.column_dimensions[_letter(col)].width = 22
+            for r, (label, n) in enumerate(counts, start=2):
+                self.put(ws, r, col, label)
+                self.put(ws, r, col + 1, n)
+            chart = BarChart()
+            chart.title = f"Offices by {title.lower()}"
+            chart.y_axis.title = "Offices"
+            chart.y_axis.delete = chart.x_axis.delete = False
+            chart.add_data(Reference(ws, min_col=col + 1, min_row=1, max_row=1 + len(counts)), titles_from_data=True)
+            chart.set_categories(Reference(ws, min_col=col, min_row=2, max_row=1 + len(counts)))
+            chart.legend = None
+            chart.height, chart.width = 7.5, 12
+            ws.add_chart(chart, f"{_letter(1 + 8 * (i % 2))}{10 + 16 * (i // 2)}")
+            col += 3
+
+
+def _worst(offices) -> list[tuple[str, int]]:
+    worst = Counter()
+    for r in offices:
+        counts = dict(r.findings)
+        worst[next((s for s in SEVERITIES if counts.get(s)), "none")] += 1
+    return [(s, worst.get(s, 0)) for s in SEVERITIES + ("none",)]
