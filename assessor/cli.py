@@ -268,10 +268,15 @@ class _Progress:
             return
         if phase != self.phase:
             self.close()
+            import shutil
+
             from tqdm import tqdm
 
+            # a terminal that reports no size (a bare pty) would get an empty or a hidden bar: 100 x 24 then
+            size = shutil.get_terminal_size((100, 24))
             self.bar, self.phase = tqdm(total=total, desc=phase, unit="file" if phase == "reading" else "office",
-                                        file=sys.stderr, leave=False, dynamic_ncols=True), phase
+                                        file=sys.stderr, leave=False, ncols=size.columns or 100,
+                                        nrows=size.lines or 24), phase
         self.bar.set_postfix_str(shown(Path(current).name)[:40], refresh=False)
         self.bar.update(done - self.bar.n)
 

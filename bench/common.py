@@ -172,6 +172,16 @@ def check(name: str, value: float, limit: float, unit: str, detail: str = "") ->
     return ok
 
 
+def check_at_least(name: str, value: float, floor: float, unit: str, detail: str = "") -> bool:
+    """A target the other way round: passes when value >= floor (a throughput, a speed-up)."""
+    ok = value >= floor
+    result = "PASS" if ok else "FAIL"
+    ROWS.append(Row(name, _fmt(value, unit), f">= {_fmt(floor, unit)}", result, detail))
+    print(f"{result}  {name}: {_fmt(value, unit)} (limit >= {_fmt(floor, unit)}){'  ' + detail if detail else ''}",
+          flush=True)
+    return ok
+
+
 def info(name: str, value: float, unit: str, detail: str = "") -> None:
     """A measure reported for information, with no limit."""
     ROWS.append(Row(name, _fmt(value, unit), "-", "info", detail))

@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 
 SCRIPTS = ["bench_cli.py", "bench_rules.py", "bench_graph.py", "bench_reports.py", "bench_stability.py",
-           "bench_store.py"]
+           "bench_store.py", "bench_batch.py"]
 
 
 def main() -> int:

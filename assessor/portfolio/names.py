@@ -14,6 +14,7 @@ def stem(text: str) -> str:
     hyphens and underscores only, no leading or trailing dot or space, at most 80 characters."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     cleaned = re.sub(r"[^A-Za-z0-9 ._-]+", " ", ascii_text.replace("/", " - "))
+    cleaned = re.sub(r"\.{2,}", ".", cleaned)
     cleaned = re.sub(r"\s+", " ", cleaned).strip(" .-_")[:MOST].strip(" .-_")
     cleaned = re.sub(r"(?:\s+-+)+\s*|\s*(?:-+\s+)+", " - ", cleaned).strip(" -")  # "Roll-out" stays
     if not cleaned:

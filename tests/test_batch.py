@@ -1,0 +1,250 @@
+"""`pmo-assess batch`: a consultant's folder of client workbooks, broken ones among them, becomes one
+report per office and a portfolio workbook; bad files are listed and skipped; output is the same
+whatever the order of the files or the number of workers; Ctrl-C keeps what was finished."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from assessor.questionnaire import layout as L
+from assessor.xlsx import openpyxl
+from tests.builders import clone_workbook
+from tests.cli_helpers import invoke
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = sorted((REPO / "samples").glob("*.xlsx"))
+CALIBRATION = sorted((REPO / "samples" / "calibration").glob("*.xlsx"))
+BROKEN = sorted((REPO / "samples" / "broken").glob("*.xlsx"))
+MORE = sorted((REPO / "samples" / "more-respondents").glob("*.xlsx"))
+
+
+@pytest.fixture(scope="module")
+def clients(tmp_path_factory) -> Path:
+    """Ten offices (Meridian with three respondents, two in a subfolder), three broken workbooks, a
+    lock file, a hidden file and a text file."""
+    root = tmp_path_factory.mktemp("portfolio") / "clients"
+    (root / "meridian").mkdir(parents=True)
+    for path in SAMPLES + CALIBRATION + BROKEN:
+        shutil.copy(path, root / path.name)
+    for path in MORE:
+        shutil.copy(path, root / "meridian" / path.name)
+    shutil.copy(SAMPLES[0], root / "~$atlas-rail.xlsx")      # Excel's lock file while one is open
+    shutil.copy(SAMPLES[0], root / ".hidden.xlsx")
+    (root / "notes.txt").write_text("not a workbook")
+    return root
+
+
+@pytest.fixture(scope="module")
+def ran(clients, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out") / "reports"
+    result = invoke("batch", clients, "-o", out, "--format", "xlsx,json", "-j", "2")
+    return result, out
+
+
+def test_every_office_gets_its_reports_and_the_broken_files_are_listed(ran):
+    result, out = ran
+    assert result.exit_code == 2, result.output                         # some files failed
+    assert "batch: 10 office(s) from 15 file(s), 3 failed" in result.stderr
+    for broken in ("not-a-workbook.xlsx", "renamed-sheet.xlsx", "typos-and-gaps.xlsx"):
+        assert any(line.startswith("failed: ") and broken in line for line in result.stderr.splitlines())
+    reports = sorted(p.name for p in out.iterdir())
+    assert len([r for r in reports if r.endswith(".xlsx") and r != "portfolio.xlsx"]) == 10
+    assert "Meridian Bank - Enterprise Portfolio Office.json" in reports and "portfolio.json" in reports
+    meridian = json.loads((out / "Meridian Bank - Enterprise Portfolio Office.json").read_text())
+    assert len(meridian["respondents"]) == 3                               # grouped by Profile, across folders
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]       # no temporary left
+
+
+def test_the_portfolio_workbook_has_a_row_per_office_a_heat_map_failures_and_charts(ran):
+    _, out = ran
+    wb = openpyxl().load_workbook(out / "portfolio.xlsx")
+    assert wb.sheetnames == ["Offices", "Failed files", "Distribution"]
+    offices = wb["Offices"]
+    head = [c.value for c in offices[1]]
+    rows = [[c.value for c in row] for row in offices.iter_rows(min_row=2)]
+    assert len(rows) == 10 and {"Type", "Tier", "Overall level", "Monitoring and reporting", "High", "Report"} <= set(head)
+    meridian = next(r for r in rows if r[0] == "Meridian Bank")
+    report = json.loads((out / "Meridian Bank - Enterprise Portfolio Office.json").read_text())
+    levels = {d["name"]: d["level"] for d in report["maturity"]["dimensions"]}
+    assert all(meridian[head.index(name)] == level for name, level in levels.items())
+    assert meridian[head.index("Respondents")] == 3 and meridian[head.index("Type")] == report["classification"]["model"]
+    assert offices.conditional_formatting, "the levels are a heat map"
+    failed = [[c.value for c in row] for row in wb["Failed files"].iter_rows(min_row=2)]
+    assert len(failed) == 3 and all(row[1] for row in failed)
+    assert len(wb["Distribution"]._charts) == 4
+
+
+def test_the_same_files_give_the_same_bytes_in_any_order_with_any_number_of_workers(clients, tmp_path):
+    shuffled = tmp_path / "shuffled"
+    shuffled.mkdir()
+    for i, path in enumerate(sorted(clients.rglob("*.xlsx"), reverse=True)):   # other names, other order
+        if not path.name.startswith(("~$", ".")):
+            shutil.copy(path, shuffled / f"{i:02d}-{path.name}")
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert invoke("batch", clients, "-o", one, "--format", "json", "-j", "1").exit_code == 2
+    assert invoke("batch", shuffled, "-o", two, "--format", "json", "-j", "2").exit_code == 2
+    for report in one.glob("*.json"):
+        if report.name != "portfolio.json":   # the files are others' copies: compare what was concluded
+            assert _conclusions(json.loads(report.read_text())) == _conclusions(json.loads((two / report.name).read_text()))
+    again = tmp_path / "again"
+    assert invoke("batch", clients, "-o", again, "--format", "json", "-j", "2").exit_code == 2
+    assert all((again / p.name).read_bytes() == p.read_bytes() for p in one.glob("*.json"))
+
+
+def _conclusions(report: dict) -> dict:
+    """What an assessment concluded, without the file names its evidence carries."""
+    c, m = report["classification"], report["maturity"]
+    return {"type": c["model"], "tier": c["tier"], "confidence": c["confidence"], "overall": m["overall"],
+            "dimensions": [(d["id"], d["level"], d["score"], d["status"]) for d in m["dimensions"]],
+            "findings": [(f["id"], f["severity"]) for f in report["findings"]],
+            "roadmap": report["roadmap"], "respondents": len(report["respondents"])}
+
+
+def test_an_office_in_a_batch_is_the_office_assess_reports(ran):
+    _, out = ran
+    alone = invoke("assess", REPO / "samples" / "northwind-energy.xlsx", "--format", "json")
+    batch = json.loads((out / "Northwind Energy - Grid Modernisation Programme Office.json").read_text())
+    assert _conclusions(batch) == _conclusions(json.loads(alone.stdout))
+
+
+def test_by_folder_makes_one_office_per_folder(tmp_path):
+    root = tmp_path / "clients"
+    for name, source in (("acme", SAMPLES[1]), ("zenith", SAMPLES[3])):
+        (root / name).mkdir(parents=True)
+        shutil.copy(source, root / name / "answers.xlsx")
+    result = invoke("batch", root, "-o", tmp_path / "out", "--by-folder", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["acme.json", "portfolio.json", "portfolio.xlsx",
+                                                                     "zenith.json"]
+
+
+def test_a_file_without_an_organisation_cannot_be_placed(tmp_path, make_workbook):
+    def no_name(wb):
+        profile = wb[L.PROFILE]
+        row = next(r for r in range(2, profile.max_row + 1) if profile.cell(row=r, column=1).value == "Organisation")
+        profile.cell(row=row, column=2).value = None
+    root = tmp_path / "clients"
+    root.mkdir()
+    make_workbook(root, [no_name], name="nameless.xlsx")
+    shutil.copy(SAMPLES[2], root)
+    result = invoke("batch", root, "-o", tmp_path / "out", "--format", "json")
+    assert result.exit_code == 2
+    assert "nameless.xlsx: Profile: the Organisation is blank, so the file cannot be placed" in result.stderr
+    assert "batch: 1 office(s) from 2 file(s), 1 failed" in result.stderr
+
+
+def test_reports_already_there_are_kept_unless_forced(tmp_path):
+    root = tmp_path / "clients"
+    root.mkdir()
+    shutil.copy(SAMPLES[2], root)
+    out = tmp_path / "out"
+    assert invoke("batch", root, "-o", out, "--format", "json").exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    again = invoke("batch", root, "-o", out, "--format", "json")
+    assert again.exit_code == 2 and "already there" in again.output and "--force" in again.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert invoke("batch", root, "-o", out, "--format", "json", "--force").exit_code == 0
+
+
+def test_exit_codes_and_fail_on(tmp_path):
+    root = tmp_path / "clients"
+    root.mkdir()
+    shutil.copy(SAMPLES[2], root)
+    assert invoke("batch", root, "-o", tmp_path / "a", "--format", "json").exit_code == 0
+    assert invoke("batch", root, "-o", tmp_path / "b", "--format", "json", "--fail-on", "high").exit_code == 1
+    result = invoke("batch", tmp_path / "nowhere", "-o", tmp_path / "c")
+    assert result.exit_code == 2 and "not found" in result.output and "Traceback" not in result.output
+    result = invoke("batch", root, "-o", tmp_path / "d", "--format", "pdf")
+    assert result.exit_code == 2 and "expected a comma-separated list of xlsx, html, json" in result.output
+
+
+def test_save_keeps_every_office_in_the_store(tmp_path):
+    root = tmp_path / "clients"
+    root.mkdir()
+    for path in SAMPLES[1:]:
+        shutil.copy(path, root)
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    result = invoke("batch", root, "-o", tmp_path / "out", "--format", "json", "--save", "--db", db, "-j", "2")
+    assert result.exit_code == 0, result.output
+    listed = invoke("history", "--db", db)
+    assert all(name in listed.stdout for name in ("Harbour City Council", "Meridian Bank", "Northwind Energy"))
+
+
+def test_hostile_names_make_safe_file_names_and_inert_cells(tmp_path):
+    root = tmp_path / "clients"
+    root.mkdir()
+    clone_workbook(SAMPLES[2], root / "a.xlsx", '=HYPERLINK("http://x")/../../etc\u202e<b>')
+    clone_workbook(SAMPLES[2], root / "b.xlsx", "CON")
+    result = invoke("batch", root, "-o", tmp_path / "out", "--format", "json")
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert all(set(n) <= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .-_") for n in names)
+    assert "CON - Enterprise Portfolio Office.json" in names   # only a bare device name is reserved
+    sheet = openpyxl().load_workbook(tmp_path / "out" / "portfolio.xlsx")["Offices"]
+    cell = next(sheet.cell(row=r, column=1) for r in (2, 3) if "HYPERLINK" in sheet.cell(row=r, column=1).value)
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK") and cell.quotePrefix
+
+
+def _pmo_assess() -> list[str]:
+    return [sys.executable, "-m", "assessor"]
+
+
+def test_the_progress_bar_shows_on_a_terminal_only(tmp_path):
+    import pty
+
+    root = tmp_path / "clients"
+    root.mkdir()
+    for path in SAMPLES:
+        shutil.copy(path, root)
+    piped = subprocess.run(_pmo_assess() + ["batch", str(root), "-o", str(tmp_path / "a"), "--format", "json"],
+                           capture_output=True, text=True, cwd=REPO)
+    assert "assessing" not in piped.stderr and "\r" not in piped.stderr
+    leader, follower = pty.openpty()
+    shown = subprocess.run(_pmo_assess() + ["batch", str(root), "-o", str(tmp_path / "b"), "--format", "json"],
+                           stdout=subprocess.PIPE, stderr=follower, cwd=REPO)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    text = b"".join(chunks).decode("utf-8", "replace")
+    assert shown.returncode == 0 and "assessing" in text and "office" in text and "batch: 4 office(s)" in text
+    quiet = subprocess.run(_pmo_assess() + ["batch", str(root), "-o", str(tmp_path / "c"), "--format", "json", "--quiet"],
+                           capture_output=True, text=True, cwd=REPO)
+    assert "assessing" not in quiet.stderr
+
+
+def test_ctrl_c_keeps_the_finished_reports_and_leaves_no_partial_file(tmp_path):
+    root = tmp_path / "clients"
+    root.mkdir()
+    for i in range(120):
+        clone_workbook(SAMPLES[(i % 3) + 1], root / f"client-{i:03d}.xlsx", f"Client {i:03d}")
+    out = tmp_path / "out"
+    proc = subprocess.Popen(_pmo_assess() + ["batch", str(root), "-o", str(out), "-j", "2", "--format", "xlsx"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.glob("Client*.xlsx"))) < 5:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)                          # Ctrl-C reaches the whole process group
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err.decode()
+    assert b"interrupted:" in err and b"no portfolio written" in err and b"Traceback" not in err
+    kept = sorted(out.iterdir())
+    assert 5 <= len(kept) < 120 and not (out / "portfolio.xlsx").exists()
+    assert all(not p.name.startswith(".") for p in kept)         # no temporary left behind
+    for report in kept:
+        openpyxl().load_workbook(report, read_only=True).close()  # every file kept is a whole workbook
