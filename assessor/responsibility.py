@@ -141,6 +141,7 @@ def _holders(g, role_node) -> list[str]:
 
 def coverage(g) -> list[Coverage]:
     out = []
+    holders: dict[str, list[str]] = {}  # role node -> its people's labels, looked up once per role
     for node, data in sorted(g.nodes(data=True)):
         if data.get("kind") != "responsibility":
             continue
@@ -148,8 +149,10 @@ def coverage(g) -> list[Coverage]:
         by = {letter: sorted(g.nodes[u]["id"] for u, d in edges if d["letters"] in letters)
               for letter, letters in (("A", ACCOUNTABLE), ("R", RESPONSIBLE), ("C", ("C",)), ("I", ("I",)))}
         held = {g.nodes[u]["id"] for u, _ in edges if g.nodes[u].get("held")}
-        people = sorted({g.nodes[p]["label"] for u, d in edges if d["letters"] in ACCOUNTABLE + RESPONSIBLE
-                         for p in _holders(g, u)})
+        for u, d in edges:
+            if u not in holders and d["letters"] in ACCOUNTABLE + RESPONSIBLE:
+                holders[u] = [g.nodes[p]["label"] for p in _holders(g, u)]
+        people = sorted({label for u, d in edges if d["letters"] in ACCOUNTABLE + RESPONSIBLE for label in holders[u]})
         out.append(Coverage(data["id"], tuple(by["A"]), tuple(by["R"]), tuple(by["C"]), tuple(by["I"]),
                             tuple(r for r in by["A"] if r in held), tuple(r for r in by["R"] if r in held),
                             tuple(people), tuple(sorted((located(d) for _, d in edges), key=lambda c: (c[1], c[0])))))
@@ -257,6 +260,8 @@ def reporting_cycles(g) -> list[tuple[str, ...]]:
     import networkx as nx
 
     lines = nx.DiGraph((u, v) for u, v, d in g.edges(data=True) if d.get("kind") == "reports_to")
+    if nx.is_directed_acyclic_graph(lines):  # the usual case, at a fraction of simple_cycles' cost
+        return []
     cycles = []
     for cycle in nx.simple_cycles(lines):
         ids = [g.nodes[n]["id"] for n in cycle]

@@ -147,3 +147,17 @@ def test_reporting_lines_from_different_respondents_can_form_a_cycle(bank):
     org = merge_organisation([ann, ben, cem])
     assert (role_of(org, "PMO-HEAD").reports_to, role_of(org, "SPONSOR").reports_to) == ("SPONSOR", "PMO-HEAD")
     assert {(d.field, d.role) for d in org.disagreements} == {(REPORTS_TO, "PMO-HEAD"), (REPORTS_TO, "SPONSOR")}
+
+
+def test_the_fast_record_copy_is_dataclasses_replace():
+    from dataclasses import fields, replace
+
+    from assessor.model import Assignment, ResponsibilityRow, Role
+    from assessor.organisation import _copy
+
+    records = [Role("PM", "Project manager", ("Ann",), 1.0, True, "PMO-HEAD", "Roles!A3", True, "Roles!C3"),
+               Assignment("status-reporting", "PM", "R", "RACI!C4"), ResponsibilityRow("x", "X", "RACI!A4", False)]
+    for record in records:
+        assert _copy(record, source="a.xlsx") == replace(record, source="a.xlsx")
+        assert _copy(record, source="a.xlsx") is not record and record.source == ""   # the original is untouched
+        assert not any(f.init is False for f in fields(record)) and not hasattr(type(record), "__post_init__")

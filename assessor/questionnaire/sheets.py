@@ -72,6 +72,9 @@ def load(path: Path, wanted=None) -> tuple[dict[str, Grid], dict[str, str], list
 # -- which reader ---------------------------------------------------------------------------------
 
 _FORMULA = re.compile(rb"<f[\s/>]")
+# a cell or row whose first attribute is not its position (Excel, LibreOffice and openpyxl write r first;
+# another writer's order only costs the slower reader)
+_IMPLICIT = re.compile(rb'<(?:c|row)(?=[\s/>])(?! r=")')
 # a cell or row reference past column GR (200) or from row 5000 on: beyond the sheet limits, or near them
 _FAR = re.compile(rb'r="(?:(?:[A-Z]{3,}|G[S-Z]|[H-Z][A-Z])\d|[A-Z]*(?:[5-9]\d{3}|\d{5,})")')
 
@@ -113,13 +116,11 @@ def _parts(archive: zipfile.ZipFile, wanted) -> set[str] | None:
 
 
 def _plain_sheet(xml: bytes) -> bool:
-    if b"<sheetData" not in xml:  # a prefixed namespace (<x:c>): the counts below would see nothing
+    if b"<sheetData" not in xml:  # a prefixed namespace (<x:c>): the searches below would see nothing
         return False
     if _FORMULA.search(xml) or b' t="e"' in xml:
         return False
-    cells = xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>")
-    rows = xml.count(b"<row ") + xml.count(b"<row>") + xml.count(b"<row/>")
-    if cells != xml.count(b'<c r="') or rows != xml.count(b'<row r="'):
+    if _IMPLICIT.search(xml):
         return False  # a position left implicit: the sheet's size is not bounded by what we can see
     return not _FAR.search(xml)
 
@@ -157,15 +158,28 @@ def _calamine(path: Path, wanted=None):
 def _grid_of(title: str, values: list[list]) -> Grid:
     rows = []
     prefix = f"{title}!"
+    make, date, limit = tuple.__new__, dt.date, 2 ** 53  # the loop below runs once per cell: kept lean
     for r, row in enumerate(values, start=1):
         end = min(len(row), L.MAX_COLUMNS)
         while end and _blank(row[end - 1]):
             end -= 1
         cells = []
+        number = str(r)
         for c in range(end):
-            value = _value(row[c])
-            formula = isinstance(value, str) and value.startswith("=") and len(value) > 1
-            cells.append(Cell(value, formula, f"{prefix}{_LETTERS[c]}{r}"))
+            value = row[c]
+            kind = type(value)
+            formula = False
+            if kind is str:  # as openpyxl gives them: no cell is "", whole numbers are ints, dates datetimes
+                if not value:
+                    value = None
+                elif value[0] == "=" and len(value) > 1:
+                    formula = True
+            elif kind is float:
+                if value.is_integer() and -limit < value < limit:
+                    value = int(value)
+            elif kind is date:
+                value = dt.datetime(value.year, value.month, value.day)
+            cells.append(make(Cell, (value, formula, prefix + _LETTERS[c] + number)))
         rows.append(cells)
     while rows and not rows[-1]:
         rows.pop()
@@ -174,17 +188,6 @@ def _grid_of(title: str, values: list[list]) -> Grid:
 
 def _blank(value) -> bool:
     return value == "" or value is None or (isinstance(value, str) and not value.strip())
-
-
-def _value(value):
-    """A calamine value as openpyxl gives it: no cell is None, whole numbers are ints, dates datetimes."""
-    if value == "" and isinstance(value, str):
-        return None
-    if type(value) is float and value.is_integer() and abs(value) < 2 ** 53:
-        return int(value)
-    if type(value) is dt.date:
-        return dt.datetime(value.year, value.month, value.day)
-    return value
 
 
 def _stamp_of(path: Path, grids: dict[str, Grid]) -> dict[str, str]:

@@ -35,7 +35,10 @@ class JsonReporter(TextReporter):
     def render(self, data: dict) -> str:
         # Outside the C0 range json leaves control and bidi characters raw; written as \\u escapes the
         # document means the same and is safe to print to a terminal.
-        return BEYOND_C0.sub(lambda m: f"\\u{ord(m.group()):04x}", dumps(data))
+        text = dumps(data)
+        if text.isascii() and "\x7f" not in text:  # nothing to escape (the regex costs a millisecond a report)
+            return text
+        return BEYOND_C0.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 REPORTER = JsonReporter()
