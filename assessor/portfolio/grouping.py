@@ -10,11 +10,13 @@ from assessor.store.keys import name_key
 
 @dataclass(frozen=True)
 class Placement:
-    """What the survey of one file found: the office it names, or why it cannot be placed."""
+    """What the survey of one file found: the office it names, or why it cannot be placed; with the
+    file as read (compressed pickle of its Response), so that it is read once."""
     path: str
     organisation: str = ""
     pmo_name: str = ""
     error: str = ""
+    response: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class OfficeGroup:
     pmo_name: str
     files: tuple[str, ...]
     label: str          # what its report files are named after: "organisation / PMO", or the folder
+    responses: tuple[bytes, ...] = ()   # the files as read, in the order of ``files``
 
 
 def by_profile(placements: list[Placement]) -> tuple[list[OfficeGroup], list[Placement]]:
@@ -54,7 +57,8 @@ def by_folder(placements: list[Placement]) -> tuple[list[OfficeGroup], list[Plac
 
 
 def _group(key, members: list[Placement], folder: str | None = None) -> OfficeGroup:
-    first = min(members, key=lambda m: m.path)
+    members = sorted(members, key=lambda m: m.path)
+    first = members[0]
     label = folder if folder is not None else f"{first.organisation} / {first.pmo_name}".rstrip(" /")
     return OfficeGroup(key, first.organisation or (folder or ""), first.pmo_name,
-                       tuple(sorted(m.path for m in members)), label)
+                       tuple(m.path for m in members), label, tuple(m.response for m in members))

@@ -1,5 +1,6 @@
-"""Running a batch: survey every file's Profile, group the offices, assess each office in a worker
-process (one assessor per worker, built once) and write its reports, then the portfolio workbook.
+"""Running a batch: read every file in the workers (one assessor per worker, built once), group the
+offices by what the files say, assess each office in a worker and write its reports, then the
+portfolio workbook.
 
 A file that cannot be read or placed is recorded with its first error and skipped; its office goes on
 with its other respondents. Reports are published atomically, so Ctrl-C (which stops the workers)
@@ -49,7 +50,6 @@ class OfficeResult:
     dimensions: tuple = ()            # (id, name, level) in the bank's order
     findings: tuple = ()              # (severity, count) for every severity
     reports: tuple[str, ...] = ()     # file names in the output folder
-    failed: tuple = ()                # (file, first error) of its files that could not be read
     error: str = ""                   # why the office itself could not be assessed
     saved: str = ""                   # "saved: assessment 7" / "already stored: ..."
 
@@ -88,20 +88,26 @@ def _first_line(exc: AssessorError) -> str:
 
 
 def survey(path: str) -> Placement:
-    """Which office a file names (its Profile only), or its first error."""
-    from assessor.questionnaire.reader import read_profile
+    """Read and check one workbook: the office it names and the file as read, or its first error."""
+    import pickle
+    import zlib
+
+    from assessor.questionnaire.reader import read_response
 
     try:
-        profile = {p.key: p.value for p in read_profile(path)}
+        response = read_response(path, _WORKER["assessor"].bank)
     except AssessorError as exc:
         return Placement(path, error=_first_line(exc))
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop a portfolio of two hundred
         return Placement(path, error=f"{path}: could not be read ({type(exc).__name__}: {exc})")
-    return Placement(path, str(profile.get("organisation") or ""), str(profile.get("pmo_name") or ""))
+    # compressed, a read workbook is a few KB: two thousand of them wait for their office in little memory
+    return Placement(path, str(response.profile_value("organisation") or ""),
+                     str(response.profile_value("pmo_name") or ""),
+                     response=zlib.compress(pickle.dumps(response, protocol=pickle.HIGHEST_PROTOCOL), 1))
 
 
 def assess_office(job: tuple[OfficeGroup, str, str]) -> OfficeResult:
-    """Read the office's workbooks (skipping those that fail), assess them, write its reports."""
+    """Assess an office's workbooks (as the survey read them) and write its reports."""
     group, stem, outdir = job
     try:
         return _assess_office(group, stem, Path(outdir))
@@ -115,20 +121,16 @@ def assess_office(job: tuple[OfficeGroup, str, str]) -> OfficeResult:
 def _assess_office(group: OfficeGroup, stem: str, outdir: Path) -> OfficeResult:
     from assessor import api
     from assessor.findings import SEVERITY_ORDER
-    from assessor.questionnaire.reader import read_response, submission_of
+    from assessor.questionnaire.reader import submission_of
 
     options: Options = _WORKER["options"]
     assessor = _WORKER["assessor"]
-    responses, failed = [], []
-    for path in group.files:
-        try:
-            responses.append(read_response(path, assessor.bank))
-        except AssessorError as exc:
-            failed.append((path, _first_line(exc)))
+    import pickle
+    import zlib
+
+    responses = [pickle.loads(zlib.decompress(r)) for r in group.responses]  # read and checked by survey()
     base = dict(stem=stem, label=group.label, files=group.files, organisation=group.organisation,
-                pmo_name=group.pmo_name, failed=tuple(failed))
-    if not responses:
-        return OfficeResult(**base, error=f"{group.label}: none of its {len(group.files)} workbook(s) could be read")
+                pmo_name=group.pmo_name)
     try:
         submission = submission_of(responses, assessor.bank)
     except InputError as exc:
@@ -225,9 +227,8 @@ def run(paths: list[Path], outdir: Path, options: Options, jobs: int | None = No
     order = {s: i for i, s in enumerate(sorted(r.stem for r in batch.offices))}
     batch.offices.sort(key=lambda r: order[r.stem])
     for r in batch.offices:
-        batch.failed.extend(r.failed)
         if r.error:
-            batch.failed.extend((f, r.error) for f in r.files if f not in {x for x, _ in r.failed})
+            batch.failed.extend((f, r.error) for f in r.files)
     batch.failed.sort()
     if not batch.interrupted:
         from assessor.portfolio.workbook import write_portfolio

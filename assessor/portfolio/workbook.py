@@ -73,7 +73,7 @@ class _Book(Sheets):
         for r in batch.offices:
             levels = {d: level for d, _, level in r.dimensions}
             counts = dict(r.findings)
-            rows.append([r.organisation, r.pmo_name, len(r.files) - len(r.failed), r.model or None,
+            rows.append([r.organisation, r.pmo_name, len(r.files), r.model or None,
                          f"{r.tier} {r.tier_name}" if r.tier else None, r.overall, r.score]
                         + [levels.get(d) for d, _ in dims] + [counts.get(s) for s in SEVERITIES]
                         + [", ".join(r.reports) or None, r.error or None])

@@ -77,22 +77,6 @@ def submission_of(responses: list[Response], bank: Bank) -> Submission:
     return Submission(responses, bank.id, bank.version, tuple(digests[r.source] for r in responses))
 
 
-def read_profile(path: str | Path) -> tuple[ProfileValue, ...]:
-    """Only the Profile of a workbook (which office it is for): the file guards, then that one sheet."""
-    path = Path(path)
-    check_workbook_file(path)
-    grids, _, _ = load(path, lambda name: _norm(name) == _norm(L.PROFILE))
-    out = _Collector(str(path))
-    grid = grids.get(L.PROFILE) or next((g for name, g in grids.items() if _norm(name) == _norm(L.PROFILE)), None)
-    if grid is None:
-        out.error(L.PROFILE, f"missing sheet '{L.PROFILE}' (was it renamed or deleted?)", expected=f"a sheet named "
-                  f"'{L.PROFILE}'")
-    profile = _profile(grid, out) if grid is not None else ()
-    if out.errors:
-        raise InputError(f"{path}: {len(out.errors)} problem(s)", out.errors[:1])
-    return profile
-
-
 def read_response(path: str | Path, bank: Bank) -> Response:
     """Read and validate one workbook. Never writes to it."""
     path = Path(path)

@@ -58,15 +58,15 @@ class Grid:
                 yield number, cells
 
 
-def load(path: Path, wanted=None) -> tuple[dict[str, Grid], dict[str, str], list]:
-    """(grids by sheet title, the stamp's raw values, notes on what was not read) of a guarded workbook;
-    ``wanted(title)`` picks the sheets to read (all by default; the stamp is then not read)."""
-    if plain(path, wanted):
+def load(path: Path) -> tuple[dict[str, Grid], dict[str, str], list]:
+    """(grids by sheet title, the stamp's raw values, notes on what was not read) of a guarded workbook."""
+    formulas = plain(path)
+    if formulas is not None:
         try:
-            return _calamine(path, wanted)
+            return _calamine(path, formulas)
         except _NotPlain:
             pass
-    return _openpyxl(path, wanted)
+    return _openpyxl(path)
 
 
 # -- which reader ---------------------------------------------------------------------------------
@@ -77,52 +77,81 @@ _FORMULA = re.compile(rb"<f[\s/>]")
 _IMPLICIT = re.compile(rb'<(?:c|row)(?=[\s/>])(?! r=")')
 # a cell or row reference past column GR (200) or from row 5000 on: beyond the sheet limits, or near them
 _FAR = re.compile(rb'r="(?:(?:[A-Z]{3,}|G[S-Z]|[H-Z][A-Z])\d|[A-Z]*(?:[5-9]\d{3}|\d{5,})")')
+# a plain formula, as Excel writes one that is neither shared nor an array: <f>TEXT</f> in its cell
+_PLAIN_FORMULA = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*>(?:<v>[^<]*</v>)?<f>([^<]*)</f>')
+_ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9A-Fa-f]+);)")
 
 
-def plain(path: Path, wanted=None) -> bool:
-    """True when every worksheet's XML (or every ``wanted`` one's) is plain (see the module's docstring)."""
+def plain(path: Path) -> dict[str, dict] | None:
+    """The plain formulas of each worksheet part (``{part: {(row, col): text}}``, mostly empty), or None
+    when some worksheet's XML is not plain (see the module's docstring)."""
     assert L.MAX_ROWS == 5000 and L.MAX_COLUMNS == 200, "_FAR spells out the sheet limits"
+    found = {}
     try:
         with zipfile.ZipFile(path) as archive:
-            parts = _parts(archive, wanted) if wanted is not None else None
             for name in archive.namelist():
-                if name.startswith("xl/worksheets/") and name.endswith(".xml") and (parts is None or name in parts) \
-                        and not _plain_sheet(archive.read(name)):
-                    return False
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    formulas = _plain_sheet(archive.read(name))
+                    if formulas is None:
+                        return None
+                    if formulas:
+                        found[name] = formulas
+            if found:  # formulas are keyed by sheet title, as calamine names the sheets
+                found = _by_title(archive, found)
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, KeyError):
-        return False  # openpyxl then says what is wrong, as it always has
-    return True
+        return None  # openpyxl then says what is wrong, as it always has
+    return found
 
 
-def _parts(archive: zipfile.ZipFile, wanted) -> set[str] | None:
-    """The XML parts of the ``wanted`` sheets (None, meaning all of them, if the workbook is unusual)."""
+def _plain_sheet(xml: bytes) -> dict | None:
+    if b"<sheetData" not in xml:  # a prefixed namespace (<x:c>): the searches below would see nothing
+        return None
+    if b' t="e"' in xml:
+        return None
+    if _IMPLICIT.search(xml):
+        return None  # a position left implicit: the sheet's size is not bounded by what we can see
+    if _FAR.search(xml):
+        return None
+    if not _FORMULA.search(xml):
+        return {}
+    return _formulas(xml)
+
+
+def _formulas(xml: bytes) -> dict | None:
+    """Each plain formula's text, openpyxl's way ("=" and the XML text); None if any is not plain
+    (shared, array, with attributes, or an entity XML does not define: openpyxl decides those)."""
+    from html import unescape
+
+    formulas = {}
+    for match in _PLAIN_FORMULA.finditer(xml):
+        letters, row, text = match.groups()
+        if _ENTITY.search(text):
+            return None
+        col = 0
+        for ch in letters:
+            col = col * 26 + ch - 64
+        formulas[int(row), col] = "=" + unescape(text.decode("utf-8"))
+    if len(formulas) != len(_FORMULA.findall(xml)):
+        return None  # a formula the pattern did not take
+    return formulas
+
+
+def _by_title(archive: zipfile.ZipFile, by_part: dict) -> dict:
     from defusedxml import ElementTree
 
-    try:
-        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except Exception:  # noqa: BLE001 - openpyxl will say what is wrong with it
-        return None
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
-    parts = set()
+    found = {}
     for sheet in (e for e in book.iter() if _local(e.tag) == "sheet"):
-        if wanted(sheet.get("name") or ""):
-            rid = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
-            target = targets.get(rid)
-            if not target:
-                return None
-            parts.add(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
-    return parts
-
-
-def _plain_sheet(xml: bytes) -> bool:
-    if b"<sheetData" not in xml:  # a prefixed namespace (<x:c>): the searches below would see nothing
-        return False
-    if _FORMULA.search(xml) or b' t="e"' in xml:
-        return False
-    if _IMPLICIT.search(xml):
-        return False  # a position left implicit: the sheet's size is not bounded by what we can see
-    return not _FAR.search(xml)
+        rid = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
+        target = targets.get(rid, "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        if part in by_part:
+            found[sheet.get("name")] = by_part.pop(part)
+    if by_part:
+        raise KeyError("a worksheet part that no sheet names")
+    return found
 
 
 class _NotPlain(Exception):
@@ -134,7 +163,7 @@ class _NotPlain(Exception):
 _CUSTOM_TEXT = {"lpwstr", "lpstr", "bstr"}
 
 
-def _calamine(path: Path, wanted=None):
+def _calamine(path: Path, formulas: dict | None = None):
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
     try:
@@ -144,18 +173,18 @@ def _calamine(path: Path, wanted=None):
     grids = {}
     try:
         for meta in workbook.sheets_metadata:
-            if meta.typ != SheetTypeEnum.WorkSheet or (wanted is not None and not wanted(meta.name)):
+            if meta.typ != SheetTypeEnum.WorkSheet:
                 continue
             values = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-            grids[meta.name] = _grid_of(meta.name, values)
+            grids[meta.name] = _grid_of(meta.name, values, (formulas or {}).get(meta.name))
     except Exception:  # noqa: BLE001
         raise _NotPlain() from None
     finally:
         workbook.close()
-    return grids, (_stamp_of(path, grids) if wanted is None else {}), []
+    return grids, _stamp_of(path, grids), []
 
 
-def _grid_of(title: str, values: list[list]) -> Grid:
+def _grid_of(title: str, values: list[list], formulas: dict | None = None) -> Grid:
     rows = []
     prefix = f"{title}!"
     make, date, limit = tuple.__new__, dt.date, 2 ** 53  # the loop below runs once per cell: kept lean
@@ -181,6 +210,15 @@ def _grid_of(title: str, values: list[list]) -> Grid:
                 value = dt.datetime(value.year, value.month, value.day)
             cells.append(make(Cell, (value, formula, prefix + _LETTERS[c] + number)))
         rows.append(cells)
+    for (r, c), text in sorted((formulas or {}).items()):  # calamine gave the cached value: the formula is read
+        if c > L.MAX_COLUMNS:
+            continue
+        while len(rows) < r:
+            rows.append([])
+        cells = rows[r - 1]
+        while len(cells) < c:
+            cells.append(make(Cell, (None, False, prefix + _LETTERS[len(cells)] + str(r))))
+        cells[c - 1] = make(Cell, (text, True, prefix + _LETTERS[c - 1] + str(r)))
     while rows and not rows[-1]:
         rows.pop()
     return Grid(title, rows)
@@ -222,7 +260,7 @@ def _local(tag: str) -> str:
 
 # -- openpyxl -----------------------------------------------------------------------------------------
 
-def _openpyxl(path: Path, wanted=None):
+def _openpyxl(path: Path):
     """Parse the workbook once into plain grids (openpyxl, read-only, formulas kept as text)."""
     from assessor.xlsx import openpyxl as _module
 
@@ -244,11 +282,8 @@ def _openpyxl(path: Path, wanted=None):
     try:
         grids, notes = {}, []
         for ws in wb.worksheets:
-            if wanted is None or wanted(ws.title):
-                grids[ws.title] = _openpyxl_grid(ws, notes)
+            grids[ws.title] = _openpyxl_grid(ws, notes)
         stamp = {}
-        if wanted is not None:
-            return grids, stamp, notes
         for prop in getattr(wb, "custom_doc_props", []) or []:
             stamp[f"prop:{prop.name}"] = str(prop.value)
         if L.META in grids:  # the hidden sheet: key | value rows under a header
