@@ -238,6 +238,10 @@ def escalation(g, targets: set[str]) -> dict[str, bool]:
 
 def escalation_paths(g, targets: set[str]) -> dict[str, tuple[bool, tuple[tuple[str, str], ...]]]:
     """``escalation`` with the Reports to cells followed, (file, cell), so a cut line can be shown."""
+    up = {}  # role node -> its first reporting line (target node, edge data), found once
+    for u, v, d in g.edges(data=True):
+        if d.get("kind") == "reports_to" and u not in up:
+            up[u] = (v, d)
     result = {}
     for node, data in g.nodes(data=True):
         if data.get("kind") != "role":
@@ -245,9 +249,9 @@ def escalation_paths(g, targets: set[str]) -> dict[str, tuple[bool, tuple[tuple[
         seen, current, reaches, cells = set(), node, False, []
         while current is not None and current not in seen:
             seen.add(current)
-            ups = [(v, d) for _, v, d in g.out_edges(current, data=True) if d.get("kind") == "reports_to"]
-            cells.append(located(ups[0][1]) if ups else located(g.nodes[current], "reports_to_cell"))
-            current = ups[0][0] if ups else None
+            line = up.get(current)
+            cells.append(located(line[1]) if line else located(g.nodes[current], "reports_to_cell"))
+            current = line[0] if line else None
             if current is not None and g.nodes[current]["id"] in targets and g.nodes[current].get("held"):
                 reaches = True
                 break
@@ -257,17 +261,34 @@ def escalation_paths(g, targets: set[str]) -> dict[str, tuple[bool, tuple[tuple[
 
 def reporting_cycles(g) -> list[tuple[str, ...]]:
     """Cycles in reporting lines (role ids); import refuses them, API users may not."""
+    lines: dict[str, list[str]] = {}
+    for u, v, d in g.edges(data=True):
+        if d.get("kind") == "reports_to":
+            lines.setdefault(u, []).append(v)
+    if all(len(ups) == 1 for ups in lines.values()) and not _loops(lines):
+        return []  # one line each and no loop (the usual case): no graph library needed to say so
     import networkx as nx
 
-    lines = nx.DiGraph((u, v) for u, v, d in g.edges(data=True) if d.get("kind") == "reports_to")
-    if nx.is_directed_acyclic_graph(lines):  # the usual case, at a fraction of simple_cycles' cost
-        return []
     cycles = []
-    for cycle in nx.simple_cycles(lines):
+    for cycle in nx.simple_cycles(nx.DiGraph((u, v) for u, ups in lines.items() for v in ups)):
         ids = [g.nodes[n]["id"] for n in cycle]
         start = ids.index(min(ids))  # networkx may start a cycle anywhere (hash order): name it one way
         cycles.append(tuple(ids[start:] + ids[:start]))
     return sorted(cycles)
+
+
+def _loops(lines: dict[str, list[str]]) -> bool:
+    """Whether following each node's one line ever comes back round."""
+    done: set[str] = set()
+    for start in lines:
+        path, node = set(), start
+        while node in lines and node not in done:
+            if node in path:
+                return True
+            path.add(node)
+            node = lines[node][0]
+        done |= path
+    return False
 
 
 def idle_roles(g) -> list[str]:

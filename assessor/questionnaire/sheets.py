@@ -60,12 +60,14 @@ class Grid:
 
 def load(path: Path) -> tuple[dict[str, Grid], dict[str, str], list]:
     """(grids by sheet title, the stamp's raw values, notes on what was not read) of a guarded workbook."""
-    formulas = plain(path)
-    if formulas is not None:
-        try:
-            return _calamine(path, formulas)
-        except _NotPlain:
-            pass
+    try:
+        with zipfile.ZipFile(path) as archive:  # opened once for the checks and the stamp
+            formulas = _plain(archive)
+            if formulas is not None:
+                grids = _calamine(path, formulas)
+                return grids, _stamp_of(archive, grids), []
+    except (_NotPlain, zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, KeyError):
+        pass  # openpyxl then reads it, or says what is wrong, as it always has
     return _openpyxl(path)
 
 
@@ -83,24 +85,26 @@ _ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9A-Fa-f]+);)")
 
 
 def plain(path: Path) -> dict[str, dict] | None:
-    """The plain formulas of each worksheet part (``{part: {(row, col): text}}``, mostly empty), or None
-    when some worksheet's XML is not plain (see the module's docstring)."""
-    assert L.MAX_ROWS == 5000 and L.MAX_COLUMNS == 200, "_FAR spells out the sheet limits"
-    found = {}
+    """The plain formulas of each worksheet (``{title: {(row, col): text}}``, mostly empty), or None when
+    some worksheet's XML is not plain (see the module's docstring)."""
     try:
         with zipfile.ZipFile(path) as archive:
-            for name in archive.namelist():
-                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                    formulas = _plain_sheet(archive.read(name))
-                    if formulas is None:
-                        return None
-                    if formulas:
-                        found[name] = formulas
-            if found:  # formulas are keyed by sheet title, as calamine names the sheets
-                found = _by_title(archive, found)
+            return _plain(archive)
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, KeyError):
-        return None  # openpyxl then says what is wrong, as it always has
-    return found
+        return None
+
+
+def _plain(archive: zipfile.ZipFile) -> dict[str, dict] | None:
+    assert L.MAX_ROWS == 5000 and L.MAX_COLUMNS == 200, "_FAR spells out the sheet limits"
+    found = {}
+    for name in archive.namelist():
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            formulas = _plain_sheet(archive.read(name))
+            if formulas is None:
+                return None
+            if formulas:
+                found[name] = formulas
+    return _by_title(archive, found) if found else found  # keyed by sheet title, as calamine names sheets
 
 
 def _plain_sheet(xml: bytes) -> dict | None:
@@ -181,7 +185,7 @@ def _calamine(path: Path, formulas: dict | None = None):
         raise _NotPlain() from None
     finally:
         workbook.close()
-    return grids, _stamp_of(path, grids), []
+    return grids
 
 
 def _grid_of(title: str, values: list[list], formulas: dict | None = None) -> Grid:
@@ -228,29 +232,28 @@ def _blank(value) -> bool:
     return value == "" or value is None or (isinstance(value, str) and not value.strip())
 
 
-def _stamp_of(path: Path, grids: dict[str, Grid]) -> dict[str, str]:
+def _stamp_of(archive: zipfile.ZipFile, grids: dict[str, Grid]) -> dict[str, str]:
     """The template stamp's raw values, as the openpyxl reader collects them."""
     from defusedxml import ElementTree
 
     stamp = {}
-    with zipfile.ZipFile(path) as archive:
-        names = set(archive.namelist())
-        if "docProps/custom.xml" in names:
-            for prop in ElementTree.fromstring(archive.read("docProps/custom.xml")):
-                name = prop.get("name")
-                typed = list(prop)
-                if name is None or len(typed) != 1 or _local(typed[0].tag) not in _CUSTOM_TEXT:
-                    raise _NotPlain()  # a typed property: openpyxl's str() of it is the reference
-                stamp[f"prop:{name}"] = typed[0].text or ""
-        if L.META in grids:
-            for cells in grids[L.META].rows[1:]:
-                if len(cells) >= 2 and not cells[0].blank:
-                    stamp[f"meta:{cells[0].text}"] = cells[1].text
-        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        for element in book.iter():
-            if _local(element.tag) == "definedName" and element.get("name") == L.NAME_VERSION \
-                    and element.get("localSheetId") is None:
-                stamp["name:version"] = (element.text or "").strip('"')
+    names = set(archive.namelist())
+    if "docProps/custom.xml" in names:
+        for prop in ElementTree.fromstring(archive.read("docProps/custom.xml")):
+            name = prop.get("name")
+            typed = list(prop)
+            if name is None or len(typed) != 1 or _local(typed[0].tag) not in _CUSTOM_TEXT:
+                raise _NotPlain()  # a typed property: openpyxl's str() of it is the reference
+            stamp[f"prop:{name}"] = typed[0].text or ""
+    if L.META in grids:
+        for cells in grids[L.META].rows[1:]:
+            if len(cells) >= 2 and not cells[0].blank:
+                stamp[f"meta:{cells[0].text}"] = cells[1].text
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    for element in book.iter():
+        if _local(element.tag) == "definedName" and element.get("name") == L.NAME_VERSION \
+                and element.get("localSheetId") is None:
+            stamp["name:version"] = (element.text or "").strip('"')
     return stamp
 
 
