@@ -163,6 +163,8 @@ ROLE_FIELDS = (
 
 
 def _merge_role(rows: list[tuple[Response, Role]], disagreements: list) -> Role:
+    if len(rows) == 1:  # one voter: its row is the merged role, and nothing can disagree
+        return rows[0][1]
     base = rows[_pick(rows, _people)][1]
     pmo = rows[_pick(rows, lambda x: x.in_pmo)][1]
     line = rows[_pick(rows, lambda x: x.reports_to)][1]

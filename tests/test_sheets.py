@@ -28,8 +28,13 @@ def _same(path: Path):
         grids = sheets._calamine(path, formulas)
         fast = (grids, sheets._stamp_of(archive, grids), [])
     reference = sheets._openpyxl(path)
-    grids = lambda loaded: {t: [[(c.value if c.value != "" else None, c.formula, c.ref) for c in row]  # noqa: E731
-                                for row in g.rows] for t, g in loaded[0].items()}
+    def grids(loaded):   # every position up to each row's last value, through Grid.cell (None rows hold no Cell)
+        out = {}
+        for title, grid in loaded[0].items():
+            out[title] = [[(c.value if c.value != "" else None, c.formula, c.ref)
+                           for c in (grid.cell(r, k) for k in range(1, len(row) + 1))]
+                          for r, row in enumerate(grid.rows, start=1)]
+        return out
     assert list(fast[0]) == list(reference[0])            # the sheets, in workbook order
     assert grids(fast) == grids(reference)
     assert fast[1] == reference[1] and fast[2] == reference[2] == []

@@ -443,7 +443,7 @@ def _raci(grid: Grid, bank: Bank, role_ids: set[str] | None, out: _Collector):
         role_columns[col] = rid
     standard = set(bank.responsibility_ids())
     rows, assignments, seen = [], [], {}
-    for number, _ in grid.data_rows():
+    for number, cells in grid.data_rows():
         id_cell = grid.cell(number, id_col)
         resp = id_cell.text
         if not resp:
@@ -458,9 +458,12 @@ def _raci(grid: Grid, bank: Bank, role_ids: set[str] | None, out: _Collector):
             out.warn(id_cell.ref, f"responsibility {resp} is not in the standard catalogue; kept as the "
                      "client's own", resp)
         rows.append(ResponsibilityRow(resp, _text(grid.cell(number, name_col), out), id_cell.ref, resp in standard))
-        for col, rid in role_columns.items():
-            cell = grid.cell(number, col)
-            if cell.blank:
+        end = len(cells)
+        for col, rid in role_columns.items():  # the row's own cells: a RACI has a thousand, most of them blank
+            if col > end:
+                continue
+            cell = cells[col - 1]
+            if cell is None or cell.blank:
                 continue
             if cell.formula:
                 out.error(cell.ref, "formula where a RACI letter is expected", cell.value, "R, A, C, I or A/R")

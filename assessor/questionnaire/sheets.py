@@ -40,22 +40,33 @@ class Cell(NamedTuple):
 
 
 class Grid:
-    """One sheet's cells by (row, column), both 1-based, read once."""
+    """One sheet's cells by (row, column), both 1-based, read once.
 
-    def __init__(self, name: str, rows: list[list[Cell]]):
+    In ``rows`` an empty cell may be None (the fast reader makes no object for the thousand empty cells
+    of a RACI); ``cell()`` always gives a Cell, with its reference."""
+
+    def __init__(self, name: str, rows: list[list[Cell | None]]):
         self.name = name
         self.rows = rows
 
     def cell(self, row: int, col: int) -> Cell:
         if row <= len(self.rows) and col <= len(self.rows[row - 1]):
-            return self.rows[row - 1][col - 1]
+            found = self.rows[row - 1][col - 1]
+            if found is not None:
+                return found
         return Cell(None, False, f"{self.name}!{_letter(col)}{row}")
 
     def data_rows(self):
-        """(row number, cells) for every non-empty row below the header."""
+        """(row number, cells) for every non-empty row below the header (cells may hold None: empty)."""
         for number, cells in enumerate(self.rows[1:], start=2):
-            if any(not c.blank for c in cells):
+            if any(c is not None and not c.blank for c in cells):
                 yield number, cells
+
+    def pairs(self):
+        """The first two columns of the rows below the header, as Cells (the hidden sheet's key | value)."""
+        for number in range(2, len(self.rows) + 1):
+            if len(self.rows[number - 1]) >= 2:
+                yield self.cell(number, 1), self.cell(number, 2)
 
 
 def load(path: Path) -> tuple[dict[str, Grid], dict[str, str], list]:
@@ -204,8 +215,9 @@ def _grid_of(title: str, values: list[list], formulas: dict | None = None) -> Gr
             formula = False
             if kind is str:  # as openpyxl gives them: no cell is "", whole numbers are ints, dates datetimes
                 if not value:
-                    value = None
-                elif value[0] == "=" and len(value) > 1:
+                    cells.append(None)  # an empty cell: Grid.cell makes it when asked
+                    continue
+                if value[0] == "=" and len(value) > 1:
                     formula = True
             elif kind is float:
                 if value.is_integer() and -limit < value < limit:
@@ -221,7 +233,7 @@ def _grid_of(title: str, values: list[list], formulas: dict | None = None) -> Gr
             rows.append([])
         cells = rows[r - 1]
         while len(cells) < c:
-            cells.append(make(Cell, (None, False, prefix + _LETTERS[len(cells)] + str(r))))
+            cells.append(None)
         cells[c - 1] = make(Cell, (text, True, prefix + _LETTERS[c - 1] + str(r)))
     while rows and not rows[-1]:
         rows.pop()
@@ -246,9 +258,9 @@ def _stamp_of(archive: zipfile.ZipFile, grids: dict[str, Grid]) -> dict[str, str
                 raise _NotPlain()  # a typed property: openpyxl's str() of it is the reference
             stamp[f"prop:{name}"] = typed[0].text or ""
     if L.META in grids:
-        for cells in grids[L.META].rows[1:]:
-            if len(cells) >= 2 and not cells[0].blank:
-                stamp[f"meta:{cells[0].text}"] = cells[1].text
+        for key, value in grids[L.META].pairs():
+            if not key.blank:
+                stamp[f"meta:{key.text}"] = value.text
     book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     for element in book.iter():
         if _local(element.tag) == "definedName" and element.get("name") == L.NAME_VERSION \
@@ -290,9 +302,9 @@ def _openpyxl(path: Path):
         for prop in getattr(wb, "custom_doc_props", []) or []:
             stamp[f"prop:{prop.name}"] = str(prop.value)
         if L.META in grids:  # the hidden sheet: key | value rows under a header
-            for cells in grids[L.META].rows[1:]:
-                if len(cells) >= 2 and not cells[0].blank:
-                    stamp[f"meta:{cells[0].text}"] = cells[1].text
+            for key, value in grids[L.META].pairs():
+                if not key.blank:
+                    stamp[f"meta:{key.text}"] = value.text
         if L.NAME_VERSION in wb.defined_names:
             stamp["name:version"] = str(wb.defined_names[L.NAME_VERSION].attr_text).strip('"')
         return grids, stamp, notes

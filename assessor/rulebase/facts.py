@@ -116,29 +116,31 @@ class Fact:
         return f"{self.kind}:{key}" if key != "" else self.kind
 
 
-_PLAIN = frozenset((str, bool, int))
-
-
 def normalise(attrs: dict) -> dict:
     """Plain, engine-safe values; None dropped; numbers as int when whole (stable JSON)."""
-    plain = _PLAIN
-    for v in attrs.values():
-        if type(v) not in plain:
-            break
-    else:  # already plain (most facts): nothing to change
-        return attrs
-    out = {}
+    out = None
     for key, value in attrs.items():
+        kind = type(value)
+        if kind is str or kind is bool or kind is int:
+            if out is not None:
+                out[key] = value
+            continue
+        if out is None:  # the first value to change: copy what came before it
+            out = {}
+            for k, v in attrs.items():
+                if k == key:
+                    break
+                out[k] = v
         if value is None:
             continue
-        if isinstance(value, bool) or isinstance(value, str):
+        if isinstance(value, (bool, str)):
             out[key] = value
         elif isinstance(value, (int, float)):
             number = float(value)
             out[key] = int(number) if number.is_integer() else round(number, 4)
         else:
             out[key] = str(value)
-    return out
+    return attrs if out is None else out  # already plain (most facts): nothing to change
 
 
 # Known value domains: lint uses them to reject rules that can never fire
