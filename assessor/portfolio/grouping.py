@@ -10,13 +10,13 @@ from assessor.store.keys import name_key
 
 @dataclass(frozen=True)
 class Placement:
-    """What the survey of one file found: the office it names, or why it cannot be placed; with the
-    file as read (compressed pickle of its Response), so that it is read once."""
+    """What the survey of one file found: the office it names, or why it cannot be placed; and where
+    the file as read waits for its office (a pickle in the batch's spool), so that it is read once."""
     path: str
     organisation: str = ""
     pmo_name: str = ""
     error: str = ""
-    response: bytes = b""
+    spooled: str = ""
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class OfficeGroup:
     pmo_name: str
     files: tuple[str, ...]
     label: str          # what its report files are named after: "organisation / PMO", or the folder
-    responses: tuple[bytes, ...] = ()   # the files as read, in the order of ``files``
+    spooled: tuple[str, ...] = ()   # the files as read (pickles in the spool), in the order of ``files``
 
 
 def by_profile(placements: list[Placement]) -> tuple[list[OfficeGroup], list[Placement]]:
@@ -61,4 +61,4 @@ def _group(key, members: list[Placement], folder: str | None = None) -> OfficeGr
     first = members[0]
     label = folder if folder is not None else f"{first.organisation} / {first.pmo_name}".rstrip(" /")
     return OfficeGroup(key, first.organisation or (folder or ""), first.pmo_name,
-                       tuple(m.path for m in members), label, tuple(m.response for m in members))
+                       tuple(m.path for m in members), label, tuple(m.spooled for m in members))

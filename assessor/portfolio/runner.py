@@ -9,7 +9,9 @@ leaves the finished reports and no partial file.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,23 +89,24 @@ def _first_line(exc: AssessorError) -> str:
     return exc.lines()[0] if exc.lines() else str(exc)
 
 
-def survey(path: str) -> Placement:
-    """Read and check one workbook: the office it names and the file as read, or its first error."""
+def survey(job: tuple[str, str]) -> Placement:
+    """Read and check one workbook: the office it names, or its first error. The file as read goes to
+    ``spool`` for its office's worker: two thousand of them wait on disk, not in the parent's memory."""
     import pickle
-    import zlib
 
     from assessor.questionnaire.reader import read_response
 
+    path, spool = job
     try:
         response = read_response(path, _WORKER["assessor"].bank)
     except AssessorError as exc:
         return Placement(path, error=_first_line(exc))
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop a portfolio of two hundred
         return Placement(path, error=f"{path}: could not be read ({type(exc).__name__}: {exc})")
-    # compressed, a read workbook is a few KB: two thousand of them wait for their office in little memory
+    with open(spool, "wb") as f:
+        pickle.dump(response, f, protocol=pickle.HIGHEST_PROTOCOL)
     return Placement(path, str(response.profile_value("organisation") or ""),
-                     str(response.profile_value("pmo_name") or ""),
-                     response=zlib.compress(pickle.dumps(response, protocol=pickle.HIGHEST_PROTOCOL), 1))
+                     str(response.profile_value("pmo_name") or ""), spooled=spool)
 
 
 def assess_office(job: tuple[OfficeGroup, str, str]) -> OfficeResult:
@@ -126,9 +129,11 @@ def _assess_office(group: OfficeGroup, stem: str, outdir: Path) -> OfficeResult:
     options: Options = _WORKER["options"]
     assessor = _WORKER["assessor"]
     import pickle
-    import zlib
 
-    responses = [pickle.loads(zlib.decompress(r)) for r in group.responses]  # read and checked by survey()
+    responses = []
+    for spooled in group.spooled:  # read and checked by survey()
+        with open(spooled, "rb") as f:
+            responses.append(pickle.load(f))
     base = dict(stem=stem, label=group.label, files=group.files, organisation=group.organisation,
                 pmo_name=group.pmo_name)
     try:
@@ -197,31 +202,32 @@ def run(paths: list[Path], outdir: Path, options: Options, jobs: int | None = No
         from assessor import api
         api.open_store(options.db, _note_store).close()   # made or migrated once, before the workers
     jobs = max(1, jobs or os.cpu_count() or 1)
+    spool = Path(tempfile.mkdtemp(prefix="pmo-assess-batch-"))
     pool = _pool(options, min(jobs, len(files)))
     try:
         placements = []
-        for placement in pool.imap_unordered(survey, files, chunksize=4):
+        surveys = [(path, str(spool / f"{i}.pickle")) for i, path in enumerate(files)]
+        for placement in pool.imap_unordered(survey, surveys, chunksize=4):
             placements.append(placement)
             if progress:
                 progress("reading", len(placements), len(files), placement.path)
         placements.sort(key=lambda p: p.path)
         groups, unplaced = (grouping.by_folder if by_folder else grouping.by_profile)(placements)
+        del placements
         batch.failed.extend((p.path, p.error) for p in unplaced)
         stems = names.unique_stems([g.label for g in groups])
         _refuse_existing(outdir, stems, options)
-        jobs_list = [(g, s, str(outdir)) for g, s in zip(groups, stems)]
-        done_files = 0
-        for result in pool.imap_unordered(assess_office, jobs_list):
+        for result in pool.imap_unordered(assess_office, [(g, s, str(outdir)) for g, s in zip(groups, stems)]):
             batch.offices.append(result)
-            done_files += len(result.files)
             if progress:
-                progress("assessing", len(batch.offices), len(jobs_list), result.files[-1])
+                progress("assessing", len(batch.offices), len(groups), result.files[-1])
         pool.close()
     except KeyboardInterrupt:
         pool.terminate()
         batch.interrupted = True
     finally:
         pool.join()
+        shutil.rmtree(spool, ignore_errors=True)
         from assessor.output import sweep_temporaries
         sweep_temporaries(outdir)
     order = {s: i for i, s in enumerate(sorted(r.stem for r in batch.offices))}
