@@ -113,3 +113,19 @@ def test_plain_formulas_read_as_openpyxl_reads_them(filled_workbook, tmp_path, f
     grids, _, _ = sheets.load(out)
     (title, grid), = [(t, g) for t, g in grids.items() if len(g.rows) >= 96]
     assert grid.cell(95, 200).formula and grid.cell(96, 2).value.startswith("=")
+
+
+def test_a_panic_in_calamine_falls_back_to_openpyxl(monkeypatch):
+    import python_calamine
+
+    class PanicException(BaseException):   # what pyo3 raises for a panic in the Rust code
+        pass
+
+    class Panicking:
+        @staticmethod
+        def from_path(*args, **kwargs):
+            raise PanicException("index out of bounds")
+
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", Panicking)
+    path = REPO / "samples" / "meridian-bank.xlsx"
+    assert sheets.load(path)[0].keys() == sheets._openpyxl(path)[0].keys()

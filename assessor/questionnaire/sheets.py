@@ -178,12 +178,20 @@ class _NotPlain(Exception):
 _CUSTOM_TEXT = {"lpwstr", "lpstr", "bstr"}
 
 
+def _failed(exc: BaseException) -> bool:
+    """A failure of calamine's: any Exception, or a panic in its Rust code, which pyo3 raises as a
+    PanicException deriving from BaseException (not Ctrl-C, not an exit)."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+
+
 def _calamine(path: Path, formulas: dict | None = None):
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-    except Exception:  # noqa: BLE001 - any failure: the reference reader decides what to say
+    except BaseException as exc:  # any failure: the reference reader decides what to say
+        if not _failed(exc):
+            raise
         raise _NotPlain() from None
     grids = {}
     try:
@@ -192,7 +200,9 @@ def _calamine(path: Path, formulas: dict | None = None):
                 continue
             values = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
             grids[meta.name] = _grid_of(meta.name, values, (formulas or {}).get(meta.name))
-    except Exception:  # noqa: BLE001
+    except BaseException as exc:
+        if not _failed(exc):
+            raise
         raise _NotPlain() from None
     finally:
         workbook.close()
