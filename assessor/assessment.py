@@ -7,6 +7,7 @@ fields freely, but rename or remove only with a new major version.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from assessor import __version__
 from assessor.classification import Decision
@@ -211,11 +212,15 @@ class Assessment:
                  for r in organisation.roles]
         return {"responsibilities": rows, "people": people, "roles": roles}
 
+    @cached_property
+    def _respondents(self) -> dict[str, str]:
+        return {r.source: r.respondent for r in self.submission.responses}
+
     def _cells(self, cells) -> list[dict]:
         """(file, cell) pairs as evidence items: with Roles and RACI merged over several respondents,
         ``cells`` alone does not say whose workbook a cell is in."""
         values = self.factbase.cell_values or {}
-        names = {r.source: r.respondent for r in self.submission.responses}
+        names = self._respondents
         out = []
         for file, ref in cells:
             sheet, _, cell = ref.partition("!")

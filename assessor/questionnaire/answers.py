@@ -14,6 +14,8 @@ from assessor.questionnaire import layout as L
 _NA = {"n/a", "na", "n.a.", "not applicable"}
 _DK = {"don't know", "dont know", "don’t know", "do not know", "unknown", "dk", "?"}
 _LEADING_NUMBER = re.compile(r"\s*(-?\d+(?:[.,]\d+)?)\s*(?:[-–—:.)]\s*(.*))?$")
+_SPACE = re.compile(r"\s+")
+_PEOPLE = re.compile(r"[;\n]")
 
 
 def parse_answer(value, scale_labels: dict[str, int], not_applicable: str, dont_know: str):
@@ -46,7 +48,10 @@ def _level(number: float) -> int:
 
 
 def parse_raci(value) -> str:
-    text = re.sub(r"\s+", "", str(value)).upper()
+    text = str(value)
+    if text in ("R", "A", "C", "I"):  # as typed, mostly
+        return text
+    text = _SPACE.sub("", text).upper()
     if text in ("R", "A", "C", "I"):
         return text
     if text in ("A/R", "R/A", "AR", "RA", "A,R", "R,A", "A+R", "R+A"):
@@ -85,4 +90,4 @@ def parse_number(value) -> float:
 def split_people(value) -> tuple[str, ...]:
     if value is None:
         return ()
-    return tuple(p.strip() for p in re.split(r"[;\n]", str(value)) if p.strip())
+    return tuple(p.strip() for p in _PEOPLE.split(str(value)) if p.strip())

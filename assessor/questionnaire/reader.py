@@ -25,8 +25,11 @@ from assessor.questionnaire.sheets import Cell, Grid, load
 from assessor.xlsx import column_letter as _letter
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _norm(text) -> str:
-    return re.sub(r"\s+", " ", str(text or "")).strip().lower()
+    return _SPACES.sub(" ", str(text or "")).strip().lower()
 
 
 class _Collector:
