@@ -131,27 +131,42 @@ class Conflict:
     cells: tuple[tuple[str, str], ...]  # (file, cell)
 
 
-def _raci_edges(g, resp_node):
-    return [(u, d) for u, _, d in g.in_edges(resp_node, data=True) if d.get("kind") == "raci"]
-
-
 def _holders(g, role_node) -> list[str]:
     return [u for u, _, d in g.in_edges(role_node, data=True) if d.get("kind") == "holds"]
 
 
+def _by_kind(g) -> dict:
+    """The RACI and holding edges, bucketed in one pass over the graph (the metrics below read each
+    many times; asking networkx for a node's edges each time was most of their cost). Each metric
+    sorts what it returns, so the buckets' order does not show."""
+    raci_in, raci_out, holders, holds = {}, {}, {}, {}
+    for u, v, d in g.edges(data=True):
+        kind = d.get("kind")
+        if kind == "raci":
+            raci_in.setdefault(v, []).append((u, d))
+            raci_out.setdefault(u, []).append((v, d))
+        elif kind == "holds":
+            holders.setdefault(v, []).append(u)
+            holds.setdefault(u, []).append((v, d))
+    return {"raci_in": raci_in, "raci_out": raci_out, "holders": holders, "holds": holds}
+
+
 def coverage(g) -> list[Coverage]:
     out = []
+    edges_of = _by_kind(g)
+    raci_in, holders_of = edges_of["raci_in"], edges_of["holders"]
+    nodes = g.nodes
     holders: dict[str, list[str]] = {}  # role node -> its people's labels, looked up once per role
-    for node, data in sorted(g.nodes(data=True)):
+    for node, data in sorted(nodes(data=True)):
         if data.get("kind") != "responsibility":
             continue
-        edges = _raci_edges(g, node)
-        by = {letter: sorted(g.nodes[u]["id"] for u, d in edges if d["letters"] in letters)
+        edges = raci_in.get(node, [])
+        by = {letter: sorted(nodes[u]["id"] for u, d in edges if d["letters"] in letters)
               for letter, letters in (("A", ACCOUNTABLE), ("R", RESPONSIBLE), ("C", ("C",)), ("I", ("I",)))}
-        held = {g.nodes[u]["id"] for u, _ in edges if g.nodes[u].get("held")}
+        held = {nodes[u]["id"] for u, _ in edges if nodes[u].get("held")}
         for u, d in edges:
             if u not in holders and d["letters"] in ACCOUNTABLE + RESPONSIBLE:
-                holders[u] = [g.nodes[p]["label"] for p in _holders(g, u)]
+                holders[u] = [nodes[p]["label"] for p in holders_of.get(u, ())]
         people = sorted({label for u, d in edges if d["letters"] in ACCOUNTABLE + RESPONSIBLE for label in holders[u]})
         out.append(Coverage(data["id"], tuple(by["A"]), tuple(by["R"]), tuple(by["C"]), tuple(by["I"]),
                             tuple(r for r in by["A"] if r in held), tuple(r for r in by["R"] if r in held),
@@ -161,31 +176,32 @@ def coverage(g) -> list[Coverage]:
 
 def loads(g, covered: list[Coverage] | None = None) -> list[Load]:
     covered = coverage(g) if covered is None else covered
-    critical = {g.nodes[n]["id"] for n, d in g.nodes(data=True) if d.get("kind") == "responsibility" and d["critical"]}
+    edges_of = _by_kind(g)
+    nodes = g.nodes
+    critical = {nodes[n]["id"] for n, d in nodes(data=True) if d.get("kind") == "responsibility" and d["critical"]}
     sole: dict[str, list[str]] = {}
     for c in covered:
         if c.responsibility in critical and len(c.people) == 1:
             sole.setdefault(c.people[0], []).append(c.responsibility)
     out = []
-    for node, data in sorted(g.nodes(data=True)):
+    for node, data in sorted(nodes(data=True)):
         if data.get("kind") != "person":
             continue
-        holds = [(v, d) for _, v, d in g.out_edges(node, data=True) if d.get("kind") == "holds"]
-        roles = sorted(g.nodes[v]["id"] for v, _ in holds)
+        holds = edges_of["holds"].get(node, [])
+        roles = sorted(nodes[v]["id"] for v, _ in holds)
         fte = round(math.fsum(d.get("fte") or 0 for _, d in holds), 4)
         resp_a, resp_r, a_cells, r_cells = set(), set(), set(), {}
         for role_node, _ in holds:
-            for _, resp, d in g.out_edges(role_node, data=True):
-                if d.get("kind") == "raci":
-                    if d["letters"] in ACCOUNTABLE:
-                        resp_a.add(resp)
-                        a_cells.add(located(d))
-                    if d["letters"] in ACCOUNTABLE + RESPONSIBLE:
-                        r_cells.setdefault(g.nodes[resp]["id"], []).append(located(d))
-                    if d["letters"] in RESPONSIBLE:
-                        resp_r.add(resp)
+            for resp, d in edges_of["raci_out"].get(role_node, ()):
+                if d["letters"] in ACCOUNTABLE:
+                    resp_a.add(resp)
+                    a_cells.add(located(d))
+                if d["letters"] in ACCOUNTABLE + RESPONSIBLE:
+                    r_cells.setdefault(nodes[resp]["id"], []).append(located(d))
+                if d["letters"] in RESPONSIBLE:
+                    resp_r.add(resp)
         cells = {located(d) for _, d in holds} | {located(d, "fte_cell") for _, d in holds if d.get("fte_cell")} \
-            | {located(g.nodes[v]) for v, _ in holds}
+            | {located(nodes[v]) for v, _ in holds}
         mine = sorted(sole.get(data["label"], []))
         out.append(Load(data["label"], tuple(roles), fte, len(resp_a), len(resp_r), tuple(mine),
                         tuple(sorted(cells, key=cell_key)), tuple(sorted(a_cells, key=cell_key)),
