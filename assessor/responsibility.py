@@ -155,14 +155,23 @@ def coverage(g) -> list[Coverage]:
     out = []
     edges_of = _by_kind(g)
     raci_in, holders_of = edges_of["raci_in"], edges_of["holders"]
-    nodes = g.nodes
+    nodes = dict(g.nodes(data=True))  # node -> its attributes: plain lookups in the loops below
     holders: dict[str, list[str]] = {}  # role node -> its people's labels, looked up once per role
-    for node, data in sorted(nodes(data=True)):
+    for node, data in sorted(nodes.items()):
         if data.get("kind") != "responsibility":
             continue
         edges = raci_in.get(node, [])
-        by = {letter: sorted(nodes[u]["id"] for u, d in edges if d["letters"] in letters)
-              for letter, letters in (("A", ACCOUNTABLE), ("R", RESPONSIBLE), ("C", ("C",)), ("I", ("I",)))}
+        by = {"A": [], "R": [], "C": [], "I": []}
+        for u, d in edges:
+            letters, rid = d["letters"], nodes[u]["id"]
+            if letters in ACCOUNTABLE:
+                by["A"].append(rid)
+            if letters in RESPONSIBLE:
+                by["R"].append(rid)
+            if letters in ("C", "I"):
+                by[letters].append(rid)
+        for ids in by.values():
+            ids.sort()
         held = {nodes[u]["id"] for u, _ in edges if nodes[u].get("held")}
         for u, d in edges:
             if u not in holders and d["letters"] in ACCOUNTABLE + RESPONSIBLE:
@@ -177,14 +186,14 @@ def coverage(g) -> list[Coverage]:
 def loads(g, covered: list[Coverage] | None = None) -> list[Load]:
     covered = coverage(g) if covered is None else covered
     edges_of = _by_kind(g)
-    nodes = g.nodes
-    critical = {nodes[n]["id"] for n, d in nodes(data=True) if d.get("kind") == "responsibility" and d["critical"]}
+    nodes = dict(g.nodes(data=True))
+    critical = {d["id"] for d in nodes.values() if d.get("kind") == "responsibility" and d["critical"]}
     sole: dict[str, list[str]] = {}
     for c in covered:
         if c.responsibility in critical and len(c.people) == 1:
             sole.setdefault(c.people[0], []).append(c.responsibility)
     out = []
-    for node, data in sorted(nodes(data=True)):
+    for node, data in sorted(nodes.items()):
         if data.get("kind") != "person":
             continue
         holds = edges_of["holds"].get(node, [])

@@ -11,7 +11,6 @@ Rule files may declare further kinds that their rules conclude.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 NUMBER, TEXT, FLAG = "number", "text", "flag"
@@ -98,14 +97,14 @@ class Evidence(NamedTuple):
                 "respondent": self.respondent}
 
 
-@dataclass(frozen=True)
-class Fact:
+class Fact(NamedTuple):
+    """One fact (a named tuple, like Evidence: an assessment makes five hundred of them)."""
     id: int
     kind: str
     attrs: dict
     evidence: tuple[Evidence, ...] = ()
     derived_by: str = ""                 # rule id that concluded it
-    premises: tuple[int, ...] = field(default=())  # fact ids the conclusion rests on
+    premises: tuple[int, ...] = ()       # fact ids the conclusion rests on
 
     def get(self, name: str, default=None):
         return self.attrs.get(name, default)

@@ -115,7 +115,7 @@ def explain(rulebase: Rulebase, evaluation: Evaluation) -> Outcome:
     for fid in sorted(evaluation.derived):
         rule_id, alt, bindings = evaluation.derived[fid]
         bound = {alias: by_id[f] for alias, f in bindings}
-        by_id[fid] = replace(by_id[fid], evidence=_evidence(rulebase.rule(rule_id), alt, bound))
+        by_id[fid] = by_id[fid]._replace(evidence=_evidence(rulebase.rule(rule_id), alt, bound))
     firings: list[Firing] = []
     findings: dict[str, Finding] = {}
     groups: dict[str, list] = {}
