@@ -92,3 +92,13 @@ def test_the_report_footers_name_the_engine(tmp_path):
     summary = openpyxl().load_workbook(xlsx)["Summary"]
     produced = [row[1] for row in summary.iter_rows(values_only=True) if row[0] == "Produced by"]
     assert produced and "python engine" in produced[0]
+
+
+def test_an_assessment_puts_the_collectors_thresholds_back():
+    import gc
+
+    from assessor import api
+
+    before = gc.get_threshold()
+    api.Assessor().assess([Path(__file__).resolve().parent.parent / "samples" / "meridian-bank.xlsx"])
+    assert gc.get_threshold() == before
