@@ -248,3 +248,33 @@ def test_ctrl_c_keeps_the_finished_reports_and_leaves_no_partial_file(tmp_path):
     assert all(not p.name.startswith(".") for p in kept)         # no temporary left behind
     for report in kept:
         openpyxl().load_workbook(report, read_only=True).close()  # every file kept is a whole workbook
+
+
+def test_a_worker_that_dies_fails_only_its_file_and_the_batch_goes_on(tmp_path):
+    """A file that kills its worker (here: os._exit, as the OOM killer would) is the one listed as
+    failed; the batch neither hangs nor loses the other offices."""
+    root = tmp_path / "clients"
+    root.mkdir()
+    for i, source in enumerate(SAMPLES[1:] + CALIBRATION[:3]):
+        shutil.copy(source, root / f"client-{i}.xlsx")
+    shutil.copy(SAMPLES[1], root / "killer.xlsx")
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import os\n"
+        "import assessor.questionnaire.reader as reader\n"
+        "_read = reader.read_response\n"
+        "def read_response(path, bank):\n"
+        "    if str(path).endswith('killer.xlsx'):\n"
+        "        os._exit(9)\n"
+        "    return _read(path, bank)\n"
+        "reader.read_response = read_response\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(hook), str(REPO)])}
+    done = subprocess.run(_pmo_assess() + ["batch", str(root), "-o", str(tmp_path / "out"), "-j", "2",
+                                           "--format", "json"], capture_output=True, text=True, cwd=REPO,
+                          env=env, timeout=120)
+    assert done.returncode == 2, done.stderr
+    failed = [line for line in done.stderr.splitlines() if line.startswith("failed: ")]
+    assert len(failed) == 1 and "killer.xlsx" in failed[0] and "worker process stopped" in failed[0]
+    assert "6 office(s) from 7 file(s), 1 failed" in done.stderr
+    assert len(list((tmp_path / "out").glob("*.json"))) == 7            # six offices and portfolio.json

@@ -174,20 +174,74 @@ def _assess_office(group: OfficeGroup, stem: str, outdir: Path) -> OfficeResult:
                         findings=tuple(counts.items()), reports=tuple(written), saved=saved)
 
 
-class _InProcess:
-    """``-j 1``: the same calls in this process, with no pool to start."""
+class _Workers:
+    """The worker processes, each with its assessor, and each item's result as it finishes.
 
-    def imap_unordered(self, func, items, chunksize=1):
-        return map(func, items)
+    A worker that dies (killed, out of memory in a library's native code) would leave
+    ``multiprocessing.Pool`` waiting for ever; ``concurrent.futures`` says so instead. The items the
+    dead worker's pool still had are then tried again one at a time, each in a fresh worker, so that
+    only the item that kills its worker fails. ``-j 1`` runs the same calls in this process."""
 
-    def terminate(self):
-        pass
+    def __init__(self, options: Options, jobs: int):
+        self.options, self.jobs, self.executor = options, jobs, None
+        if jobs == 1:
+            _start(options, in_process=True)
 
-    def close(self):
-        pass
+    def _fresh(self, jobs: int):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
-    def join(self):
-        pass
+        return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(), initializer=_start,
+                                   initargs=(self.options,))
+
+    def each(self, func, items: list, lost):
+        """func(item) for every item, in the order they finish; ``lost(item)`` for one that killed its worker."""
+        if self.jobs == 1:
+            yield from map(func, items)
+            return
+        from concurrent.futures import as_completed
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self.executor is None:
+            self.executor = self._fresh(self.jobs)
+        futures = {self.executor.submit(func, item): i for i, item in enumerate(items)}
+        again = []
+        for future in as_completed(futures):
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                again.append(futures[future])
+        if not again:
+            return
+        self.executor.shutdown(wait=False)
+        self.executor = None
+        for i in sorted(again):  # alone in a fresh worker each: only the culprit fails
+            single = self._fresh(1)
+            try:
+                yield single.submit(func, items[i]).result()
+            except BrokenProcessPool:
+                yield lost(items[i])
+            finally:
+                single.shutdown(wait=True)
+
+    def stop(self) -> None:
+        """No new work; the workers finish the item they are on (its report published whole) and exit."""
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
+
+
+_DIED = "the worker process stopped while {} this file (killed, or out of memory); it was skipped"
+
+
+def _lost_survey(job: tuple[str, str]) -> Placement:
+    return Placement(job[0], error=f"{job[0]}: {_DIED.format('reading')}")
+
+
+def _lost_office(job) -> OfficeResult:
+    group, stem, _ = job
+    return OfficeResult(stem, group.label, group.files, group.organisation, group.pmo_name,
+                        error=f"{group.label}: {_DIED.format('assessing')}")
 
 
 # -- the batch -----------------------------------------------------------------------------------------
@@ -210,11 +264,11 @@ def run(paths: list[Path], outdir: Path, options: Options, jobs: int | None = No
         api.open_store(options.db, _note_store).close()   # made or migrated once, before the workers
     jobs = max(1, jobs or os.cpu_count() or 1)
     spool = Path(tempfile.mkdtemp(prefix="pmo-assess-batch-"))
-    pool = _pool(options, min(jobs, len(files)))
+    workers = _Workers(options, min(jobs, len(files)))
     try:
         placements = []
         surveys = [(path, str(spool / f"{i}.pickle")) for i, path in enumerate(files)]
-        for placement in pool.imap_unordered(survey, surveys, chunksize=4):
+        for placement in workers.each(survey, surveys, _lost_survey):
             placements.append(placement)
             if progress:
                 progress("reading", len(placements), len(files), placement.path)
@@ -224,16 +278,15 @@ def run(paths: list[Path], outdir: Path, options: Options, jobs: int | None = No
         batch.failed.extend((p.path, p.error) for p in unplaced)
         stems = names.unique_stems([g.label for g in groups])
         _refuse_existing(outdir, stems, options)
-        for result in pool.imap_unordered(assess_office, [(g, s, str(outdir)) for g, s in zip(groups, stems)]):
+        jobs_list = [(g, s, str(outdir)) for g, s in zip(groups, stems)]
+        for result in workers.each(assess_office, jobs_list, _lost_office):
             batch.offices.append(result)
             if progress:
                 progress("assessing", len(batch.offices), len(groups), result.files[-1])
-        pool.close()
     except KeyboardInterrupt:
-        pool.terminate()
         batch.interrupted = True
     finally:
-        pool.join()
+        workers.stop()
         shutil.rmtree(spool, ignore_errors=True)
         from assessor.output import sweep_temporaries
         sweep_temporaries(outdir)
@@ -254,15 +307,6 @@ def _note_store(line: str) -> None:
     import sys
 
     print(line, file=sys.stderr)
-
-
-def _pool(options: Options, jobs: int):
-    if jobs == 1:
-        _start(options, in_process=True)
-        return _InProcess()
-    import multiprocessing
-
-    return multiprocessing.get_context().Pool(jobs, initializer=_start, initargs=(options,))
 
 
 def _refuse_existing(outdir: Path, stems: list[str], options: Options) -> None:
