@@ -22,14 +22,7 @@ def check_target(out: Path, inputs: list[Path] = (), force: bool = False, folder
     for source in inputs:
         if _same_file(Path(source), target):
             raise OutputError(f"{out}: refusing to write over an input file; choose another output name")
-    for folder in _own_folders():
-        if _inside(target, folder):
-            raise OutputError(f"{out}: refusing to write into {folder}, which holds the tool's shipped rules and "
-                              "question banks; choose another output folder")
-    for folder in folders:
-        if _inside(target, Path(folder)):
-            raise OutputError(f"{out}: refusing to write into the rule folder {folder}: every .yaml file there is "
-                              "read as rules; choose another output folder")
+    check_folder(target, out, folders)
     if os.path.lexists(target) and not target.exists() and not force:  # a dangling symbolic link
         raise OutputError(f"{out}: a link to a missing file exists there; use --force to replace it")
     if target.exists() and not force:
@@ -38,6 +31,20 @@ def check_target(out: Path, inputs: list[Path] = (), force: bool = False, folder
         raise OutputError(f"{out}: is a folder; expected a file name")
     if not target.parent.exists():
         raise OutputError(f"{out}: folder {target.parent} does not exist")
+
+
+def check_folder(target: Path, shown: Path | None = None, folders: list[Path] = ()) -> None:
+    """Refuse ``target`` (a file or a folder to be made) inside the tool's shipped rule and bank
+    folders or a rule folder in use; ``shown`` is how the user spelled it."""
+    target, shown = Path(target).resolve(), shown or target
+    for folder in _own_folders():
+        if _inside(target, folder):
+            raise OutputError(f"{shown}: refusing to write into {folder}, which holds the tool's shipped rules and "
+                              "question banks; choose another output folder")
+    for folder in folders:
+        if _inside(target, Path(folder)):
+            raise OutputError(f"{shown}: refusing to write into the rule folder {folder}: every .yaml file there is "
+                              "read as rules; choose another output folder")
 
 
 def _same_file(source: Path, target: Path) -> bool:

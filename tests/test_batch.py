@@ -278,3 +278,20 @@ def test_a_worker_that_dies_fails_only_its_file_and_the_batch_goes_on(tmp_path):
     assert len(failed) == 1 and "killer.xlsx" in failed[0] and "worker process stopped" in failed[0]
     assert "6 office(s) from 7 file(s), 1 failed" in done.stderr
     assert len(list((tmp_path / "out").glob("*.json"))) == 7            # six offices and portfolio.json
+
+
+def test_no_report_goes_into_the_tools_own_folders_or_over_an_input(tmp_path):
+    root = tmp_path / "clients"
+    root.mkdir()
+    shutil.copy(SAMPLES[2], root)
+    inside = REPO / "rules" / "batch-out"
+    result = invoke("batch", root, "-o", inside)
+    assert result.exit_code == 2 and "refusing to write into" in result.output and not inside.exists()
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = out / "Meridian Bank - Enterprise Portfolio Office.json"
+    shutil.copy(SAMPLES[2], victim)          # an input given by name, where its office's report would go
+    before = victim.read_bytes()
+    result = invoke("batch", root, victim, "-o", out, "--format", "json", "--force")
+    assert result.exit_code == 2 and "refusing to write over an input file" in result.output
+    assert victim.read_bytes() == before

@@ -149,11 +149,17 @@ def _assess_office(group: OfficeGroup, stem: str, outdir: Path) -> OfficeResult:
         return OfficeResult(**base, error=_first_line(exc))
     assessment = assessor.assess_submission(submission)
     data = assessment.to_dict()
+    from assessor.output import publish
+    from assessor.reports import reporter
+
     written = []
-    inputs = assessor.inputs(group.files)
-    for fmt in options.formats:
+    for fmt in options.formats:  # the folder and the names were checked once, before any work (run)
         target = outdir / f"{stem}{EXTENSIONS[fmt]}"
-        api.write_report(data, target, fmt, inputs, options.force, assessor.rule_folders)
+        made = reporter(fmt).render(data)
+        try:
+            publish(target, made.encode("utf-8") if isinstance(made, str) else made, options.force)
+        except OSError as exc:
+            raise OutputError(f"{target}: cannot write the report: {exc.strerror or exc}") from None
         written.append(target.name)
     saved = ""
     if options.save:
@@ -254,6 +260,11 @@ def run(paths: list[Path], outdir: Path, options: Options, jobs: int | None = No
     outdir = Path(outdir)
     if outdir.exists() and not outdir.is_dir():
         raise OutputError(f"{outdir}: not a folder (batch writes one report per office into a folder)")
+    from assessor import paths as shipped
+    from assessor.output import check_folder
+
+    rule_folders = [Path(p) for p in (options.rules or [shipped.rules_dir()])] + [Path(p) for p in options.extra_rules]
+    check_folder(outdir / f"{PORTFOLIO}.xlsx", outdir, rule_folders)  # before the folder is made
     files = [str(p) for p in discover.workbooks(list(paths), exclude=outdir)]
     if not files:
         raise InputError("no workbooks found: expected .xlsx files in " + ", ".join(str(p) for p in paths))
@@ -277,7 +288,7 @@ def run(paths: list[Path], outdir: Path, options: Options, jobs: int | None = No
         del placements
         batch.failed.extend((p.path, p.error) for p in unplaced)
         stems = names.unique_stems([g.label for g in groups])
-        _refuse_existing(outdir, stems, options)
+        _refuse_existing(outdir, stems, options, files)
         jobs_list = [(g, s, str(outdir)) for g, s in zip(groups, stems)]
         for result in workers.each(assess_office, jobs_list, _lost_office):
             batch.offices.append(result)
@@ -309,12 +320,17 @@ def _note_store(line: str) -> None:
     print(line, file=sys.stderr)
 
 
-def _refuse_existing(outdir: Path, stems: list[str], options: Options) -> None:
-    """Before any work: reports already in the folder are replaced only with --force."""
-    if options.force:
-        return
+def _refuse_existing(outdir: Path, stems: list[str], options: Options, files: list[str]) -> None:
+    """Before any work, once for the batch: no report may replace an input, and reports already in the
+    folder are replaced only with --force (the folder itself was checked before it was made)."""
     wanted = [outdir / f"{s}{EXTENSIONS[f]}" for s in stems for f in options.formats]
     wanted += [outdir / f"{PORTFOLIO}.xlsx"] + ([outdir / f"{PORTFOLIO}.json"] if "json" in options.formats else [])
+    inputs = {Path(f).resolve() for f in files}
+    for target in wanted:
+        if target.resolve() in inputs:
+            raise OutputError(f"{target}: refusing to write over an input file; choose another output folder")
+    if options.force:
+        return
     there = [p for p in wanted if p.exists() or p.is_symlink()]
     if there:
         shown = ", ".join(p.name for p in there[:3]) + (f" and {len(there) - 3} more" if len(there) > 3 else "")
