@@ -103,7 +103,7 @@ def main() -> int:
     for path in common.SAMPLES:
         assessor.assess([path]).to_dict()
         full, read, contract = [], [], []
-        for _ in range(15 if not args.quick else 5):   # interleaved: the three see the same machine
+        for _ in range(31 if not args.quick else 5):   # interleaved: the three see the same machine
             full.append(common.time_call(assessor.assess, [path]))
             read.append(common.time_call(read_with_calamine, path))
             contract.append(common.time_call(lambda: assessor.assess([path]).to_dict()))
