@@ -130,9 +130,11 @@ def normalise(attrs: dict) -> dict:
                 if k == key:
                     break
                 out[k] = v
-        if value is None:
+        if kind is float:  # the usual other kind: a score, a median, an FTE
+            out[key] = int(value) if value.is_integer() else round(value, 4)
+        elif value is None:
             continue
-        if isinstance(value, (bool, str)):
+        elif isinstance(value, (bool, str)):
             out[key] = value
         elif isinstance(value, (int, float)):
             number = float(value)
