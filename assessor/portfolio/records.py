@@ -1,0 +1,54 @@
+"""What a batch records: its options, one office's row in the portfolio, and the batch's outcome."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+EXTENSIONS = {"xlsx": ".xlsx", "html": ".html", "json": ".json"}
+PORTFOLIO = "portfolio"
+
+
+@dataclass(frozen=True)
+class Options:
+    formats: tuple[str, ...] = ("xlsx",)
+    save: bool = False
+    db: str | None = None
+    force: bool = False
+    rules: tuple = ()
+    extra_rules: tuple = ()
+    questionnaire: str | None = None
+    engine: str | None = None
+
+
+@dataclass(frozen=True)
+class OfficeResult:
+    """One office's row in the portfolio (small: the full report stays in its files)."""
+    stem: str
+    label: str
+    files: tuple[str, ...]
+    organisation: str = ""
+    pmo_name: str = ""
+    model: str = ""
+    tier: int | None = None
+    tier_name: str = ""
+    overall: int | None = None
+    score: float | None = None
+    dimensions: tuple = ()            # (id, name, level) in the bank's order
+    findings: tuple = ()              # (severity, count) for every severity
+    reports: tuple[str, ...] = ()     # file names in the output folder
+    error: str = ""                   # why the office itself could not be assessed
+    saved: str = ""                   # "saved: assessment 7" / "already stored: ..."
+
+    @property
+    def assessed(self) -> bool:
+        return not self.error
+
+
+@dataclass
+class Batch:
+    files: int = 0
+    offices: list[OfficeResult] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)   # every file that failed, with its first error
+    written: list[Path] = field(default_factory=list)             # the portfolio's own files
+    seconds: float = 0.0
+    interrupted: bool = False
