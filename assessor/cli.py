@@ -249,8 +249,13 @@ def batch(questionnaire, rules, extra_rules, outdir, formats, jobs, by_folder, s
     if result.interrupted:
         click.echo(f"interrupted: {offices} office report(s) kept in {shown(outdir)}; no portfolio written", err=True)
         sys.exit(130)
+    stored = ""
+    if save:  # "saved: assessment 7", "already stored: ...", "updated: ..." per office
+        status = [r.saved.partition(":")[0] for r in result.offices if r.saved]
+        stored = (f"; {status.count('saved')} saved to the store, {status.count('already stored')} already there"
+                  + (f", {status.count('updated')} updated" if "updated" in status else ""))
     click.echo(f"batch: {offices} office(s) from {result.files} file(s), {len(result.failed)} failed, in "
-               f"{result.seconds:.1f} s; reports and portfolio.xlsx in {shown(outdir)}", err=True)
+               f"{result.seconds:.1f} s; reports and portfolio.xlsx in {shown(outdir)}{stored}", err=True)
     if result.failed:
         sys.exit(EXIT_INPUT)
     if fail_on and any(SEVERITY_ORDER[s] <= SEVERITY_ORDER[fail_on] and n for r in result.offices for s, n in r.findings):

@@ -174,6 +174,9 @@ def test_save_keeps_every_office_in_the_store(tmp_path):
     db = f"sqlite:///{tmp_path / 'store.db'}"
     result = invoke("batch", root, "-o", tmp_path / "out", "--format", "json", "--save", "--db", db, "-j", "2")
     assert result.exit_code == 0, result.output
+    assert "3 saved to the store, 0 already there" in result.stderr
+    again = invoke("batch", root, "-o", tmp_path / "out", "--format", "json", "--save", "--db", db, "--force")
+    assert "0 saved to the store, 3 already there" in again.stderr
     listed = invoke("history", "--db", db)
     assert all(name in listed.stdout for name in ("Harbour City Council", "Meridian Bank", "Northwind Energy"))
 
