@@ -8,7 +8,6 @@ guards, formulas refused, every problem named by its cell); ``carry_forward`` is
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,35 +58,19 @@ def read_plan(path: str | Path) -> Plan:
 
 def _read(path: Path) -> Plan:
     from assessor.questionnaire.guards import check_workbook_file
-    from assessor.xlsx import openpyxl
+    from assessor.questionnaire.sheets import untrusted_workbook
 
     if not path.is_file():
         raise PlanError(f"{path}: plan not found", [Problem(str(path), "", "--plan: file not found", "",
                                                             "the .xlsx report of the previous assessment")])
     check_workbook_file(path)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            wb = openpyxl().load_workbook(path, read_only=True, data_only=False, keep_links=False)
-    except Exception as exc:
-        raise PlanError(f"{path}: cannot be read", [Problem(
-            str(path), "", "cannot be read as an Excel workbook: the file is damaged or not a workbook",
-            type(exc).__name__, "the .xlsx report of the previous assessment")]) from None
-    try:
+    with untrusted_workbook(path) as wb:  # the reader's own guarded opening: defusedxml, damage said
         if SHEET not in wb.sheetnames:
             raise PlanError(f"{path}: not a pmo-assess report", [Problem(
                 str(path), "", f"--plan: no {SHEET} sheet, so not a pmo-assess report", ", ".join(wb.sheetnames[:8]),
                 "the .xlsx report `pmo-assess assess -o report.xlsx` wrote, with its Findings sheet")])
         summary = _summary(wb["Summary"]) if "Summary" in wb.sheetnames else {}
         entries, problems = _entries(wb[SHEET], str(path))
-    except PlanError:
-        raise
-    except Exception as exc:  # malformed sheet XML surfaces only while iterating
-        raise PlanError(f"{path}: cannot be read", [Problem(
-            str(path), "", "a sheet of this workbook is damaged and cannot be read", type(exc).__name__,
-            "the .xlsx report of the previous assessment")]) from None
-    finally:
-        wb.close()
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise PlanError(f"{path}: {len(errors)} problem(s) in the plan", problems)

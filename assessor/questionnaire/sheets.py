@@ -11,6 +11,7 @@ Deciding which costs a few byte searches over the sheets' XML, never a parse.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import warnings
@@ -285,8 +286,10 @@ def _local(tag: str) -> str:
 
 # -- openpyxl -----------------------------------------------------------------------------------------
 
-def _openpyxl(path: Path):
-    """Parse the workbook once into plain grids (openpyxl, read-only, formulas kept as text)."""
+@contextlib.contextmanager
+def untrusted_workbook(path: Path):
+    """openpyxl's read-only view of a workbook that passed the file guards (formulas kept as text);
+    a parser failure on it is a damaged workbook, said as an InputError, never our traceback."""
     from assessor.xlsx import openpyxl as _module
 
     openpyxl = _module()
@@ -300,11 +303,24 @@ def _openpyxl(path: Path):
             warnings.simplefilter("ignore")
             wb = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
     except Exception as exc:
-        # Any parser failure on a file that passed the guards is a damaged workbook, not our bug.
         raise InputError(f"{path}: cannot be read", [Problem(
             str(path), "", "cannot be read as an Excel workbook: the file is damaged or not a workbook; "
             "open it in Excel and save it again as .xlsx", type(exc).__name__)]) from None
     try:
+        yield wb
+    except InputError:
+        raise
+    except Exception as exc:  # malformed sheet XML surfaces only while iterating
+        raise InputError(f"{path}: cannot be read", [Problem(
+            str(path), "", "a sheet of this workbook is damaged and cannot be read; open it in Excel and "
+            "save it again as .xlsx", type(exc).__name__)]) from None
+    finally:
+        wb.close()
+
+
+def _openpyxl(path: Path):
+    """Parse the workbook once into plain grids (openpyxl, read-only, formulas kept as text)."""
+    with untrusted_workbook(path) as wb:
         grids, notes = {}, []
         for ws in wb.worksheets:
             grids[ws.title] = _openpyxl_grid(ws, notes)
@@ -318,12 +334,6 @@ def _openpyxl(path: Path):
         if L.NAME_VERSION in wb.defined_names:
             stamp["name:version"] = str(wb.defined_names[L.NAME_VERSION].attr_text).strip('"')
         return grids, stamp, notes
-    except Exception as exc:  # malformed sheet XML surfaces only while iterating
-        raise InputError(f"{path}: cannot be read", [Problem(
-            str(path), "", "a sheet of this workbook is damaged and cannot be read; open it in Excel and "
-            "save it again as .xlsx", type(exc).__name__)]) from None
-    finally:
-        wb.close()
 
 
 def _openpyxl_grid(ws, notes) -> Grid:
