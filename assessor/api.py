@@ -124,23 +124,18 @@ def write_report(data: dict, output: Path, fmt: str, inputs: list[Path] = (), fo
                  folders: list[Path] = ()) -> Path:
     """Write one report file atomically; never over an input or into a rule folder in use, never over
     an existing file unless forced."""
-    from assessor.reports import reporter
+    from assessor.reports import render_bytes, reporter
 
     output = Path(output)
     check_target(output, list(inputs), force, folders)
-
-    def content() -> bytes:
-        made = reporter(fmt).render(data)
-        return made.encode("utf-8") if isinstance(made, str) else made
-
-    return _publish(output, content, "report", force)
+    return _publish(output, lambda: render_bytes(reporter(fmt), data), "report", force)
 
 
 def write_document(data: dict, output: Path, force: bool = False) -> Path:
     """Write an office's history, a comparison, a benchmark placement (.xlsx, .html or .json) or benchmark
     records (.json) the way reports are written: never over an existing file unless forced, never half a file."""
     from assessor.errors import OutputError
-    from assessor.reports import document_reporter, reporter
+    from assessor.reports import document_reporter, render_bytes, reporter
 
     output = Path(output)
     if data.get("kind") in ("history", "comparison", "benchmark"):
@@ -150,12 +145,7 @@ def write_document(data: dict, output: Path, force: bool = False) -> Path:
     else:
         raise OutputError(f"{output}: this is written as .json")
     check_target(output, force=force)
-
-    def content() -> bytes:
-        text = made.render(data)
-        return text.encode("utf-8") if isinstance(text, str) else text
-
-    return _publish(output, content, "file", force)
+    return _publish(output, lambda: render_bytes(made, data), "file", force)
 
 
 def _publish(output: Path, content, what: str, replace: bool) -> Path:

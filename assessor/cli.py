@@ -104,6 +104,9 @@ def _note(line: str) -> None:
     click.echo(line, err=True)
 
 
+FAIL_ON = click.option("--fail-on", type=click.Choice(["critical", "high", "medium", "low", "info"]), default=None,
+                       help="Exit 1 when there is a finding of this severity or worse.")
+
 RULES_OPTION = click.option("--rules", "rules", multiple=True, type=click.Path(file_okay=False, path_type=Path),
                             help="Rule folder to use instead of the shipped rules/ (repeatable).")
 
@@ -118,8 +121,7 @@ RULES_OPTION = click.option("--rules", "rules", multiple=True, type=click.Path(f
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report to this file (format from the extension).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-@click.option("--fail-on", type=click.Choice(["critical", "high", "medium", "low", "info"]), default=None,
-              help="Exit 1 when there is a finding of this severity or worse.")
+@FAIL_ON
 @click.option("--targets", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="YAML file of target levels per dimension (default: one level above the current one).")
 @ENGINE
@@ -217,8 +219,7 @@ def _formats(ctx, param, value: str) -> tuple[str, ...]:
 @click.option("--save", is_flag=True, help="Keep every assessment in the store.")
 @DB
 @click.option("--force", is_flag=True, help="Replace reports already in the output folder.")
-@click.option("--fail-on", type=click.Choice(["critical", "high", "medium", "low", "info"]), default=None,
-              help="Exit 1 when an office has a finding of this severity or worse.")
+@FAIL_ON
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @ENGINE
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -347,7 +348,6 @@ def compare(db, output, force, sides):
       pmo-assess compare march-1.xlsx march-2.xlsx -- 7
     """
     from assessor import api
-    from assessor.errors import AssessorError
     from assessor.reports import tables
 
     if SIDES in sides:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 from pathlib import Path
 
-from assessor.errors import AssessorError, InputError, OutputError
+from assessor.errors import AssessorError, OutputError
 from assessor.portfolio.grouping import OfficeGroup, Placement
 from assessor.portfolio.records import EXTENSIONS, OfficeResult, Options
 
@@ -66,35 +66,30 @@ def assess_office(job: tuple[OfficeGroup, str, str]) -> OfficeResult:
 
 
 def _assess_office(group: OfficeGroup, stem: str, outdir: Path) -> OfficeResult:
+    """(An AssessorError here, such as workbooks that are not one office's, is the office's error.)"""
+    import pickle
+
     from assessor import api
     from assessor.findings import SEVERITY_ORDER
+    from assessor.output import publish
     from assessor.questionnaire.reader import submission_of
+    from assessor.reports import render_bytes, reporter
 
     options: Options = _WORKER["options"]
     assessor = _WORKER["assessor"]
-    import pickle
-
     responses = []
     for spooled in group.spooled:  # read and checked by survey()
         with open(spooled, "rb") as f:
             responses.append(pickle.load(f))
     base = dict(stem=stem, label=group.label, files=group.files, organisation=group.organisation,
                 pmo_name=group.pmo_name)
-    try:
-        submission = submission_of(responses, assessor.bank)
-    except InputError as exc:
-        return OfficeResult(**base, error=_first_line(exc))
-    assessment = assessor.assess_submission(submission)
+    assessment = assessor.assess_submission(submission_of(responses, assessor.bank))
     data = assessment.to_dict()
-    from assessor.output import publish
-    from assessor.reports import reporter
-
     written = []
     for fmt in options.formats:  # the folder and the names were checked once, before any work (run)
         target = outdir / f"{stem}{EXTENSIONS[fmt]}"
-        made = reporter(fmt).render(data)
         try:
-            publish(target, made.encode("utf-8") if isinstance(made, str) else made, options.force)
+            publish(target, render_bytes(reporter(fmt), data), options.force)
         except OSError as exc:
             raise OutputError(f"{target}: cannot write the report: {exc.strerror or exc}") from None
         written.append(target.name)

@@ -62,3 +62,9 @@ def for_output(path: Path | None, fmt: str | None) -> str:
 def reporter(name: str):
     module = importlib.import_module(REGISTRY[name][0])
     return module.REPORTER
+
+
+def render_bytes(made_by, data: dict) -> bytes:
+    """A reporter's document as the bytes a file gets (text reporters write UTF-8)."""
+    made = made_by.render(data)
+    return made.encode("utf-8") if isinstance(made, str) else made

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from assessor.frames import benchmark_rows, comparison_rows, finding_change_rows, history_rows
 from assessor.reports.base import TextReporter
-from assessor.reports.tables import ordinal
+from assessor.reports.tables import dash, ordinal
 from assessor.reports.xlsx_cells import Sheets, landscape
 
 CHANGE_FILL = {"new": "F4B6B6", "resolved": "C6EFCE", "persisting": "FCE4B6"}
@@ -185,14 +185,10 @@ class _Book(Sheets):
 
 
 def _arrow(change: dict) -> str:
-    text = f"{_dash(change['before'])} -> {_dash(change['after'])}"
+    text = f"{dash(change['before'])} -> {dash(change['after'])}"
     if change["delta"] is not None:
         return text + (f" ({change['delta']:+g})" if change["delta"] else " (same)")
     return text + ("" if change["changed"] else " (same)")
-
-
-def _dash(value) -> str:
-    return "-" if value is None else str(value)
 
 
 def _side(side: dict) -> str:

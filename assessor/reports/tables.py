@@ -27,7 +27,7 @@ def history(document: dict) -> str:
     office, dims = document["office"], [d["id"] for d in document["dimensions"]]
     head = f"{shown(office['organisation'])} / {shown(office['pmo_name'])}: {len(document['assessments'])} assessment(s)\n"
     shown_columns = [c for c in HISTORY_COLUMNS if c != "score"] + dims
-    return head + table(shown_columns, [[_dash(r[c]) if c in dims else r[c] for c in shown_columns]
+    return head + table(shown_columns, [[dash(r[c]) if c in dims else r[c] for c in shown_columns]
                                         for r in history_rows(document)])
 
 
@@ -60,8 +60,8 @@ def comparison(c: dict) -> str:
     from assessor.frames import comparison_rows
 
     text += table(["dimension", "level", "change", "score", "change"],
-                  [[d["name"], f"{_dash(d['level_before'])} -> {_dash(d['level_after'])}", _delta(d, "level"),
-                    f"{_dash(d['score_before'])} -> {_dash(d['score_after'])}", _delta(d, "score")]
+                  [[d["name"], f"{dash(d['level_before'])} -> {dash(d['level_after'])}", _delta(d, "level"),
+                    f"{dash(d['score_before'])} -> {dash(d['score_after'])}", _delta(d, "score")]
                    for d in comparison_rows(c)])
     f = c["findings"]
     text += f"\nfindings: {len(f['new'])} new, {len(f['resolved'])} resolved, {len(f['persisting'])} persisting\n"
@@ -73,7 +73,8 @@ def comparison(c: dict) -> str:
     return text
 
 
-def _dash(value) -> str:
+def dash(value) -> str:
+    """A value as a table shows it: '-' for none."""
     return "-" if value is None else str(value)
 
 
@@ -81,12 +82,12 @@ def benchmark(b: dict) -> str:
     o, p = b["office"], b["peers"]
     head = (f"{shown(o['organisation'])} / {shown(o['pmo_name'])} ({o['assessment_date']}) among {p['size']} peer "
             f"offices ({shown(p['described'])})\n"
-            f"overall level {_dash(b['overall']['level'])}; peers' median {_dash(b['overall']['peer_median'])}\n\n")
+            f"overall level {dash(b['overall']['level'])}; peers' median {dash(b['overall']['peer_median'])}\n\n")
     from assessor.frames import benchmark_rows
 
     return head + table(["dimension", "level", "score", "percentile", "peers' median", "peers"],
-                        [[d["name"], _dash(d["level"]), _dash(d["score"]),
-                          "-" if d["percentile"] is None else ordinal(d["percentile"]), _dash(d["peer_median"]),
+                        [[d["name"], dash(d["level"]), dash(d["score"]),
+                          "-" if d["percentile"] is None else ordinal(d["percentile"]), dash(d["peer_median"]),
                           d["peers"]] for d in benchmark_rows(b)])
 
 
