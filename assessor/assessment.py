@@ -40,8 +40,10 @@ class Assessment:
     engine: str = "durable"  # the rule engine that ran (both reach the same conclusions)
 
     def to_dict(self) -> dict:
+        from assessor.summary import key_messages
+
         facts = {f.id: f for f in self.outcome.facts}
-        return {
+        data = {
             "schema_version": SCHEMA_VERSION,
             "tool": {"name": "pmo-assess", "version": __version__, "engine": self.engine},
             "questionnaire": {"id": self.bank.id, "version": self.bank.version, "title": self.bank.title},
@@ -59,6 +61,10 @@ class Assessment:
             "warnings": [{"file": w.file, "location": w.location, "message": w.message, "found": w.found}
                          for w in self.submission.warnings],
         }
+        # the key messages read the rest, and come first after who was assessed
+        head = ("schema_version", "tool", "questionnaire", "rulebase", "organisation", "respondents")
+        return {**{k: data[k] for k in head}, "summary": key_messages(data),
+                **{k: v for k, v in data.items() if k not in head}}
 
     def _organisation(self) -> dict:
         primary = self.factbase.primary
@@ -155,16 +161,27 @@ class Assessment:
                  "subject": f.subject, "message": f.message, "recommendation": f.recommendation}
                 for rank, f in enumerate(priorities(self.outcome.findings), start=1)]
 
+    @cached_property
+    def phased(self) -> tuple[list[dict], list[dict]]:
+        """(roadmap items in order, phases): ``assessor.roadmap.plan`` over this assessment."""
+        from assessor.roadmap import plan
+
+        requirements = [f.attrs for f in self.outcome.facts if f.kind == "requirement"]
+        return plan(list(self.roadmap), self.factbase.merged, requirements, self.bank, self.model.winner,
+                    self.rulebase.setting("roadmap"), TIER_NAMES.get(self.tier.winner + 1))
+
     def _roadmap(self) -> dict:
         tier = self.tier.winner
         needs = sorted(self.outcome.derived("next_tier_need"), key=lambda f: (f.get("function", ""), f.get("item")))
-        missing = [{"rule": f.derived_by, "subject": f.get("item"), "function": f.get("function"),
-                    "message": f"To operate as {f.get('reason')}, the office needs {f.get('name')} ({f.get('item')}), "
-                               "which nobody covers today.",
+        # the name is quoted: "Plan capacity against demand" and "Benefits management" both read well
+        missing = [{"rule": f.derived_by, "subject": f.get("item"), "name": f.get("name"), "function": f.get("function"),
+                    "message": f"To operate as {f.get('reason')}, the office needs an owner for “{f.get('name')}” "
+                               f"({f.get('item')}): nobody covers it today.",
                     "recommendation": f"Plan who will be Accountable and Responsible for {f.get('item')} "
                                       "before moving up a tier."}
                    for f in needs]
-        return {"items": [dict(i) for i in self.roadmap],
+        items, phases = self.phased
+        return {"items": items, "phases": phases,
                 "next_tier": {"tier": tier + 1 if tier < 4 else None,
                               "tier_name": TIER_NAMES.get(tier + 1), "missing": missing}}
 

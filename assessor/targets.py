@@ -13,9 +13,8 @@ the current level and the target: in the staged model a target level T needs
 every practice of levels 1..T established at T or above, so a level-1 practice
 answered 2 is on the way to level 3 as much as a level-3 practice is. Each item
 carries the bank's improvement action; its weighted gap is the question's weight
-times how far its answer is below the target (an unknown answer counts as 0);
-dimensions come in order of their total weighted gap, the items within one in
-level order (foundations first), then by weighted gap.
+times how far its answer is below the target (an unknown answer counts as 0).
+``assessor.roadmap`` puts the items in phases, foundations first, and ranks them.
 """
 from __future__ import annotations
 
@@ -95,6 +94,7 @@ def roadmap(merged, levels: dict, targets: dict, names: dict, excluded=()) -> li
             "dimension": q.dimension, "dimension_name": names.get(q.dimension, q.dimension),
             "current_level": level, "target": target, "question": q.id, "question_level": q.level,
             "question_text": q.text, "answer": value, "status": m.status, "weight": q.weight,
+            "responsibility": q.responsibility,
             "weighted_gap": gap, "action": q.action})
     ordered = sorted(by_dimension.items(), key=lambda kv: (-math.fsum(i["weighted_gap"] for i in kv[1]), kv[0]))
     items = []

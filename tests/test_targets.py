@@ -3,15 +3,16 @@
 Targets default to one level above the current one (capped at 5; none for a dimension that is
 not applicable); a YAML file overrides them. The roadmap lists, per dimension below target, the
 practices of levels 1..target whose answer is below the target (or unknown): in the staged model
-every one of them stands between the office and that level. Items are ordered by the dimension's
-total weighted gap (weight times how far the answer is below the target, unknown counting 0), then
-level, then weighted gap. The expected roadmap here is computed independently from the JSON.
+every one of them stands between the office and that level. Items go to the phase of
+rules/roadmap.yaml that lists their question's level; in a phase the tier's prerequisites come
+first, then the least mature dimension's practices, lower levels first, the larger weighted gap
+(weight times how far the answer is below the target, unknown counting 0) first. The expected
+roadmap here is computed independently from the JSON.
 
 Assessing compiles the rule base, so every assessment a test reads is made once per module.
 """
 from __future__ import annotations
 
-import itertools
 import json
 from pathlib import Path
 
@@ -26,6 +27,8 @@ SAMPLES = {"harbour": REPO / "samples" / "harbour-city-council.xlsx",
            "northwind": REPO / "samples" / "northwind-energy.xlsx",
            "atlas": REPO / "samples" / "atlas-rail.xlsx"}
 SETTINGS = yaml.safe_load((REPO / "rules" / "maturity.yaml").read_text(encoding="utf-8"))["settings"]
+PHASES = yaml.safe_load((REPO / "rules" / "roadmap.yaml").read_text(encoding="utf-8"))["settings"]["roadmap"]["phases"]
+PHASE_OF_LEVEL = {level: p["id"] for p in PHASES for level in p["practice_levels"]}
 EXCLUDED = tuple(SETTINGS["overall_excluded"])
 
 TARGETS_3_REPORTING_5 = "default: 3\ntargets:\n  reporting: 5\n"
@@ -219,16 +222,25 @@ def expected_items(data: dict) -> dict:
     return out
 
 
-def check_order(items: list[dict]) -> None:
-    assert [i["rank"] for i in items] == list(range(1, len(items) + 1))
-    order = list(dict.fromkeys(i["dimension"] for i in items))
-    assert [i["dimension"] for i in items] == sorted((i["dimension"] for i in items), key=order.index), \
-        "each dimension's items come together"
-    totals = [sum(i["weighted_gap"] for i in items if i["dimension"] == d) for d in order]
-    assert all(a >= b - 1e-9 for a, b in itertools.pairwise(totals)), list(zip(order, totals))
-    for d in order:
-        keys = [(i["question_level"], -i["weighted_gap"]) for i in items if i["dimension"] == d]
-        assert keys == sorted(keys), d
+def check_order(data: dict) -> None:
+    """Phase by phase, the ranks running through them; in a phase the tier's prerequisites, then the
+    practices by (dimension's level, dimension, practice level, -weighted gap, question)."""
+    items, phases = data["roadmap"]["items"], data["roadmap"]["phases"]
+    assert [p["id"] for p in phases] == [p["id"] for p in PHASES]
+    actions = [a for p in phases for a in p["actions"]]
+    assert [a["rank"] for a in actions] == list(range(1, len(actions) + 1))
+    for item in items:
+        assert item["phase"] == PHASE_OF_LEVEL[item["question_level"]], item["question"]
+    ranks = {a["question"]: a["rank"] for a in actions if a["kind"] == "practice"}
+    assert {i["question"]: i["rank"] for i in items} == ranks, "each item is its phase's practice action"
+    assert [i["rank"] for i in items] == sorted(i["rank"] for i in items), "items come in roadmap order"
+    by_question = {i["question"]: i for i in items}
+    for phase in phases:
+        kinds = [a["kind"] for a in phase["actions"]]
+        assert kinds == sorted(kinds, key=lambda k: k != "tier"), f"{phase['id']}: prerequisites first"
+        keys = [(i["current_level"], i["dimension"], i["question_level"], -i["weighted_gap"], i["question"])
+                for i in (by_question[a["question"]] for a in phase["actions"] if a["kind"] == "practice")]
+        assert keys == sorted(keys), phase["id"]
 
 
 RUNS = {"harbour": ("harbour", None), "northwind": ("northwind", None), "atlas": ("atlas", None),
@@ -246,14 +258,18 @@ def test_roadmap_items_follow_the_rule(assessed, run):
     for item in items:
         assert {k: item[k] for k in expected[item["question"]]} == expected[item["question"]], item["question"]
         assert item["answer"] is None or item["answer"] < item["target"]
-    check_order(items)
+    check_order(data)
 
 
-def test_wide_targets_order_dimensions_by_total_weighted_gap(assessed):
-    items = assessed("northwind", TARGETS_ALL_5)["roadmap"]["items"]
+def test_wide_targets_start_with_the_least_mature_dimensions_foundations(assessed):
+    data = assessed("northwind", TARGETS_ALL_5)
+    items = data["roadmap"]["items"]
     assert len({i["dimension"] for i in items}) > 5 and max(
         sum(1 for i in items if i["dimension"] == d) for d in {i["dimension"] for i in items}) > 1
-    check_order(items)
+    check_order(data)
+    first = items[0]
+    assert first["question_level"] <= 2 and first["current_level"] == min(i["current_level"] for i in items)
+    assert items[-1]["question_level"] == 5, "the optimising practices come last"
 
 
 def test_missing_and_dont_know_answers_count_as_zero_and_na_is_left_out(assessed, bank):

@@ -595,7 +595,14 @@ KNOWN_SETTINGS = {
     "small_office_projects": (_number(0, 100000), "a number of projects"),
     "large_office_projects": (_number(0, 100000), "a number of projects"),
     "min_answered_share": (_number(0, 1), "a share from 0 to 1"),
+    "roadmap": (lambda v: _roadmap_problem(v) is None, lambda v: _roadmap_problem(v) + " (see rules/roadmap.yaml)"),
 }
+
+
+def _roadmap_problem(value):
+    from assessor.roadmap import setting_problem
+
+    return setting_problem(value)
 
 
 def _check_settings(raw) -> list[Problem]:
@@ -610,7 +617,9 @@ def _check_settings(raw) -> list[Problem]:
         for key, value in settings.items():
             check = KNOWN_SETTINGS.get(key)
             if check and not check[0](value):
-                problems.append(Problem(file, f"settings.{key}", "setting has the wrong value", quote(value), check[1]))
+                expected = check[1](value) if callable(check[1]) else check[1]
+                problems.append(Problem(file, f"settings.{key}", "setting has the wrong value", quote(value)[:200],
+                                        expected))
     return problems
 
 

@@ -1,0 +1,166 @@
+"""The phased roadmap: the practices below target (``targets.roadmap``) and the responsibilities the
+office's tier expects, as actions in phases, foundations first.
+
+Pure: items, requirement facts and the rule base's ``roadmap`` setting in, phases out. Phases, effort
+bands and wording are data (``rules/roadmap.yaml``). Each action names the role the catalogue's
+typical RACI makes Accountable for it, an effort band, and what it unlocks: the level its dimension
+reaches once this phase's actions (and the earlier phases') in that dimension are done, or the tier.
+
+Order: phase by phase; in a phase the tier's prerequisites first, then the practices of the least
+mature dimension first, each dimension's lower-level practices before its higher ones, the larger
+weighted gap first. Ranks run through the whole roadmap.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from assessor.model import ANSWERED, NOT_APPLICABLE
+
+SETTING = "roadmap"
+
+
+@lru_cache(maxsize=1)
+def shipped_setting() -> dict:
+    """The shipped rules/roadmap.yaml's setting: for a rule pack that brings no roadmap of its own."""
+    from assessor import paths
+    from assessor.errors import RuleError
+    from assessor.yamlfile import load_yaml
+
+    return load_yaml(paths.rules_dir() / "roadmap.yaml", RuleError)["settings"][SETTING]
+
+
+def setting_problem(value) -> str | None:
+    """What is wrong with a ``roadmap`` setting, or None (the rule loader reports it with its file)."""
+    if not isinstance(value, dict):
+        return "a mapping with phases, effort, tier_effort, default_owner and wording"
+    phases, effort, wording = value.get("phases"), value.get("effort"), value.get("wording")
+    if not isinstance(phases, list) or not phases or not all(
+            isinstance(p, dict) and {"id", "name", "goal", "practice_levels"} <= set(p)
+            and isinstance(p["practice_levels"], list) and set(p["practice_levels"]) <= {1, 2, 3, 4, 5}
+            and p.get("tier", "current") in ("current", "next") for p in phases):
+        return "phases: a list of {id, name, goal, practice_levels: [1-5], tier: current|next}"
+    levels = [level for p in phases for level in p["practice_levels"]]
+    if sorted(levels) != [1, 2, 3, 4, 5]:
+        return "phases: every practice level 1 to 5 in exactly one phase"
+    if [p.get("tier") for p in phases if p.get("tier")].count("current") > 1 or \
+            [p.get("tier") for p in phases].count("next") > 1:
+        return "phases: at most one phase with tier: current and one with tier: next"
+    if not isinstance(effort, list) or not effort or not all(
+            isinstance(e, dict) and {"band", "label", "gap_up_to"} <= set(e) for e in effort) \
+            or max(e["gap_up_to"] for e in effort) < 5:
+        return "effort: a list of {band, label, gap_up_to}, the last reaching a gap of 5"
+    if value.get("tier_effort") not in {e["band"] for e in effort}:
+        return "tier_effort: one of the effort bands"
+    needed = {"tier_action", "unlocks_level", "toward_level", "unlocks_current", "unlocks_next"}
+    if not isinstance(wording, dict) or not needed <= set(wording):
+        return "wording: " + ", ".join(sorted(needed))
+    return None
+
+
+def plan(items: list[dict], answers, requirements: list[dict], bank, model: str, setting: dict | None,
+         next_tier_name: str | None) -> tuple[list[dict], list[dict]]:
+    """(items in roadmap order, ranked and with their phase, owner, effort and unlocks; the phases).
+
+    ``answers``: the merged answers (scoring.MergedAnswer); ``requirements``: the requirement facts'
+    attributes (requirements.requirement_facts) of the office's type and tier."""
+    setting = setting or shipped_setting()
+    phases = setting["phases"]
+    phase_of_level = {level: p["id"] for p in phases for level in p["practice_levels"]}
+    order = {p["id"]: i for i, p in enumerate(phases)}
+    owners = _owners(bank, model, setting["default_owner"])
+    bands = sorted(setting["effort"], key=lambda e: e["gap_up_to"])
+    words = setting["wording"]
+    items = [dict(i) for i in items]
+    for i in items:
+        i["phase"] = phase_of_level[i["question_level"]]
+        gap = i["target"] - (i["answer"] or 0)
+        band = next((b for b in bands if gap <= b["gap_up_to"]), bands[-1])
+        i["effort"] = {"band": band["band"], "label": band["label"]}
+        i["owner"] = owners(i.get("responsibility"))
+    _unlocks(items, answers, order, words)
+    items.sort(key=lambda i: (order[i["phase"]], i["current_level"], i["dimension"], i["question_level"],
+                              -i["weighted_gap"], i["question"]))
+    tier_band = next(b for b in bands if b["band"] == setting["tier_effort"])
+    tier_actions = {p["tier"]: p["id"] for p in phases if p.get("tier")}
+    prerequisites = []
+    for scope in ("current", "next"):
+        for r in sorted((r for r in requirements if r["subject"] == "responsibility" and r["scope"] == scope
+                         and not r["covered"]), key=lambda r: (not r.get("critical"), r["item"])):
+            if scope not in tier_actions:
+                continue
+            prerequisites.append({
+                "kind": "tier", "phase": tier_actions[scope], "responsibility": r["item"], "name": r["name"],
+                "text": words["tier_action"].format(name=r["name"], typical=r.get("typical") or "a staffed role"),
+                "owner": owners(r["item"]), "critical": bool(r.get("critical")),
+                "effort": {"band": tier_band["band"], "label": tier_band["label"]},
+                "unlocks": (words["unlocks_current"].format(reason=r["reason"]) if scope == "current" else
+                            words["unlocks_next"].format(tier=r["tier"], tier_name=next_tier_name or ""))})
+    actions = []
+    for p in phases:
+        actions += [a for a in prerequisites if a["phase"] == p["id"]]
+        actions += [{"kind": "practice", "phase": p["id"], "question": i["question"], "dimension": i["dimension"],
+                     "text": i["action"], "owner": i["owner"], "effort": i["effort"], "unlocks": i["unlocks"]}
+                    for i in items if i["phase"] == p["id"]]
+    for rank, action in enumerate(actions, start=1):
+        action["rank"] = rank
+    rank_of = {a["question"]: a["rank"] for a in actions if a["kind"] == "practice"}
+    for i in items:
+        i["rank"] = rank_of[i["question"]]
+    out = [{"id": p["id"], "name": p["name"], "goal": p["goal"],
+            "actions": [{k: v for k, v in a.items() if k != "phase"} for a in actions if a["phase"] == p["id"]]}
+           for p in phases]
+    return items, out
+
+
+def _owners(bank, model: str, default: str):
+    """responsibility id -> {role, name}: the Accountable role of the catalogue's typical RACI for this type."""
+    catalogue = {r.id: r for r in bank.responsibilities}
+    names = {r.id: r.name for r in bank.roles}
+
+    def owner(responsibility: str | None) -> dict:
+        spec = catalogue.get(responsibility or "")
+        role = next((r for r, v in spec.typical_raci(model) if v in ("A", "A/R")), None) if spec else None
+        role = role or default
+        return {"role": role, "name": names.get(role, role)}
+
+    return owner
+
+
+def _unlocks(items: list[dict], answers, order: dict, words: dict) -> None:
+    """Each item's ``unlocks``: the staged level its dimension reaches when its phase's items (and the
+    earlier phases') in that dimension are done, if that is above the level before the phase."""
+    practices: dict[str, dict[str, tuple[int, float]]] = {}
+    for m in answers:
+        q = m.question
+        if m.status != NOT_APPLICABLE:
+            practices.setdefault(q.dimension, {})[q.id] = (q.level, m.value if m.status == ANSWERED else 0)
+    by_dimension: dict[str, list[dict]] = {}
+    for i in items:
+        by_dimension.setdefault(i["dimension"], []).append(i)
+    for dimension, group in by_dimension.items():
+        values = dict(practices.get(dimension, {}))
+        reached = group[0]["current_level"]
+        for phase in sorted({i["phase"] for i in group}, key=order.get):
+            here = [i for i in group if i["phase"] == phase]
+            for i in here:
+                values[i["question"]] = (i["question_level"], i["target"])
+            level = max(reached, staged_level(values.values()))
+            for i in here:
+                name, target = i["dimension_name"], i["target"]
+                i["unlocks"] = (words["unlocks_level"].format(dimension=name, level=level) if level > reached
+                                else words["toward_level"].format(dimension=name, level=target))
+                i["unlocks_level"] = level if level > reached else None
+            reached = level
+
+
+def staged_level(practices) -> int:
+    """The staged level of (practice level, value) pairs: the highest L with every practice of level
+    <= L established at L or above (the maturity rules' model)."""
+    practices = list(practices)
+    level = 0
+    for candidate in range(1, 6):
+        if all(value >= candidate for at, value in practices if at <= candidate):
+            level = candidate
+        else:
+            break
+    return level
