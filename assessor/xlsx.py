@@ -66,3 +66,18 @@ def cell_order(ref: str):
     letters = cell.rstrip("0123456789")
     digits = cell[len(letters):]
     return (sheet, len(letters), letters, int(digits) if digits else 0)
+
+
+def wrapped_lines(value, width) -> int:
+    """Roughly how many lines a wrapped cell needs at this column width: spreadsheet programs do not
+    grow a row for wrapped text they did not wrap themselves, so a writer sets the height."""
+    text = str(value or "")
+    return max(1, sum(-(-max(len(part), 1) // max(int((width or 10) * 1.1), 1)) for part in text.split("\n")))
+
+
+ROW_POINTS = 15       # one line of 11-point text
+MOST_POINTS = 409     # Excel's tallest row
+
+
+def row_height(lines: int) -> float:
+    return min(ROW_POINTS * lines, MOST_POINTS)

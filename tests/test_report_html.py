@@ -29,7 +29,7 @@ from tests.cli_helpers import invoke, ok
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = {"atlas": REPO / "samples" / "atlas-rail.xlsx", "northwind": REPO / "samples" / "northwind-energy.xlsx"}
 NAMES = list(SAMPLES)
-SECTIONS = ["Summary", "Dimensions", "Findings", "Coverage", "Roadmap", "Answers", "Trace"]
+SECTIONS = ["Summary", "Why this type and tier", "Dimensions", "Findings", "Coverage", "Roadmap", "Answers", "Trace"]
 ATLAS_LINK = '=HYPERLINK("http://intranet.example/lessons","Lessons log")'   # samples/atlas-rail.xlsx Questions!F50
 BROWSER_TIMEOUT = 120
 
@@ -242,11 +242,13 @@ def test_tables_hold_every_item_of_the_json(report, name):
     assert coverage.count("<tr") - coverage.count("<thead>") == \
         len(d["coverage"]["responsibilities"]) + len(d["coverage"]["people"])
     roadmap = section(r.html, "roadmap")
-    assert roadmap.count("<tr") - roadmap.count("<thead>") == len(d["roadmap"]["items"])
-    nxt = d["roadmap"]["next_tier"]
-    if nxt["tier"]:
-        assert f"To reach tier {nxt['tier']} ({nxt['tier_name']})" in roadmap
-        assert roadmap.count("<li>") == max(1, len(nxt["missing"]))
+    actions = [a for p in d["roadmap"]["phases"] for a in p["actions"]]
+    assert roadmap.count("<tr") - roadmap.count("<thead>") == len(actions)
+    assert len(actions) >= len(d["roadmap"]["items"]) + len(d["roadmap"]["next_tier"]["missing"])
+    for phase in d["roadmap"]["phases"]:
+        assert (f'<h3 id="phase-{phase["id"]}">' in roadmap) == bool(phase["actions"]), phase["id"]
+    for need in d["roadmap"]["next_tier"]["missing"]:   # what the next tier needs is an action of its phase
+        assert f"<td>{html.escape(need['subject'])}" in roadmap
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -374,8 +376,7 @@ def test_the_hostile_report_shows_the_names_as_text(browser, report):
 @pytest.mark.parametrize("name", list(SAMPLES))
 def test_the_summary_leads_with_the_top_priorities_and_the_weakest_dimension(report, name):
     r = report(name)
-    text = "".join(r.doc.text)
-    summary = text[text.index("Summary"):text.index("Why this type and tier")]
+    summary = html.unescape(re.sub(r"<[^>]+>", "", section(r.html, "summary")))
     assert "Top priorities" in summary
     at = [summary.index(p["message"]) for p in r.data["priorities"]]
     assert r.data["priorities"] and at == sorted(at), "in priority order"

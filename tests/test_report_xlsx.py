@@ -207,9 +207,7 @@ def test_summary_gives_the_reasons_for_type_and_tier(report, name):
     shown = [values(ws, i, 1, 2) for i in range(start, start + len(because))]
     assert [rule for rule, _ in shown] == [b["rule"] for b in because]
     for (_, text), b in zip(shown, because):
-        assert text.startswith(b["reason"]), (text, b)
-        for e in b["evidence"]:
-            assert f"{e['sheet']}!{e['cell']}" in text
+        assert text == b["reason"], "the summary carries no cell reference: the Trace sheet has them"
     assert ws.cell(row=start + len(because), column=1).value is None   # nothing else in the list
 
 
@@ -225,15 +223,27 @@ def test_summary_counts_findings_by_severity_as_the_json(report, name):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_summary_has_a_radar_of_current_and_target_level(report, name):
+def test_summary_opens_with_the_key_messages(report, name):
+    r = report(name)
+    ws = r.wb["Summary"]
+    start = row_of(ws, 1, "Key messages")
+    assert start < row_of(ws, 1, "PMO"), "before the office's particulars"
+    shown = [ws.cell(row=start + i, column=2).value for i in range(len(r.data["summary"]))]
+    assert shown == [f"{n}. {m['text']}" for n, m in enumerate(r.data["summary"], start=1)]
+    assert 3 <= len(shown) <= 5 and not any(re.search(r"[A-Z][a-z]+![A-Z]+\d", t) for t in shown), \
+        "no cell reference in what an executive reads"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_summary_has_a_radar_of_score_and_target_level(report, name):
     r = report(name)
     charts = r.wb["Summary"]._charts
     assert [type(ch).__name__ for ch in charts] == ["RadarChart"]
     applicable = sum(1 for d in r.data["maturity"]["dimensions"] if d["applicable"])
     last = 1 + applicable
     series = charts[0].series
-    assert [s.tx.strRef.f for s in series] == ["'Dimensions'!D1", "'Dimensions'!E1"]   # Level, Target
-    assert [s.val.numRef.f for s in series] == [f"'Dimensions'!$D$2:$D${last}", f"'Dimensions'!$E$2:$E${last}"]
+    assert [s.tx.strRef.f for s in series] == ["'Dimensions'!C1", "'Dimensions'!E1"]   # Score, Target
+    assert [s.val.numRef.f for s in series] == [f"'Dimensions'!$C$2:$C${last}", f"'Dimensions'!$E$2:$E${last}"]
     assert all((s.cat.strRef or s.cat.numRef).f == f"'Dimensions'!$B$2:$B${last}" for s in series)
 
 
@@ -395,27 +405,20 @@ def test_coverage_lists_load_per_person_with_fte(report, name):
 # --- Roadmap, Answers, Trace ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", NAMES)
-def test_roadmap_rows_equal_the_json_items_and_next_tier(report, name):
+def test_roadmap_rows_are_the_phased_actions_of_the_json(report, name):
     r = report(name)
     ws, rm = r.wb["Roadmap"], r.data["roadmap"]
-    assert values(ws, 1, 1, 9) == ("Rank", "Dimension", "Current level", "Target", "Question", "Level", "Answer",
-                                   "Weighted gap", "Action")
-    items = rm["items"]
-    assert items, "every sample has something to do"
-    for i, item in enumerate(items, start=2):
-        assert values(ws, i, 1, 9) == (item["rank"], item["dimension_name"], item["current_level"], item["target"],
-                                       item["question"], item["question_level"],
-                                       item["answer"] if item["answer"] is not None else item["status"],
-                                       item["weighted_gap"], item["action"])
-    rest = [values(ws, i, 1, 9) for i in range(2 + len(items), ws.max_row + 1)]
-    rest = [row for row in rest if any(v is not None for v in row)]
-    nxt = rm["next_tier"]
-    if nxt["tier"] is None:
-        assert rest == []
-    else:
-        assert rest[0][0] == f"To reach tier {nxt['tier']} ({nxt['tier_name']})"
-        assert [(row[1], row[8]) for row in rest[1:]] == [(m["message"], m["recommendation"])
-                                                          for m in nxt["missing"]]
+    assert values(ws, 1, 1, 7) == ("Rank", "Phase", "Action", "Owner (role)", "Effort", "Unlocks", "From")
+    actions = [(p, a) for p in rm["phases"] for a in p["actions"]]
+    assert actions and len(actions) >= len(rm["items"]), "every sample has something to do"
+    for row, (phase, a) in enumerate(actions, start=2):
+        assert values(ws, row, 1, 6) == (a["rank"], phase["name"], a["text"], a["owner"]["name"],
+                                         f"{a['effort']['band']}: {a['effort']['label']}", a["unlocks"])
+        source = ws.cell(row=row, column=7).value
+        assert source.startswith(a["question"] if a["kind"] == "practice" else a["responsibility"])
+    assert all(v is None for v in values(ws, 2 + len(actions), 1, 12)), "nothing below the actions"
+    needs = {m["subject"] for m in rm["next_tier"]["missing"]}
+    assert needs <= {a["responsibility"] for _, a in actions if a["kind"] == "tier"}, "the next tier's needs"
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -140,9 +140,10 @@ def test_the_excel_report_shows_the_targets_file(folder):
              for r in range(2, ws.max_row + 1)}
     assert shown == {d["id"]: (d["target"], d["gap"]) for d in json_data["maturity"]["dimensions"]}
     roadmap = wb["Roadmap"]
-    items = json_data["roadmap"]["items"]
-    assert [roadmap.cell(row=r, column=5).value for r in range(2, 2 + len(items))] == [i["question"] for i in items]
-    assert roadmap.cell(row=2 + len(items), column=1).value is None
+    actions = [a for p in json_data["roadmap"]["phases"] for a in p["actions"]]
+    shown = [roadmap.cell(row=r, column=7).value for r in range(2, 2 + len(actions))]
+    assert [s.split(" ")[0] for s in shown] == [a.get("question") or a["responsibility"] for a in actions]
+    assert roadmap.cell(row=2 + len(actions), column=1).value is None
 
 
 INVALID = {

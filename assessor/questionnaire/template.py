@@ -11,6 +11,7 @@ from assessor import __version__
 from assessor.model import PROFILE_FIELDS
 from assessor.questionnaire import layout as L
 from assessor.questionnaire.bank import Bank
+from assessor.xlsx import row_height, wrapped_lines
 
 HEADER_FILL = "1F3864"
 ANSWER_FILL = "FFF2CC"
@@ -85,12 +86,14 @@ def _instructions(ws, bank: Bank):
     for line in bank.instructions or INSTRUCTIONS_TEXT:
         row += 1
         ws.cell(row=row, column=1, value=line).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[row].height = row_height(wrapped_lines(line, 110))
     row += 2
     ws.cell(row=row, column=1, value="Answer scale").font = Font(bold=True)
     for level in bank.scale:
         row += 1
-        ws.cell(row=row, column=1, value=f"{level.value} - {level.label}: {level.description}").alignment = \
-            Alignment(wrap_text=True)
+        text = f"{level.value} - {level.label}: {level.description}"
+        ws.cell(row=row, column=1, value=text).alignment = Alignment(wrap_text=True)
+        ws.row_dimensions[row].height = row_height(wrapped_lines(text, 110))
     for extra in (bank.not_applicable, bank.dont_know):
         row += 1
         ws.cell(row=row, column=1, value=extra)
@@ -159,9 +162,13 @@ def _questions(ws, bank: Bank, lists):
     names = {d.id: d.name for d in bank.dimensions}
     fill = PatternFill("solid", fgColor=ANSWER_FILL)
     wrap = Alignment(wrap_text=True, vertical="top")
+    widths = (9, 24, 60, 50)
     for row, q in enumerate(bank.questions, start=2):
         for col, value in enumerate((q.id, names[q.dimension], q.text, q.guidance), start=1):
             ws.cell(row=row, column=col, value=value).alignment = wrap
+        # rows grow to their wrapped text on screen, not in print: tall enough, or lines overprint
+        ws.row_dimensions[row].height = row_height(max(wrapped_lines(v, w) for v, w in zip(
+            (q.id, names[q.dimension], q.text, q.guidance), widths)))
         for col in (5, 6):
             cell = ws.cell(row=row, column=col)
             cell.protection = Protection(locked=False)

@@ -56,3 +56,51 @@ def bar_chart(rows: list[tuple[str, float | None]], top: float = 100, width: int
     return {"width": width, "height": height, "left": left, "right": left + plot_w,
             "middle": round(left + plot_w / 2, 1), "bottom": height - 20, "bars": bars,
             "ticks": [{"x": round(left + plot_w * v / top, 1), "label": f"{v:g}"} for v in (0, 25, 50, 75, 100)]}
+
+
+def radar_chart(dimensions: list[tuple[str, float | None, int | None]], size: int = 420) -> dict | None:
+    """Score (continuous, so a low-maturity office still has a shape) and target level per dimension,
+    as a radar: ``dimensions`` are (name, score, target). None with fewer than three dimensions."""
+    import math
+
+    if len(dimensions) < 3:
+        return None
+    width = size + 320  # room for the dimension names left and right
+    cx, cy, radius = width / 2, size / 2, size / 2 - 60
+
+    def point(i, value):
+        angle = -math.pi / 2 + 2 * math.pi * i / len(dimensions)
+        r = radius * (value or 0) / 5
+        return round(cx + r * math.cos(angle), 1), round(cy + r * math.sin(angle), 1)
+
+    def polygon(values):
+        return " ".join(f"{x},{y}" for x, y in (point(i, v) for i, v in enumerate(values)))
+
+    axes, labels = [], []
+    for i, (name, _, _) in enumerate(dimensions):
+        x, y = point(i, 5.6)
+        ex, ey = point(i, 5)
+        axes.append({"x": ex, "y": ey})
+        labels.append({"x": x, "y": y, "text": name if len(name) <= 34 else name[:33].rstrip() + "…",
+                       "anchor": "middle" if abs(x - cx) < 10 else ("start" if x > cx else "end")})
+    return {"width": width, "height": size, "cx": cx, "cy": cy, "axes": axes, "labels": labels,
+            "rings": [polygon([ring] * len(dimensions)) for ring in range(1, 6)],
+            "target": polygon([t for _, _, t in dimensions]), "score": polygon([s for _, s, _ in dimensions]),
+            "points": [{"x": point(i, s)[0], "y": point(i, s)[1], "name": n, "score": s, "target": t}
+                       for i, (n, s, t) in enumerate(dimensions)]}
+
+
+def score_bars(dimensions: list[tuple[str, float | None, int | None]], width: int = 520) -> dict | None:
+    """A bar per dimension for its score, a mark at its staged level: (name, score, level)."""
+    if not dimensions:
+        return None
+    left, row_h = 200, 22
+    height = 30 + row_h * len(dimensions)
+    scale = (width - left - 20) / 5
+    rows = [{"name": name, "label": name[:30], "y": 14 + i * row_h, "text_y": 14 + i * row_h + 13,
+             "bar_y": 14 + i * row_h + 3, "bar_h": row_h - 8, "width": round((score or 0) * scale, 1),
+             "score": score, "level": level, "mark": round(left + (level or 0) * scale, 1),
+             "mark_end": 14 + i * row_h + row_h - 2}
+            for i, (name, score, level) in enumerate(dimensions)]
+    return {"width": width, "height": height, "left": left, "rows": rows,
+            "ticks": [{"x": round(left + n * scale, 1), "label": n} for n in range(6)], "bottom": height - 14}

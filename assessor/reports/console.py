@@ -34,6 +34,7 @@ class ConsoleReporter(TextReporter):
         lines = [f"{_plain(org.get('organisation') or '(organisation not given)')}"
                  f" - {_plain(org.get('pmo_name') or 'PMO')}",
                  f"respondents: {', '.join(_plain(r['respondent'] or r['file']) for r in data['respondents'])}", ""]
+        lines += ["In brief:"] + [f"  {n}. {_plain(m['text'])}" for n, m in enumerate(data["summary"], start=1)] + [""]
         runner = c["runner_up"]
         lines.append(f"Type:  {c['model']} (confidence {c['confidence']['model']:.2f}"
                      + (f"; runner-up {runner['model']}" if runner["model"] else "") + ")")

@@ -7,38 +7,11 @@ characters all become character references, as in the assessment report.
 """
 from __future__ import annotations
 
-import functools
-
-from markupsafe import Markup
-
 from assessor.frames import benchmark_rows, comparison_rows, finding_change_rows, history_rows
 from assessor.reports import charts
 from assessor.reports.base import TextReporter
-from assessor.reports.html_report import CSS, esc
 from assessor.reports.store_xlsx import when
-from assessor.reports.tables import ordinal
-
-
-def _finalize(value):
-    if isinstance(value, Markup):
-        return value
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        value = f"{value:g}"
-    return Markup(esc(value))
-
-
-@functools.lru_cache(maxsize=1)
-def _environment():
-    from jinja2 import Environment, PackageLoader, StrictUndefined
-
-    env = Environment(loader=PackageLoader("assessor.reports", "templates"), autoescape=True,
-                      undefined=StrictUndefined, finalize=_finalize, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True)
-    env.filters["ordinal"] = lambda n: "–" if n is None else ordinal(n)
-    env.filters["signed"] = lambda n: "" if n is None else ("=" if n == 0 else f"{n:+g}")
-    return env
+from assessor.reports.templating import render
 
 
 def trend(document: dict, measure: str = "score") -> dict:
@@ -54,7 +27,7 @@ class StoreHtmlReporter(TextReporter):
     def render(self, data: dict) -> str:
         from assessor import __version__
 
-        context = {"css": CSS, "kind": data["kind"], "doc": data, "version": __version__}
+        context = {"kind": data["kind"], "doc": data, "version": __version__}
         if data["kind"] == "history":
             context.update(history=self._history(data))
         elif data["kind"] == "comparison":
@@ -67,7 +40,7 @@ class StoreHtmlReporter(TextReporter):
             rows = benchmark_rows(data)
             context.update(rows=rows, chart=charts.bar_chart([(r["name"], r["percentile"]) for r in rows]),
                            history=self._history(data["history"]) if data.get("history") else None)
-        return _environment().get_template("store.html.j2").render(context)
+        return render("store.html.j2", context)
 
     @staticmethod
     def _history(doc: dict) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from assessor.xlsx import column_letter as _letter
+from assessor.xlsx import wrapped_lines
 
 HEADER_FILL = "1F3864"
 SEVERITY_FILL = {"critical": "9C0006", "high": "E15759", "medium": "F28E2B", "low": "FFD966", "info": "D9D9D9"}
@@ -16,10 +17,7 @@ def _clean(value) -> str:
     return ILLEGAL_CHARACTERS_RE.sub(" ", str(value))
 
 
-def _lines(value, width) -> int:
-    """Roughly how many lines a wrapped cell needs at this column width."""
-    text = str(value or "")
-    return max(1, sum(-(-max(len(part), 1) // max(int((width or 10) * 1.1), 1)) for part in text.split("\n")))
+_lines = wrapped_lines  # the reports' name for it
 
 
 class Sheets:
@@ -75,7 +73,28 @@ class Sheets:
 
 
 def landscape(ws) -> None:
-    """Print the sheet on landscape pages, as wide as one page and as long as it needs."""
+    """Print the sheet on landscape A4 pages, as wide as one page and as long as it needs."""
     ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def page_furniture(wb, heading: str, note: str) -> None:
+    """Every sheet's printed header (``heading`` left, the sheet's name right) and footer (``note``
+    left, "page n of m" right), on A4 with margins that leave them room."""
+    from openpyxl.worksheet.page import PageMargins
+
+    for ws in wb.worksheets:
+        ws.oddHeader.left.text, ws.oddHeader.right.text = _header_text(heading), "&A"
+        ws.oddFooter.left.text, ws.oddFooter.right.text = _header_text(note), "page &P of &N"
+        for part in (ws.oddHeader.left, ws.oddFooter.left, ws.oddHeader.right, ws.oddFooter.right):
+            part.size = 9
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.7, header=0.3, footer=0.3)
+
+
+def _header_text(text: str) -> str:
+    """Text for a header or footer: "&" starts a code there (page number, font), so every one is
+    doubled; no control character; within the length Excel accepts for a section."""
+    return _clean(text).replace("&", "&&")[:80]

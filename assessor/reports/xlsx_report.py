@@ -22,7 +22,7 @@ WARN_STATUSES = ("accountable does the work",)
 
 from assessor.frames import dimension_rows, finding_rows, response_rows
 from assessor.reports.base import finding_text, overall_text, produced_by, raci_letters
-from assessor.reports.xlsx_cells import SEVERITY_FILL, Sheets, _clean, _lines, landscape
+from assessor.reports.xlsx_cells import SEVERITY_FILL, Sheets, _clean, _lines, landscape, page_furniture
 from assessor.xlsx import column_letter as _letter
 
 
@@ -53,6 +53,9 @@ class XlsxReporter(TextReporter):
         book.trace(wb.create_sheet("Trace"))
         book.summary_charts(wb.active)
         org = data["organisation"].get("organisation") or ""
+        place = " - ".join(x for x in (org, data["organisation"].get("pmo_name") or "") if x)
+        date = data["organisation"].get("assessment_date")
+        page_furniture(wb, f"PMO assessment: {place}", f"assessed {date}" if date else "")
         wb.properties.title = _clean(f"PMO assessment - {org}")[:200]
         wb.properties.creator = f"pmo-assess {data['tool']['version']}"
         return wb
@@ -87,6 +90,12 @@ class _Book(Sheets):
             ("Produced by", produced_by(d)),
         ]
         row = 3
+        self.put(ws, row, 1, "Key messages").font = self.bold
+        for n, message in enumerate(d["summary"], start=1):
+            self.put(ws, row, 2, f"{n}. {message['text']}", wrap=True)
+            ws.row_dimensions[row].height = 15 * min(_lines(message["text"], 68), 8)
+            row += 1
+        row += 1
         for label, value in lines:
             self.put(ws, row, 1, label).font = self.bold
             self.put(ws, row, 2, value, wrap=True)
@@ -103,13 +112,11 @@ class _Book(Sheets):
                 ws.row_dimensions[row].height = 15 * min(_lines(text, 70), 8)
             row += 2
         self.put(ws, row, 1, "Why this type and tier").font = self.bold
-        for reason in c["because"]:
+        for reason in c["because"]:  # the cells each rests on are in the Trace sheet
             row += 1
-            cells = ", ".join(dict.fromkeys(f"{e['sheet']}!{e['cell']}" for e in reason["evidence"]))
             self.put(ws, row, 1, reason["rule"])
-            text = f"{reason['reason']} ({cells})"
-            self.put(ws, row, 2, text, wrap=True)
-            ws.row_dimensions[row].height = 15 * min(_lines(text, 70), 6)
+            self.put(ws, row, 2, reason["reason"], wrap=True)
+            ws.row_dimensions[row].height = 15 * min(_lines(reason["reason"], 70), 6)
         row += 2
         self.put(ws, row, 1, "Findings by severity").font = self.bold
         counts = {}
@@ -119,7 +126,6 @@ class _Book(Sheets):
             row += 1
             self.put(ws, row, 1, severity).fill = self.fills[severity]
             self.put(ws, row, 2, counts.get(severity, 0))
-        self.chart_anchor = f"D{3}"
 
     def summary_charts(self, ws):
         from openpyxl.chart import RadarChart, Reference
@@ -129,11 +135,13 @@ class _Book(Sheets):
             return
         chart = RadarChart()
         chart.type = "marker"
-        chart.title = "Maturity: current and target level"
+        # the score, not the whole level: a low-maturity office (every level 0) still has a shape
+        chart.title = "Maturity: score and target level"
         chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 5
         sheet = self.wb["Dimensions"]
         last = 1 + len(dims)
-        chart.add_data(Reference(sheet, min_col=4, max_col=5, min_row=1, max_row=last), titles_from_data=True)
+        for column in (3, 5):  # Score (0-5), Target
+            chart.add_data(Reference(sheet, min_col=column, min_row=1, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(sheet, min_col=2, min_row=2, max_row=last))
         chart.height, chart.width = 11, 16
         ws.add_chart(chart, "D3")  # beside the summary table, on the same printed page
@@ -170,7 +178,8 @@ class _Book(Sheets):
 
         headers = ("ID", "Severity", "Category", "Subject", "Message", "Where in the workbook", "Recommendation",
                    "Rule", "Owner", "Due", "Status")
-        self.table_head(ws, 1, headers, (26, 10, 13, 22, 60, 30, 50, 14, 16, 12, 14))
+        # about 200 characters across: a landscape page at three quarters scale, ids and texts wrapped
+        self.table_head(ws, 1, headers, (20, 9, 11, 16, 42, 18, 36, 11, 12, 11, 12))
         findings = self.data["findings"]
         carried = {p["id"]: p for p in (self.data.get("plan") or {}).get("persisting", [])}
         rows = []
@@ -179,7 +188,7 @@ class _Book(Sheets):
             rows.append((row["id"], row["severity"], row["category"], row["subject"], finding_text(f), row["where"],
                          row["recommendation"], row["rule"], plan.get("owner"), _due(plan.get("due")),
                          "Open" if not plan or plan["reopened"] else (plan.get("status") or "Open")))
-        last = self.rows(ws, 2, rows, wrap_cols=(5, 6, 7)) if rows else 1
+        last = self.rows(ws, 2, rows, wrap_cols=(1, 3, 4, 5, 6, 7, 8)) if rows else 1
         for r, f in enumerate(findings, start=2):
             ws.cell(row=r, column=2).fill = self.fills.get(f["severity"], self.fills["info"])
             ws.cell(row=r, column=10).number_format = "yyyy-mm-dd"
@@ -265,24 +274,29 @@ class _Book(Sheets):
                                                                          fill=red))
 
     def roadmap(self, ws):
-        headers = ("Rank", "Dimension", "Current level", "Target", "Question", "Level", "Answer", "Weighted gap",
-                   "Action", "Owner", "Due")
-        self.table_head(ws, 1, headers, (6, 34, 9, 8, 9, 7, 9, 10, 70, 16, 12))
-        items = self.data["roadmap"]["items"]
-        last = self.rows(ws, 2, [(i["rank"], i["dimension_name"], i["current_level"], i["target"], i["question"],
-                                  i["question_level"], i["answer"] if i["answer"] is not None else i["status"],
-                                  i["weighted_gap"], i["action"], None, None) for i in items], wrap_cols=(9,)) \
-            if items else 1
-        nxt = self.data["roadmap"]["next_tier"]
-        row = last + 3
-        if nxt["tier"]:
-            self.put(ws, row, 1, f"To reach tier {nxt['tier']} ({nxt['tier_name']})").font = self.bold
-            for item in nxt["missing"]:
-                row += 1
-                self.put(ws, row, 2, item["message"], wrap=True)
-                self.put(ws, row, 9, item["recommendation"], wrap=True)
-            if not nxt["missing"]:
-                self.put(ws, row + 1, 2, "No role or responsibility of the next tier is missing.")
+        """Every action in roadmap order, phase by phase: the practices and what the tier needs."""
+        headers = ("Rank", "Phase", "Action", "Owner (role)", "Effort", "Unlocks", "From", "Answer", "Target",
+                   "Weighted gap", "Assigned to", "Due")
+        self.table_head(ws, 1, headers, (6, 16, 52, 20, 8, 24, 26, 8, 7, 9, 14, 11))
+        items = {i["question"]: i for i in self.data["roadmap"]["items"]}
+        rows = []
+        for phase in self.data["roadmap"]["phases"]:
+            for a in phase["actions"]:
+                if a["kind"] == "practice":
+                    i = items[a["question"]]
+                    source = f"{i['question']} ({i['dimension_name']}, level {i['question_level']})"
+                    answer = i["answer"] if i["answer"] is not None else i["status"]
+                    numbers = (answer, i["target"], i["weighted_gap"])
+                else:
+                    source = f"{a['responsibility']}" + (" (critical)" if a["critical"] else "")
+                    numbers = (None, None, None)
+                rows.append((a["rank"], phase["name"], a["text"], a["owner"]["name"],
+                             f"{a['effort']['band']}: {a['effort']['label']}", a["unlocks"], source, *numbers,
+                             None, None))
+        if rows:
+            self.rows(ws, 2, rows, wrap_cols=(2, 3, 4, 5, 6, 7))
+            for r in range(2, 2 + len(rows)):
+                ws.cell(row=r, column=12).number_format = "yyyy-mm-dd"
 
     def answers(self, ws):
         headers = ("Question", "Dimension", "Level", "Question text", "Merged answer", "Status", "Respondent",
