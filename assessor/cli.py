@@ -40,7 +40,19 @@ QUESTIONNAIRE = click.option("--questionnaire", "-q", metavar="ID|PATH", default
                              help="Question bank: a shipped id (default pmo-core) or a path to a .yaml file.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """A group whose command list shows each command's whole first sentence, wrapped: click cuts it
+    to the terminal's width with "..." otherwise."""
+
+    def format_commands(self, ctx, formatter):
+        rows = [(name, command.get_short_help_str(limit=200)) for name, command in
+                ((n, self.get_command(ctx, n)) for n in self.list_commands(ctx)) if command and not command.hidden]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pmo-assess")
 def cli():
     """Assess a Project Management Office from questionnaire workbooks.
@@ -52,6 +64,7 @@ def cli():
       pmo-assess assess filled-1.xlsx filled-2.xlsx -o report.json
       pmo-assess rules list
     Exit codes: 0 ok, 1 findings at or above --fail-on, 2 bad input or usage.
+    Data (reports, tables) goes to stdout; messages (what was written, warnings, errors) to stderr.
     """
 
 
@@ -66,7 +79,7 @@ def template(questionnaire, output, force):
     from assessor import api
 
     api.write_template(output, questionnaire, force=force)
-    click.echo(f"wrote {shown(output)}")
+    click.echo(f"wrote {shown(output)}", err=True)
 
 
 @cli.command()
@@ -116,10 +129,11 @@ RULES_OPTION = click.option("--rules", "rules", multiple=True, type=click.Path(f
 @RULES_OPTION
 @click.option("--extra-rules", multiple=True, type=click.Path(file_okay=False, path_type=Path),
               help="Rule folder added to the rule base (repeatable): a consultant's own rule pack.")
-@click.option("--format", "fmt", default=None,
-              help="console, json, xlsx or html (default: from -o's extension, else console).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the report to this file (format from the extension).")
+@click.option("--format", "fmt", type=click.Choice(["console", "json", "xlsx", "html", "pdf"]), default=None,
+              help="The report's format (default: from -o's extension, else console).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
+              help="Write the report to this file (format from the extension: .json, .xlsx, .html, .pdf); "
+                   "'-' writes JSON to stdout.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @FAIL_ON
 @click.option("--targets", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -138,10 +152,14 @@ def assess(questionnaire, rules, extra_rules, fmt, output, force, fail_on, targe
     from assessor.findings import SEVERITY_ORDER
     from assessor.reports import for_output
 
+    to_stdout = output is not None and str(output) == "-"
+    if to_stdout:
+        output, fmt = None, fmt or "json"
     fmt = for_output(output, fmt)
-    if output is None and fmt == "xlsx":
+    if output is None and fmt in ("xlsx", "pdf"):
         from assessor.errors import OutputError
-        raise OutputError("an Excel report needs a file: add -o report.xlsx")
+        kind = "an Excel report" if fmt == "xlsx" else "a PDF"
+        raise OutputError(f"{kind} needs a file: add -o report.{fmt}")
     assessor = api.Assessor(list(rules) or None, list(extra_rules), questionnaire, engine)
     inputs = assessor.inputs(files, targets) + ([plan] if plan else [])  # the plan is read, never replaced
     if output is not None:
@@ -196,9 +214,22 @@ def graph(questionnaire, rules, extra_rules, output, force, engine, files):
     click.echo(f"wrote {shown(written)}", err=True)
 
 
+BATCH_FORMATS = ("xlsx", "html", "json")
+
+
+def _complete_formats(ctx, param, incomplete: str):
+    """Shell completion of a comma-separated list: the formats not yet given, after those that are."""
+    from click.shell_completion import CompletionItem
+
+    done, _, last = incomplete.rpartition(",")
+    given = {f for f in done.split(",") if f}
+    prefix = done + "," if done else ""
+    return [CompletionItem(prefix + f) for f in BATCH_FORMATS if f not in given and f.startswith(last)]
+
+
 def _formats(ctx, param, value: str) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
-    wrong = [v for v in chosen if v not in ("xlsx", "html", "json")]
+    wrong = [v for v in chosen if v not in BATCH_FORMATS]
     if wrong or not chosen:
         raise click.BadParameter(f"{', '.join(wrong) or 'nothing'}: expected a comma-separated list of xlsx, html, json")
     return chosen
@@ -212,6 +243,7 @@ def _formats(ctx, param, value: str) -> tuple[str, ...]:
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the reports (one per office, format per --format) and portfolio.xlsx.")
 @click.option("--format", "formats", default="xlsx", show_default=True, callback=_formats,
+              shell_complete=_complete_formats,
               help="Reports to write for each office: any of xlsx, html, json, comma-separated.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: one per CPU).")
@@ -294,8 +326,9 @@ class _Progress:
 
 @cli.command()
 @DB
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the office's history with a trend chart (.xlsx, .html or .json); without it a table is printed.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
+              help="Write the office's history with a trend chart (.xlsx, .html or .json; '-': JSON to stdout); "
+                   "without it a table is printed.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.argument("organisation", required=False)
 @user_errors
@@ -333,8 +366,9 @@ SIDES = "\x00--"
 
 @cli.command(cls=_Sides)
 @DB
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the comparison with a before/after chart (.xlsx, .html or .json); without it a table is printed.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
+              help="Write the comparison with a before/after chart (.xlsx, .html or .json; '-': JSON to stdout); "
+                   "without it a table is printed.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.argument("sides", nargs=-1, required=True)
 @user_errors
@@ -370,11 +404,16 @@ def compare(db, output, force, sides):
 def _write(data: dict, output: Path, force: bool) -> None:
     from assessor import api
 
+    if str(output) == "-":  # the document's JSON to stdout, for a pipe
+        from assessor.reports.json_report import REPORTER
+
+        click.echo(REPORTER.render(data), nl=False)
+        return
     api.write_document(data, output, force)
     click.echo(f"wrote {shown(output)}", err=True)
 
 
-class _Benchmark(click.Group):
+class _Benchmark(_Commands):
     """``benchmark ORG`` places an office; ``benchmark export`` and ``benchmark import`` pool records."""
 
     def resolve_command(self, ctx, args):
@@ -398,9 +437,9 @@ def benchmark():
 @DB
 @click.option("--peers", metavar="KEY=VALUE,...", default=None,
               help="The peer group: industry, tier, size, model, employees (e.g. industry=energy,tier=2).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the placement with a percentile chart and the office's trend (.xlsx, .html or .json); "
-                   "without it a table is printed.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
+              help="Write the placement with a percentile chart and the office's trend (.xlsx, .html or .json; "
+                   "'-': JSON to stdout); without it a table is printed.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.argument("organisation")
 @user_errors
@@ -459,7 +498,7 @@ def alias(db, name, organisation):
     click.echo(f"{shown(name)} is now another name of {shown(target)}", err=True)
 
 
-@cli.group()
+@cli.group(cls=_Commands)
 def rules():
     """List, show and lint the rule base."""
 

@@ -76,7 +76,7 @@ def test_template_writes_the_workbook(run, tmp_path, bank):
     out = tmp_path / "questionnaire.xlsx"
     result = run("template", "-o", out)
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == f"wrote {out}"
+    assert result.stdout == "" and result.stderr.strip() == f"wrote {out}"   # a message, not data
     wb = openpyxl().load_workbook(out)
     assert wb["Questions"]["A2"].value == bank.questions[0].id
 

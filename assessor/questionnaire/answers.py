@@ -5,6 +5,7 @@ a short description of what was expected.
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 
@@ -42,8 +43,10 @@ def parse_answer(value, scale_labels: dict[str, int], not_applicable: str, dont_
 
 
 def _level(number: float) -> int:
-    if number != int(number) or not 0 <= number <= 5:
+    if not 0 <= number <= 5:
         raise ValueError("out of range")
+    if number != int(number):
+        raise ValueError("not whole", number)  # 3.5: between two levels, not beyond them
     return int(number)
 
 
@@ -91,3 +94,39 @@ def split_people(value) -> tuple[str, ...]:
     if value is None:
         return ()
     return tuple(p.strip() for p in _PEOPLE.split(str(value)) if p.strip())
+
+
+_NUMERIC_DATE = re.compile(r"\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
+_ISO_SLASHES = re.compile(r"\s*(\d{4})\s*[/.]\s*(\d{1,2})\s*[/.]\s*(\d{1,2})\s*$")
+_WORDY_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y")
+
+
+def parse_date(value) -> tuple[dt.date, str | None]:
+    """A date typed as text: ISO (2025-03-14, 2025/03/14), day first (14/03/2025, 14.03.2025,
+    14-03-2025), or in words (14 March 2025, March 14, 2025). Returns the date and, when the text
+    could be read two ways (03/04/2025), how it was read (day first, as in most of the world); a month
+    first date is read as such only when it cannot be day first (03/14/2025). ValueError otherwise."""
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text), None
+    except ValueError:
+        pass
+    iso = _ISO_SLASHES.match(text)
+    if iso:
+        return dt.date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3))), None
+    numeric = _NUMERIC_DATE.match(text)
+    if numeric:
+        first, second, year = (int(g) for g in numeric.groups())
+        if first > 12 or second > 12 or first == second:
+            day, month = (second, first) if second > 12 else (first, second)
+            return dt.date(year, month, day), None
+        read = dt.date(year, second, first)
+        other = dt.date(year, first, second)
+        return read, (f"read as {read.day} {read:%B %Y} (day first); type {other.isoformat()} instead if "
+                      f"{other.day} {other:%B} was meant")
+    for form in _WORDY_FORMATS:
+        try:
+            return dt.datetime.strptime(" ".join(text.split()), form).date(), None
+        except ValueError:
+            continue
+    raise ValueError("not a date")

@@ -17,7 +17,7 @@ from assessor.model import (NOT_APPLICABLE, PROFILE_FIELDS, UNANSWERED, Answer, 
                             ResponsibilityRow, Role, Stamp, Submission)
 from assessor.questionnaire import layout as L
 from assessor.questionnaire import office
-from assessor.questionnaire.answers import (parse_answer, parse_number, parse_raci, parse_yes_no,
+from assessor.questionnaire.answers import (parse_answer, parse_date, parse_number, parse_raci, parse_yes_no,
                                             split_people)
 from assessor.questionnaire.bank import ROLE_ID, Bank
 from assessor.questionnaire.guards import check_workbook_file
@@ -223,10 +223,13 @@ def _profile_value(cell: Cell, kind: str, label: str, out: _Collector):
         if isinstance(value, dt.date):
             return value.isoformat()
         try:
-            return dt.date.fromisoformat(str(value).strip()).isoformat()
+            date, assumed = parse_date(value)
         except ValueError:
-            out.error(cell.ref, f"{label} is not a date", value, "a date such as 2026-11-30")
+            out.error(cell.ref, f"{label} is not a date", value, "a date such as 2026-11-30 or 30/11/2026")
             return None
+        if assumed:
+            out.warn(cell.ref, f"{label} {assumed}", value)
+        return date.isoformat()
     if kind == "count" and isinstance(value, str) and re.fullmatch(r"\s*\d{1,3}([,. \u00a0]\d{3})+\s*", value):
         value = re.sub(r"\D", "", value)  # "12,500" or "12 500" is a count, not a decimal
     try:
@@ -284,9 +287,12 @@ def _questions(grid: Grid, bank: Bank, out: _Collector, previous=None, stamped: 
             try:
                 status, level = parse_answer(answer_cell.value, labels, bank.not_applicable, bank.dont_know)
             except ValueError as exc:
-                what = "out of range" if str(exc) == "out of range" else "not a valid answer"
-                out.error(answer_cell.ref, f"answer to {qid} is {what}", answer_cell.value,
-                          f"0-5 (e.g. 3 or '3 - {bank.scale_label(3)}'), {bank.not_applicable} or {bank.dont_know}")
+                kind = exc.args[0] if exc.args else ""
+                what = {"out of range": "out of range", "not whole": "not a whole number"}.get(kind, "not a valid answer")
+                expected = (f"a whole level 0-5 (the scale has no halves: choose {int(float(exc.args[1]))} or "
+                            f"{int(float(exc.args[1])) + 1})" if kind == "not whole" else
+                            f"0-5 (e.g. 3 or '3 - {bank.scale_label(3)}'), {bank.not_applicable} or {bank.dont_know}")
+                out.error(answer_cell.ref, f"answer to {qid} is {what}", answer_cell.value, expected)
                 continue
             _label_mismatch(answer_cell, level, bank, out)
         else:
@@ -346,17 +352,20 @@ def _roles(grid: Grid, bank: Bank, out: _Collector) -> tuple[Role, ...] | None:
     for number, _ in grid.data_rows():
         id_cell = grid.cell(number, cols["Role ID"])
         rid = id_cell.text
+        # A bad Role ID keeps its row out of the analysis, but the row's other cells are still checked:
+        # every problem of a row is reported in the same run.
+        usable = False
         if not rid:
             out.error(id_cell.ref, "role row without a Role ID", expected="a Role ID such as PM or PMO-HEAD")
-            continue
-        if not re.fullmatch(ROLE_ID, rid):
+        elif not re.fullmatch(ROLE_ID, rid):
             out.error(id_cell.ref, "Role ID has the wrong form", rid,
                       "2-12 capital letters, digits or '-', starting with a letter")
-            continue
-        if rid in seen:
+        elif rid in seen:
             out.error(id_cell.ref, f"duplicate Role ID {rid} (first at {seen[rid]})", rid, "each Role ID once")
-            continue
-        seen[rid] = id_cell.ref
+        else:
+            seen[rid] = id_cell.ref
+            usable = True
+        name = rid or f"the role in row {number}"
         fte_cell = grid.cell(number, cols["FTE"])
         fte = None
         if fte_cell.formula:
@@ -365,22 +374,24 @@ def _roles(grid: Grid, bank: Bank, out: _Collector) -> tuple[Role, ...] | None:
             try:
                 fte = parse_number(fte_cell.value)
                 if fte < 0:
-                    out.error(fte_cell.ref, f"FTE of {rid} is negative", fte_cell.value, "0 or more")
+                    out.error(fte_cell.ref, f"FTE of {name} is negative", fte_cell.value, "0 or more")
                     fte = None
             except ValueError:
-                out.error(fte_cell.ref, f"FTE of {rid} is not a number", fte_cell.value, "a number such as 0.5")
+                out.error(fte_cell.ref, f"FTE of {name} is not a number", fte_cell.value, "a number such as 0.5")
         pmo_cell = grid.cell(number, cols["In PMO"])
         in_pmo = None
         if not pmo_cell.blank:
             try:
                 in_pmo = parse_yes_no(pmo_cell.value)
             except ValueError:
-                out.error(pmo_cell.ref, f"In PMO of {rid} is not yes or no", pmo_cell.value, "Yes or No")
+                out.error(pmo_cell.ref, f"In PMO of {name} is not yes or no", pmo_cell.value, "Yes or No")
         reports_cell = grid.cell(number, cols["Reports to"])
         holder_cell = grid.cell(number, cols["Holder"])
-        roles.append(Role(rid, _text(grid.cell(number, cols["Role"]), out), split_people(_text(holder_cell, out)),
-                          fte, in_pmo, reports_cell.text or None, id_cell.ref, rid in standard,
-                          holder_cell.ref, fte_cell.ref, reports_cell.ref, pmo_cell.ref))
+        role_text, holders = _text(grid.cell(number, cols["Role"]), out), split_people(_text(holder_cell, out))
+        if not usable:
+            continue
+        roles.append(Role(rid, role_text, holders, fte, in_pmo, reports_cell.text or None, id_cell.ref,
+                          rid in standard, holder_cell.ref, fte_cell.ref, reports_cell.ref, pmo_cell.ref))
     _reporting_lines(roles, out)  # may normalise "pmo-head" to "PMO-HEAD" in place
     return tuple(roles)
 
@@ -449,18 +460,20 @@ def _raci(grid: Grid, bank: Bank, role_ids: set[str] | None, out: _Collector):
     for number, cells in grid.data_rows():
         id_cell = grid.cell(number, id_col)
         resp = id_cell.text
+        usable = False  # as for Roles: a bad ID drops the row, and its letters are still checked
         if not resp:
             out.error(id_cell.ref, "RACI row without a Responsibility ID", expected="a Responsibility ID")
-            continue
-        if resp in seen:
+        elif resp in seen:
             out.error(id_cell.ref, f"duplicate Responsibility ID {resp} (first at {seen[resp]})", resp,
                       "each responsibility once")
-            continue
-        seen[resp] = id_cell.ref
-        if resp not in standard:
-            out.warn(id_cell.ref, f"responsibility {resp} is not in the standard catalogue; kept as the "
-                     "client's own", resp)
-        rows.append(ResponsibilityRow(resp, _text(grid.cell(number, name_col), out), id_cell.ref, resp in standard))
+        else:
+            seen[resp] = id_cell.ref
+            usable = True
+            if resp not in standard:
+                out.warn(id_cell.ref, f"responsibility {resp} is not in the standard catalogue; kept as the "
+                         "client's own", resp)
+            rows.append(ResponsibilityRow(resp, _text(grid.cell(number, name_col), out), id_cell.ref, resp in standard))
+        name = resp or f"row {number}"
         end = len(cells)
         for col, rid in role_columns.items():  # the row's own cells: a RACI has a thousand, most of them blank
             if col > end:
@@ -474,7 +487,8 @@ def _raci(grid: Grid, bank: Bank, role_ids: set[str] | None, out: _Collector):
             try:
                 letters = parse_raci(cell.value)
             except ValueError:
-                out.error(cell.ref, f"invalid RACI letter for {rid} on {resp}", cell.value, "R, A, C, I or A/R")
+                out.error(cell.ref, f"invalid RACI letter for {rid} on {name}", cell.value, "R, A, C, I or A/R")
                 continue
-            assignments.append(Assignment(resp, rid, letters, cell.ref))
+            if usable:
+                assignments.append(Assignment(resp, rid, letters, cell.ref))
     return tuple(rows), tuple(assignments), tuple((rid, seen_roles[rid]) for rid in role_columns.values())

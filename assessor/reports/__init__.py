@@ -17,6 +17,7 @@ REGISTRY: dict[str, tuple[str, tuple[str, ...]]] = {
     "json": ("assessor.reports.json_report", (".json",)),
     "xlsx": ("assessor.reports.xlsx_report", (".xlsx",)),
     "html": ("assessor.reports.html_report", (".html", ".htm")),
+    "pdf": ("assessor.reports.pdf_report", (".pdf",)),
 }
 
 
@@ -47,6 +48,10 @@ def for_output(path: Path | None, fmt: str | None) -> str:
     if fmt:
         if fmt not in REGISTRY:
             raise OutputError(f"unknown format {fmt!r}: expected one of {', '.join(REGISTRY)}")
+        implied = _by_extension(path)
+        if implied and implied != fmt:  # -o x.json --format html would write HTML into x.json
+            raise OutputError(f"{path}: --format {fmt} contradicts the extension {Path(path).suffix}: drop --format, "
+                              f"or name the file with {' or '.join(REGISTRY[fmt][1]) or 'no file (console)'}")
         return fmt
     if path is None:
         return "console"
@@ -57,6 +62,11 @@ def for_output(path: Path | None, fmt: str | None) -> str:
     known = ", ".join(e for _, exts in REGISTRY.values() for e in exts)
     raise OutputError(f"{path}: cannot tell the format from the extension {suffix or '(none)'}: "
                       f"use one of {known} or --format")
+
+
+def _by_extension(path: Path | None) -> str | None:
+    suffix = Path(path).suffix.lower() if path is not None else ""
+    return next((name for name, (_, extensions) in REGISTRY.items() if suffix in extensions), None)
 
 
 def reporter(name: str):

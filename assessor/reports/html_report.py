@@ -49,6 +49,7 @@ def context(data: dict) -> dict:
     score = "n/a" if overall["score"] is None else f"{overall['score']:.2f}"
     scored = [d for d in m["dimensions"] if d["level"] is not None]
     roles = [r["id"] for r in data["coverage"]["roles"]]
+    several = len(data["respondents"]) > 1  # one workbook: its name on every cell says nothing
     footer = " · ".join(x for x in (str(org.get("organisation") or ""), str(org.get("pmo_name") or ""),
                                     f"assessed {org.get('assessment_date')}" if org.get("assessment_date") else "")
                         if x)
@@ -66,8 +67,8 @@ def context(data: dict) -> dict:
         "why": [(r["rule"], r["reason"], ", ".join(dict.fromkeys(f"{e['sheet']}!{e['cell']}" for e in r["evidence"])))
                 for r in data["classification"]["because"]],
         "caps": {d["id"]: caps_text(d) for d in m["dimensions"]},
-        "where": {f["id"]: "; ".join(dict.fromkeys(f"{_file(e['file'])} {e['sheet']}!{e['cell']}" for e in f["evidence"]))
-                  for f in data["findings"]},
+        "where": {f["id"]: "; ".join(dict.fromkeys((f"{_file(e['file'])} " if several else "") + f"{e['sheet']}!{e['cell']}"
+                                                   for e in f["evidence"])) for f in data["findings"]},
         "messages": {f["id"]: f["message"] for f in data["findings"]},
         "roles": roles, "letters": {r["id"]: raci_letters(r) for r in data["coverage"]["responsibilities"]},
         "gap_statuses": GAP_STATUSES, "warn_statuses": WARN_STATUSES,

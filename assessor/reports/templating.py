@@ -75,9 +75,10 @@ def number(value) -> str:
 
 def css_string(value) -> Markup:
     """Text as a quoted CSS string that no character can leave: everything but letters, digits and
-    spaces as a hex escape (so no quote, backslash, ``<`` or newline reaches the style sheet)."""
+    spaces as a hex escape (so no quote, backslash, ``<`` or newline reaches the style sheet), each
+    ended by the one space CSS takes as the escape's end."""
     text = "" if value is None else str(value)
-    return Markup('"' + "".join(c if c.isascii() and (c.isalnum() or c == " ") else f"\\{ord(c):06x}"
+    return Markup('"' + "".join(c if c.isascii() and (c.isalnum() or c == " ") else f"\\{ord(c):06x} "
                                 for c in text) + '"')
 
 

@@ -238,8 +238,11 @@ def _grouped(gid: str, matches: list) -> Finding:
         if (one.subject, one.message) not in seen:
             seen.add((one.subject, one.message))
             details.append(Detail(one.subject, one.message, one.evidence))
-            # one name per detail, so {items} always lists {count} things; a blank name shows the subject
-            names.append((render(spec.group.item, b) if spec.group.item else "").strip() or one.subject)
+            # one name per detail, so {items} always lists {count} things; a blank name (its fields empty,
+            # whatever quotes surround them) shows the subject
+            fields = "".join(m.group(0) for m in TEMPLATE_FIELD.finditer(spec.group.item or ""))
+            blank = not fields or not render(fields, b).strip()
+            names.append(one.subject if blank else render(spec.group.item, b).strip())
     first, bound, rule = matches[0]
     evidence = {(e.file, e.sheet, e.cell, e.respondent): e for one, _, _ in matches for e in one.evidence}
     evidence = tuple(evidence[k] for k in sorted(evidence, key=_evidence_key))

@@ -1,0 +1,351 @@
+"""What a client executive reads: the key messages, the phased roadmap, print-ready reports, the PDF.
+
+- The summary is three to five key messages (type and tier with confidence, strongest and weakest
+  dimensions, what to fix first, what the next tier needs, where the roadmap starts), first in the
+  JSON, the HTML, the Excel Summary sheet and the console, with no cell reference in them.
+- Charts draw the continuous scores, so an office at level 0 everywhere still has a shape.
+- The roadmap is in phases (rules/roadmap.yaml), foundations first; every action names the role the
+  catalogue makes Accountable, an effort band and what it unlocks; a responsibility's name reads
+  naturally in every sentence (quoted), whatever its grammar.
+- Every Excel sheet prints on A4 with a header and a footer (client, date, page n of m); wrapped
+  rows are tall enough; the HTML prints wide sections on landscape pages; ``-o report.pdf`` writes
+  the PDF with headless Chromium (skipped, saying why, where there is none).
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+
+from tests.cli_helpers import invoke, ok
+
+REPO = Path(__file__).resolve().parent.parent
+OFFICES = sorted((REPO / "samples").glob("*.xlsx")) + sorted((REPO / "samples" / "calibration").glob("*.xlsx"))
+ROADMAP = yaml.safe_load((REPO / "rules" / "roadmap.yaml").read_text(encoding="utf-8"))["settings"]["roadmap"]
+CELL = re.compile(r"\b[A-Z][A-Za-z]+![A-Z]{1,3}\d+\b")  # Questions!E14, RACI!G5
+CATALOGUE = yaml.safe_load((REPO / "questionnaires" / "responsibilities.yaml").read_text(encoding="utf-8"))
+ROLES = yaml.safe_load((REPO / "questionnaires" / "roles.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def assessed():
+    cache = {}
+
+    def get(path: Path) -> dict:
+        if path not in cache:
+            cache[path] = json.loads(ok(invoke("assess", "--format", "json", path)).stdout)
+        return cache[path]
+
+    return get
+
+
+def _responsibilities() -> dict:
+    items = CATALOGUE["responsibilities"] if isinstance(CATALOGUE, dict) else CATALOGUE
+    return {r["id"]: r for r in items}
+
+
+def _role_names() -> dict:
+    items = ROLES["roles"] if isinstance(ROLES, dict) else ROLES
+    return {r["id"]: r["name"] for r in items}
+
+
+# --- key messages ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", OFFICES, ids=lambda p: p.stem)
+def test_key_messages_say_what_the_client_must_know_without_cells(assessed, path):
+    data = assessed(path)
+    messages = data["summary"]
+    assert 3 <= len(messages) <= 5
+    assert list(data)[:7][-1] == "summary", "the summary leads the JSON after who was assessed"
+    topics = [m["topic"] for m in messages]
+    assert topics[:3] == ["office", "maturity", "priorities"]
+    c = data["classification"]
+    assert f"{c['model']} {c['tier_name']} (tier {c['tier']})" in messages[0]["text"]
+    assert f"{c['confidence']['model']:.0%}" in messages[0]["text"]
+    m = data["maturity"]
+    names = {d["id"]: d["name"] for d in m["dimensions"]}
+    assert f"level {m['overall']['level']} of 5" in messages[1]["text"]
+    assert names[m["overall"]["weakest"]["dimensions"][0]] in messages[1]["text"]
+    if data["priorities"]:
+        assert data["priorities"][0]["message"] in messages[2]["text"]
+    for message in messages:
+        assert not CELL.search(message["text"]), message
+
+
+def test_an_office_with_every_level_0_still_has_a_shape_in_the_charts(tmp_path, workbook_factory, bank):
+    """Every level-1 practice at 0 and the rest at 3: every dimension at level 0, scores above 0."""
+    rows = {q.id: i for i, q in enumerate(bank.questions, start=2)}
+    edits = [("Questions", f"E{rows[q.id]}", 0 if q.level == 1 else 3) for q in bank.questions]
+    source = workbook_factory(tmp_path, edits, "level-0.xlsx")
+    data = json.loads(ok(invoke("assess", "--format", "json", source)).stdout)
+    scored = [d for d in data["maturity"]["dimensions"] if d["level"] is not None]
+    assert scored and all(d["level"] == 0 and d["score"] > 0 for d in scored)
+    out = tmp_path / "level-0.html"
+    ok(invoke("assess", source, "-o", out))
+    page = out.read_text(encoding="utf-8")
+    svg = re.search(r'<svg[^>]*aria-label="Maturity radar[^"]*".*?</svg>', page, flags=re.DOTALL).group(0)
+    polygons = re.findall(r'<polygon points="([^"]+)"', svg)
+    score = {tuple(p.split(",")) for p in polygons[-1].split()}
+    assert len(score) == len(scored), "the score polygon has a corner per dimension, not a dot"
+    xlsx = tmp_path / "level-0.xlsx.out.xlsx"
+    ok(invoke("assess", source, "-o", xlsx))
+    radar = openpyxl.load_workbook(xlsx)["Summary"]._charts[0]
+    assert radar.series[0].tx.strRef.f == "'Dimensions'!C1", "the radar draws the Score column"
+
+
+def test_the_console_leads_with_the_key_messages(assessed):
+    path = OFFICES[0]
+    out = ok(invoke("assess", path)).stdout
+    lines = out.splitlines()
+    start = lines.index("In brief:")
+    assert start < next(i for i, line in enumerate(lines) if line.startswith("Type:"))
+    shown = [line.strip() for line in lines[start + 1:start + 1 + len(assessed(path)["summary"])]]
+    assert shown == [f"{n}. {m['text']}" for n, m in enumerate(assessed(path)["summary"], start=1)]
+
+
+# --- the phased roadmap ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", OFFICES, ids=lambda p: p.stem)
+def test_the_roadmap_starts_with_the_basics(assessed, path):
+    data = assessed(path)
+    phases = data["roadmap"]["phases"]
+    assert [p["id"] for p in phases] == [p["id"] for p in ROADMAP["phases"]]
+    level_phase = {lv: i for i, p in enumerate(ROADMAP["phases"]) for lv in p["practice_levels"]}
+    items = {i["question"]: i for i in data["roadmap"]["items"]}
+    seen = []
+    for index, phase in enumerate(phases):
+        for a in phase["actions"]:
+            if a["kind"] == "practice":
+                assert level_phase[items[a["question"]]["question_level"]] == index
+                seen.append((index, items[a["question"]]))
+    # no practice of a level comes before a lower-level practice of the same dimension
+    for dimension in {i["dimension"] for _, i in seen}:
+        levels = [i["question_level"] for _, i in seen if i["dimension"] == dimension]
+        assert levels == sorted(levels), dimension
+    # the tier's prerequisites: what the office's own tier expects is in the first phase with tier: current
+    current = next(i for i, p in enumerate(ROADMAP["phases"]) if p.get("tier") == "current")
+    nxt = next(i for i, p in enumerate(ROADMAP["phases"]) if p.get("tier") == "next")
+    tier_actions = [(i, a) for i, p in enumerate(phases) for a in p["actions"] if a["kind"] == "tier"]
+    needs = {m["subject"] for m in data["roadmap"]["next_tier"]["missing"]}
+    assert {a["responsibility"] for i, a in tier_actions if i == nxt} == needs
+    assert all(i in (current, nxt) for i, _ in tier_actions)
+    for i, phase in enumerate(phases):
+        kinds = [a["kind"] for a in phase["actions"]]
+        assert kinds == sorted(kinds, key=lambda k: k != "tier"), "the tier's prerequisites come first"
+
+
+def test_an_office_at_level_0_somewhere_does_its_foundations_before_optimising(tmp_path, workbook_factory, bank):
+    rows = {q.id: i for i, q in enumerate(bank.questions, start=2)}
+    edits = [("Questions", f"E{rows[q.id]}", (0 if q.level == 1 else 2) if q.dimension == "finance" else 4)
+             for q in bank.questions]
+    source = workbook_factory(tmp_path, edits, "uneven.xlsx")
+    targets = tmp_path / "all-5.yaml"
+    targets.write_text("default: 5\n", encoding="utf-8")
+    data = json.loads(ok(invoke("assess", "--format", "json", source, "--targets", targets)).stdout)
+    levels = {d["id"]: d["level"] for d in data["maturity"]["dimensions"]}
+    assert levels["finance"] == 0 and max(levels.values()) >= 4
+    items = data["roadmap"]["items"]
+    finance = [i["rank"] for i in items if i["dimension"] == "finance" and i["question_level"] <= 2]
+    optimise = [i["rank"] for i in items if i["question_level"] == 5]
+    assert finance and optimise and max(finance) < min(optimise), "level 0 basics before level 5 polish"
+    first_practice = items[0]
+    assert first_practice["dimension"] == "finance", "the least mature dimension first"
+    assert first_practice["unlocks"].startswith("toward") or "Finance level" in first_practice["unlocks"]
+
+
+@pytest.mark.parametrize("path", OFFICES[:4], ids=lambda p: p.stem)
+def test_every_action_has_an_owner_an_effort_and_what_it_unlocks(assessed, path, bank):
+    data = assessed(path)
+    model = data["classification"]["model"]
+    catalogue = {r.id: r for r in bank.responsibilities}
+    names = {r.id: r.name for r in bank.roles}
+    bands = {e["band"]: e for e in ROADMAP["effort"]}
+    items = {i["question"]: i for i in data["roadmap"]["items"]}
+    for phase in data["roadmap"]["phases"]:
+        for a in phase["actions"]:
+            responsibility = items[a["question"]]["responsibility"] if a["kind"] == "practice" else a["responsibility"]
+            spec = catalogue.get(responsibility)
+            expected = next((r for r, v in spec.typical_raci(model) if v in ("A", "A/R")), None) if spec else None
+            assert a["owner"] == {"role": expected or ROADMAP["default_owner"],
+                                  "name": names[expected or ROADMAP["default_owner"]]}, a
+            assert bands[a["effort"]["band"]]["label"] == a["effort"]["label"]
+            if a["kind"] == "practice":
+                i = items[a["question"]]
+                gap = i["target"] - (i["answer"] or 0)
+                band = next(b for b in sorted(ROADMAP["effort"], key=lambda b: b["gap_up_to"]) if gap <= b["gap_up_to"])
+                assert a["effort"]["band"] == band["band"], a
+                assert i["dimension_name"] in a["unlocks"] and (
+                    a["unlocks"].startswith("toward") or i["unlocks_level"] > i["current_level"])
+            else:
+                assert "tier" in a["unlocks"]
+
+
+@pytest.mark.parametrize("path", OFFICES, ids=lambda p: p.stem)
+def test_a_responsibility_name_is_quoted_wherever_a_sentence_embeds_it(assessed, path):
+    """The catalogue's names are verb phrases ("Plan capacity against demand") as often as noun
+    phrases: quoted, every sentence reads naturally ("the office needs an owner for “Plan ...”")."""
+    data = assessed(path)
+    names = sorted({r["name"] for r in _responsibilities().values()}, key=len, reverse=True)
+    texts = [f["message"] for f in data["findings"]] + [d["message"] for f in data["findings"] for d in f["details"]]
+    texts += [m["message"] for m in data["roadmap"]["next_tier"]["missing"]]
+    texts += [a["text"] for p in data["roadmap"]["phases"] for a in p["actions"] if a["kind"] == "tier"]
+    texts += [m["text"] for m in data["summary"]]
+    for text in texts:
+        for name in names:
+            for at in [m.start() for m in re.finditer(re.escape(name), text)]:
+                if text[at - 1:at] == "“" and text[at + len(name):at + len(name) + 1] == "”":
+                    continue
+                inside_longer = any(name != other and name in other and other in text for other in names)
+                assert inside_longer, f"unquoted {name!r} in: {text}"
+
+
+def test_a_rule_pack_without_a_roadmap_file_gets_the_shipped_phases(tmp_path, assessed):
+    pack = tmp_path / "pack"
+    shutil.copytree(REPO / "rules", pack)
+    (pack / "roadmap.yaml").unlink()
+    data = json.loads(ok(invoke("assess", "--format", "json", "--rules", pack, OFFICES[0])).stdout)
+    assert data["roadmap"]["phases"] == assessed(OFFICES[0])["roadmap"]["phases"]
+
+
+def test_a_roadmap_setting_of_the_wrong_shape_is_refused_with_its_file(tmp_path):
+    pack = tmp_path / "pack"
+    shutil.copytree(REPO / "rules", pack)
+    broken = yaml.safe_load((pack / "roadmap.yaml").read_text(encoding="utf-8"))
+    broken["settings"]["roadmap"]["phases"][0]["practice_levels"] = [1]   # level 2 now in no phase
+    (pack / "roadmap.yaml").write_text(yaml.safe_dump(broken, allow_unicode=True), encoding="utf-8")
+    result = invoke("assess", "--rules", pack, OFFICES[0])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "roadmap.yaml" in result.output and "settings.roadmap" in result.output
+    assert "every practice level 1 to 5 in exactly one phase" in result.output
+
+
+# --- print-ready ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def excel(tmp_path_factory):
+    out = tmp_path_factory.mktemp("print") / "report.xlsx"
+    ok(invoke("assess", OFFICES[0], "-o", out))
+    return openpyxl.load_workbook(out)
+
+
+def test_every_sheet_prints_on_a4_with_header_and_footer(excel, assessed):
+    org = assessed(OFFICES[0])["organisation"]
+    for ws in excel.worksheets:
+        assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4), ws.title
+        assert ws.page_setup.orientation in ("landscape", "portrait"), ws.title
+        assert org["organisation"] in ws.oddHeader.left.text, ws.title
+        assert ws.oddHeader.right.text == "&A"
+        assert org["assessment_date"] in ws.oddFooter.left.text
+        assert ws.oddFooter.right.text == "page &P of &N"
+
+
+def test_a_header_with_an_ampersand_shows_it_rather_than_a_code(tmp_path, workbook_factory):
+    source = workbook_factory(tmp_path, [("Profile", "B2", "Smith & Jones &P Ltd")], "amp.xlsx")
+    out = tmp_path / "amp-report.xlsx"
+    ok(invoke("assess", source, "-o", out))
+    header = openpyxl.load_workbook(out)["Summary"].oddHeader.left.text
+    assert "Smith && Jones &&P Ltd" in header
+
+
+def test_wrapped_rows_are_tall_enough_and_finding_ids_wrap(excel):
+    ws = excel["Findings"]
+    assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
+    width = sum(ws.column_dimensions[c].width for c in "ABCDEFGHIJK")
+    assert width <= 200, "about 200 characters across: readable at three quarters scale on a landscape page"
+    for row in range(2, ws.max_row + 1):
+        assert ws.cell(row=row, column=1).alignment.wrap_text, "a long id wraps instead of being cut"
+        longest = max(len(str(ws.cell(row=row, column=c).value or "")) / ws.column_dimensions[chr(64 + c)].width
+                      for c in range(1, 12))
+        if longest > 1.2:
+            assert (ws.row_dimensions[row].height or 15) > 15, row
+    roadmap = excel["Roadmap"]
+    for row in range(2, roadmap.max_row + 1):
+        text = str(roadmap.cell(row=row, column=3).value or "")
+        if len(text) > roadmap.column_dimensions["C"].width * 1.2:
+            assert (roadmap.row_dimensions[row].height or 15) >= 30, row
+
+
+def test_the_template_questions_rows_grow_with_their_text(blank_template, bank):
+    ws = openpyxl.load_workbook(blank_template)["Questions"]
+    for row, q in enumerate(bank.questions, start=2):
+        if len(q.guidance) > 2 * 50 * 1.1 or len(q.text) > 2 * 60 * 1.1:
+            assert ws.row_dimensions[row].height and ws.row_dimensions[row].height >= 45, q.id
+
+
+def test_the_html_prints_wide_sections_on_landscape_pages(tmp_path):
+    out = tmp_path / "report.html"
+    ok(invoke("assess", OFFICES[0], "-o", out))
+    page = out.read_text(encoding="utf-8")
+    assert re.search(r"@page wide\s*{\s*size: A4 landscape", page)
+    assert ".landscape { page: wide; }" in page
+    for heading in ("findings-h", "coverage", "roadmap", "answers", "trace"):
+        assert re.search(rf'<section class="landscape">\s*<h2 id="{heading}">', page), heading
+    assert 'counter(page) " of " counter(pages)' in page
+
+
+def test_the_page_footer_keeps_workbook_text_inside_its_css_string(tmp_path, workbook_factory):
+    hostile = '"; } body { display: none } </style><script>alert(1)</script>'
+    source = workbook_factory(tmp_path, [("Profile", "B2", hostile)], "css.xlsx")
+    out = tmp_path / "css.html"
+    ok(invoke("assess", source, "-o", out))
+    page = out.read_text(encoding="utf-8")
+    footer = re.search(r"@bottom-left { content: (\"[^\"]*\");", page)
+    assert footer, "the footer is one CSS string"
+    assert "</style>" not in footer.group(1) and "<" not in footer.group(1)
+    assert page.count("</style>") == 1 and "<script>alert" not in page
+
+
+# --- PDF ------------------------------------------------------------------------------------------
+
+def _chromium():
+    from assessor.reports.pdf_report import chromium
+
+    found = chromium()
+    if found is None:
+        pytest.skip("chromium is not installed (Debian: apt-get install chromium; `make test` tries to): "
+                    "the PDF was not printed")
+    return found
+
+
+def test_a_pdf_report_has_the_summary_first_and_numbered_pages(tmp_path, assessed):
+    _chromium()
+    from pypdf import PdfReader
+
+    out = tmp_path / "report.pdf"
+    result = ok(invoke("assess", OFFICES[0], "-o", out))
+    assert f"wrote {out}" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.pdf"], "nothing beside it"
+    pdf = PdfReader(out)
+    pages = len(pdf.pages)
+    assert pages >= 3
+    first = pdf.pages[0].extract_text()
+    data = assessed(OFFICES[0])
+    assert "Summary" in first and f"page 1 of {pages}" in first
+    def flat(text):  # the PDF's text as extracted: lines joined, ligatures apart
+        return re.sub(r"\s+", "", text).replace("ﬁ", "fi").replace("ﬂ", "fl")
+
+    for message in data["summary"][:2]:
+        assert flat(message["text"])[:50] in flat(first)
+    assert f"page {pages} of {pages}" in pdf.pages[-1].extract_text()
+    wide = [p for p in pdf.pages if p.mediabox.width > p.mediabox.height]
+    tall = [p for p in pdf.pages if p.mediabox.width < p.mediabox.height]
+    assert wide and tall, "the summary on portrait pages, the wide tables on landscape ones"
+
+
+def test_without_chromium_a_pdf_is_a_clear_error_and_no_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("PMO_ASSESS_CHROMIUM", str(tmp_path / "no-such-browser"))
+    out = tmp_path / "report.pdf"
+    result = invoke("assess", OFFICES[0], "-o", out)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "writing a PDF needs Chromium" in result.output
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_a_pdf_needs_a_file(tmp_path):
+    result = invoke("assess", OFFICES[0], "--format", "pdf")
+    assert result.exit_code == 2 and "needs a file" in result.output
