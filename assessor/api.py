@@ -190,16 +190,18 @@ def list_rules(rules: list[str | Path] | None = None, questionnaire: str | Path 
 
 
 def export_graph(paths: list[str | Path], output: Path, rules=None, extra_rules=(), questionnaire=None,
-                 force: bool = False, engine: str | None = None) -> Path:
-    """Assess, then write the responsibility graph with the gaps marked (format from the extension)."""
-    from assessor.graph_export import format_for, marked_graph, render_graph
+                 force: bool = False, engine: str | None = None, only: str | None = None) -> Path:
+    """Assess, then write the responsibility graph with the gaps marked (format from the extension);
+    ``only``: ``gaps``, ``person:NAME`` or ``family:ID`` (graph_export.focus)."""
+    from assessor.graph_export import focus, format_for, marked_graph, render_graph
 
     output = Path(output)
     fmt = format_for(output)
     assessor = Assessor(rules, extra_rules, questionnaire, engine)
     check_target(output, assessor.inputs(paths), force, assessor.rule_folders)
     assessment = assessor.assess(paths)
-    return _publish(output, lambda: render_graph(marked_graph(assessment), fmt), "graph", force)
+    g = focus(marked_graph(assessment), only)  # before publishing: an unknown name leaves no file
+    return _publish(output, lambda: render_graph(g, fmt), "graph", force)
 
 
 # -- the store: history, comparison, benchmarks ---------------------------------------------------

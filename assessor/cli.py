@@ -190,19 +190,45 @@ def assess(questionnaire, rules, extra_rules, fmt, output, force, fail_on, targe
         sys.exit(1)
 
 
-@cli.command()
+class _Only(click.Command):
+    """``--only person NAME`` and ``--only family ID`` as two words: made one value (person:NAME)."""
+
+    def parse_args(self, ctx, args):
+        out, i = [], 0
+        while i < len(args):
+            if args[i] == "--only" and i + 2 < len(args) + 1 and i + 1 < len(args) and args[i + 1] in ("person", "family") \
+                    and i + 2 < len(args):
+                out += ["--only", f"{args[i + 1]}:{args[i + 2]}"]
+                i += 3
+                continue
+            out.append(args[i])
+            i += 1
+        return super().parse_args(ctx, out)
+
+
+@cli.command(cls=_Only)
 @QUESTIONNAIRE
 @RULES_OPTION
 @click.option("--extra-rules", multiple=True, type=click.Path(file_okay=False, path_type=Path),
               help="Rule folder added to the rule base (repeatable).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Output file: .graphml (yEd, Gephi), .gexf (Gephi), .dot (Graphviz) or .json (node-link).")
+@click.option("--only", metavar="gaps|person NAME|family ID", default=None,
+              help="Only the gaps (and what they touch), one person's roles, responsibilities and reporting "
+                   "line, or one function family's responsibilities, roles and people.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @ENGINE
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @user_errors
-def graph(questionnaire, rules, extra_rules, output, force, engine, files):
-    """Export the responsibility graph (people, roles, responsibilities, reporting lines) with gaps marked."""
+def graph(questionnaire, rules, extra_rules, output, only, force, engine, files):
+    """Export the responsibility graph (people, roles, responsibilities, reporting lines) with gaps marked.
+
+    \b
+      pmo-assess graph office.xlsx -o office.dot && dot -Tpng office.dot -o office.png
+      pmo-assess graph office.xlsx -o gaps.dot --only gaps
+      pmo-assess graph office.xlsx -o alex.dot --only person "Alex Morgan"
+      pmo-assess graph office.xlsx -o governance.dot --only family governance
+    """
     from assessor import api
     from assessor.rulebase import engines
 
@@ -210,7 +236,7 @@ def graph(questionnaire, rules, extra_rules, output, force, engine, files):
     if notice:
         click.echo(notice, err=True)
     written = api.export_graph(list(files), output, list(rules) or None, list(extra_rules), questionnaire, force,
-                               engine)
+                               engine, only)
     click.echo(f"wrote {shown(written)}", err=True)
 
 

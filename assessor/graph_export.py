@@ -156,21 +156,142 @@ def _dot_string(value, unique: bool = False) -> str:
 
 
 def to_dot(g) -> str:
-    lines = ["digraph responsibility {", "  rankdir=LR;", '  node [style=filled, fontname="Helvetica"];']
+    """Graphviz's DOT, laid out to be read: people, roles and responsibilities left to right, each
+    responsibility inside its function family's box (the family is the box, not a node), reporting
+    lines dashed and left out of the ranking, labels on the RACI edges only (where the letter is the
+    point), C and I thinner than R and A, gaps in their severity's colour, and a legend."""
+    lines = ["digraph responsibility {", "  rankdir=LR;", '  node [style=filled, fontname="Helvetica"];',
+             '  graph [fontname="Helvetica", fontsize=11, nodesep=0.12, ranksep=1.1, '
+             'splines=true, labeljust="l"];',
+             '  edge [fontname="Helvetica", fontsize=9, arrowsize=0.6];']
+    families = {n: d for n, d in g.nodes(data=True) if d.get("kind") == "family"}
+    family_of = {u: v for u, v, d in g.edges(data=True) if d.get("kind") == "belongs_to" and v in families}
     for node, data in g.nodes(data=True):
-        attrs = {"label": data.get("label", node), "shape": SHAPES.get(data.get("kind"), "ellipse"),
-                 "fillcolor": data["colour"], "kind": data.get("kind", ""), "gap": str(data["gap"]).lower()}
-        if data["gap"]:
-            attrs.update(penwidth="3", color=data["colour"], tooltip=data["findings"])
-        lines.append(f"  {_dot_string(node, unique=True)} ["
-                     + ", ".join(f"{k}={_dot_string(v)}" for k, v in attrs.items()) + "];")
+        if node in families or node in family_of:
+            continue
+        lines.append(_dot_node(node, data))
+    for family, fdata in families.items():
+        members = [n for n in g.nodes if family_of.get(n) == family]
+        if not members:
+            continue
+        lines.append(f"  subgraph {_dot_string('cluster_' + family, unique=True)} {{")
+        lines.append(f"    label={_dot_string(fdata.get('label', family))}; style=\"rounded\"; color=\"#bab0ac\";")
+        lines.extend("  " + _dot_node(n, g.nodes[n]) for n in members)
+        lines.append("  }")
     for u, v, data in g.edges(data=True):
-        attrs = {"label": data.get("label", ""), "kind": data.get("kind", ""), "gap": str(data["gap"]).lower()}
-        if data.get("kind") == "reports_to":
-            attrs["style"] = "dashed"
+        kind = data.get("kind", "")
+        if kind == "belongs_to":
+            continue  # shown by the family's box
+        attrs = {"kind": kind, "gap": str(data["gap"]).lower()}
+        if kind == "raci":
+            letters = data.get("label", "")
+            if letters in ("A", "A/R"):  # who answers for it: the letter worth reading on the line
+                attrs.update(label=letters, penwidth="1.6", fontcolor="#1f3864")
+            elif letters != "R":
+                attrs.update(color="#9aa5b1", penwidth="0.6", style="dotted")
+        elif kind == "reports_to":
+            attrs.update(style="dashed", constraint="false", color="#616e7c")
         if data["gap"]:
             attrs.update(color=GAP_COLOUR[data["severity"]], penwidth="2.5", tooltip=data["findings"])
         lines.append(f"  {_dot_string(u, unique=True)} -> {_dot_string(v, unique=True)} ["
                      + ", ".join(f"{k}={_dot_string(x)}" for k, x in attrs.items()) + "];")
+    lines.extend(_legend(g))
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _dot_node(node: str, data: dict) -> str:
+    attrs = {"label": data.get("label", node), "shape": SHAPES.get(data.get("kind"), "ellipse"),
+             "fillcolor": data["colour"], "kind": data.get("kind", ""), "gap": str(data["gap"]).lower()}
+    if data.get("kind") == "person":
+        attrs["fontcolor"] = "white"
+    if data["gap"]:
+        attrs.update(penwidth="3", color=data["colour"], tooltip=data["findings"])
+    return f"  {_dot_string(node, unique=True)} [" + ", ".join(f"{k}={_dot_string(v)}" for k, v in attrs.items()) + "];"
+
+
+LEGEND_KINDS = (("person", "person"), ("role", "role"), ("responsibility", "responsibility"))
+
+
+def _legend(g) -> list[str]:
+    """A box saying what the shapes, colours and lines mean (only the severities the graph shows)."""
+    severities = [s for s in GAP_COLOUR if any(d.get("severity") == s for _, d in g.nodes(data=True))
+                  or any(d.get("severity") == s for _, _, d in g.edges(data=True))]
+    out = ['  subgraph "cluster_legend" {', '    label="Legend"; style="rounded"; color="#616e7c"; fontsize=10;',
+           '    node [fontsize=9, width=0.3, height=0.2];']
+    for kind, text in LEGEND_KINDS:
+        out.append(f'    "legend:{kind}" [label="{text}", shape="{SHAPES[kind]}", fillcolor="{COLOURS[kind]}", '
+                   f'kind="legend", gap="false"' + (', fontcolor="white"' if kind == "person" else "") + "];")
+    for severity in severities:
+        out.append(f'    "legend:{severity}" [label="gap: {severity}", shape="box", fillcolor="{GAP_COLOUR[severity]}", '
+                   f'penwidth="3", color="{GAP_COLOUR[severity]}", kind="legend", gap="false"];')
+    lines = (("a1", "a2", 'label="A", penwidth="1.6"', "Accountable (A or A/R on the line)"),
+             ("r1", "r2", "", "Responsible, or holds the role"),
+             ("c1", "c2", 'color="#9aa5b1", penwidth="0.6", style="dotted"', "Consulted or Informed"),
+             ("s1", "s2", 'style="dashed", color="#616e7c"', "reports to"))
+    for tail, head, style, text in lines:
+        out.append(f'    "legend:{tail}" [label="", shape="point", width=0.05, kind="legend", gap="false"];')
+        out.append(f'    "legend:{head}" [label="{text}", shape="plaintext", style="", kind="legend", gap="false"];')
+        out.append(f'    "legend:{tail}" -> "legend:{head}" [{style + ", " if style else ""}kind="legend", gap="false"];')
+    out.append("  }")
+    return out
+
+
+# -- what a PMO lead wants to look at ------------------------------------------------------------
+
+def focus(g, only: str | None):
+    """The part of the marked graph that ``only`` asks for: ``gaps`` (everything a coverage finding
+    flags, with what it is attached to), ``person:NAME`` (who they are, the roles they hold, what
+    those roles are R, A, C or I for, and the reporting line above them) or ``family:ID`` (a
+    function family's responsibilities, the roles on them and who holds those roles). None: all."""
+    if not only:
+        return g
+    kind, _, wanted = only.partition(":")
+    if kind == "gaps" and not wanted:
+        flagged = {n for n, d in g.nodes(data=True) if d["gap"]}
+        keep = flagged | {x for u, v, d in g.edges(data=True) if d["gap"] for x in (u, v)}
+        for node in flagged:  # one step of context: who is on a flagged responsibility, who holds a flagged role
+            kind = g.nodes[node].get("kind")
+            if kind in ("responsibility", "role"):
+                keep |= set(g.predecessors(node)) - {n for n in g.predecessors(node)
+                                                     if g.edges[n, node].get("kind") == "reports_to"}
+            elif kind == "person":
+                keep |= set(g.successors(node))
+        return _with_families(g, keep)
+    if kind == "person" and wanted:
+        from assessor.responsibility import person_key
+
+        node = f"person:{person_key(wanted)}"
+        if node not in g:
+            people = sorted(d["label"] for _, d in g.nodes(data=True) if d.get("kind") == "person")
+            raise OutputError(f"no person {wanted!r} in the Roles sheet: expected one of " + ", ".join(people[:20])
+                              + (f" and {len(people) - 20} more" if len(people) > 20 else ""))
+        roles = [v for v in g.successors(node) if g.nodes[v].get("kind") == "role"]
+        keep = {node, *roles}
+        for role in roles:
+            keep |= {v for v in g.successors(role) if g.nodes[v].get("kind") == "responsibility"}
+            above = role
+            while True:  # the reporting line, to its top
+                up = [v for v in g.successors(above) if g.edges[above, v].get("kind") == "reports_to"]
+                if not up or up[0] in keep:
+                    break
+                keep.add(up[0])
+                above = up[0]
+        return _with_families(g, keep)
+    if kind == "family" and wanted:
+        node = f"family:{wanted}"
+        if node not in g:
+            ids = sorted(d["id"] for _, d in g.nodes(data=True) if d.get("kind") == "family")
+            raise OutputError(f"no family {wanted!r}: expected one of " + ", ".join(ids))
+        resps = {u for u in g.predecessors(node) if g.nodes[u].get("kind") == "responsibility"}
+        roles = {u for r in resps for u in g.predecessors(r) if g.nodes[u].get("kind") == "role"}
+        people = {u for r in roles for u in g.predecessors(r) if g.nodes[u].get("kind") == "person"}
+        return _with_families(g, resps | roles | people)
+    raise OutputError(f"--only {only}: expected gaps, person NAME or family ID")
+
+
+def _with_families(g, keep: set):
+    """The subgraph of ``keep`` with the families of its responsibilities (their boxes in DOT)."""
+    keep = set(keep)
+    keep |= {v for u in list(keep) for v in g.successors(u) if g.nodes[v].get("kind") == "family"}
+    return g.subgraph(sorted(keep)).copy()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import configparser
 import json
 import re
+import shlex
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -107,16 +108,44 @@ def dot_attrs(text: str) -> dict:
     return {k: dot_text(v) for k, v in re.findall(rf'([a-z_]+)=({QUOTED})', text)}
 
 
-def parse_dot(text: str) -> tuple[dict, list]:
-    """Nodes {id: attrs} and edges [(u, v, attrs)]; fails on any line that is not a quoted statement."""
+CLUSTER_OPEN = re.compile(rf'^  subgraph (?P<name>{QUOTED}) {{$')
+CLUSTER_STYLE = re.compile(rf'^    label=(?P<label>{QUOTED}); style="rounded"; color="#bab0ac";$')
+DEFAULTS = re.compile(r'^  (graph|edge) \[[^\]]*\];$')
+
+
+def parse_dot(text: str, clusters: dict | None = None) -> tuple[dict, list]:
+    """Nodes {id: attrs} and edges [(u, v, attrs)]; fails on any line that is not a quoted statement,
+    a default-attribute line, or a family's box (``clusters`` gets {box label: [its nodes]}). The
+    legend's box is skipped: it is not part of the office's graph."""
     lines = text.rstrip("\n").split("\n")
     assert lines[:3] == HEADER and lines[-1] == "}"
     outside = re.sub(QUOTED, '""', text)
-    assert outside.count("{") == outside.count("}") == 1
+    assert outside.count("{") == outside.count("}")
     nodes, edges = {}, []
+    box, legend = None, False
     for line in lines[3:-1]:
+        if DEFAULTS.match(line):
+            continue
+        if m := CLUSTER_OPEN.match(line):
+            box, legend = dot_text(m["name"]), dot_text(m["name"]) == "cluster_legend"
+            continue
+        if line == "  }":
+            box, legend = None, False
+            continue
+        if legend:
+            continue
+        if box is not None:
+            if m := CLUSTER_STYLE.match(line):
+                box = dot_text(m["label"])
+                if clusters is not None:
+                    clusters[box] = []
+                continue
+            assert line.startswith("    "), line
+            line = line[2:]
         if m := NODE_LINE.match(line):
             nodes[dot_text(m["node"])] = dot_attrs(m["attrs"])
+            if box is not None and clusters is not None:
+                clusters[box].append(dot_text(m["node"]))
         elif m := EDGE_LINE.match(line):
             edges.append((dot_text(m["u"]), dot_text(m["v"]), dot_attrs(m["attrs"])))
         else:
@@ -237,10 +266,15 @@ def test_gexf_reads_back_with_kinds_labels_gaps_and_colours(harbour):
 
 
 def test_dot_is_well_formed_and_carries_the_flags(harbour):
-    nodes, edges = parse_dot(harbour["dot"].read_text(encoding="utf-8"))
+    clusters: dict = {}
+    nodes, edges = parse_dot(harbour["dot"].read_text(encoding="utf-8"), clusters)
     graphml = nx.read_graphml(harbour["graphml"])
-    assert set(nodes) == set(graphml.nodes)
-    assert {(u, v) for u, v, _ in edges} == set(graphml.edges)
+    families = {n for n, d in graphml.nodes(data=True) if d["kind"] == "family"}
+    assert set(nodes) == set(graphml.nodes) - families, "a family is the box its responsibilities sit in"
+    assert {(u, v) for u, v, _ in edges} == {(u, v) for u, v, d in graphml.edges(data=True) if d["kind"] != "belongs_to"}
+    for u, v, d in graphml.edges(data=True):
+        if d["kind"] == "belongs_to":
+            assert u in clusters[graphml.nodes[v]["label"]], (u, v)
     for node, attrs in nodes.items():
         assert attrs["kind"] == graphml.nodes[node]["kind"]
         assert attrs["label"] == graphml.nodes[node]["label"]
@@ -248,6 +282,30 @@ def test_dot_is_well_formed_and_carries_the_flags(harbour):
         if attrs["gap"] == "true":
             assert attrs["tooltip"] == graphml.nodes[node]["findings"] and attrs["penwidth"]
     assert any(a["gap"] == "true" for _, _, a in edges)
+
+
+def test_dot_labels_the_edges_where_the_label_informs(harbour):
+    """The Accountable's letter on its line; R, C and I, holding and reporting told apart by style."""
+    _, edges = parse_dot(harbour["dot"].read_text(encoding="utf-8"))
+    graphml = nx.read_graphml(harbour["graphml"])
+    for u, v, attrs in edges:
+        letters = graphml.edges[u, v].get("letters")
+        if letters in ("A", "A/R"):
+            assert attrs["label"] == letters, (u, v)
+        else:
+            assert "label" not in attrs, (u, v, attrs)
+        if letters in ("C", "I") and attrs["gap"] == "false":
+            assert attrs["style"] == "dotted"
+        if attrs["kind"] == "reports_to":
+            assert attrs["style"] == "dashed" and attrs["constraint"] == "false"
+
+
+def test_dot_has_a_legend_of_shapes_colours_and_lines(harbour):
+    text = harbour["dot"].read_text(encoding="utf-8")
+    legend = text[text.index('subgraph "cluster_legend"'):]
+    for words in ("person", "role", "responsibility", "Accountable", "Consulted or Informed", "reports to"):
+        assert words in legend, words
+    assert "gap: high" in legend, "the severities the office's gaps have"
 
 
 @pytest.mark.skipif(DOT is None, reason="Graphviz `dot` is not installed")
@@ -420,3 +478,103 @@ def test_declared_networkx_floor_supports_node_link_edges():
                        if line.strip().startswith("networkx"))
     floor = tuple(int(x) for x in re.search(r">=\s*([\d.]+)", requirement).group(1).split(".")[:2])
     assert floor >= (3, 4), requirement
+
+
+# --- a graph a PMO lead can read: filters, and each sample rendered -------------------------------------
+
+def _export(source: Path, out: Path, *only) -> nx.DiGraph:
+    result = run_cli("graph", source, "-o", out, *only)
+    assert result.exit_code == 0, result.output
+    return nx.read_graphml(out)
+
+
+def test_only_gaps_keeps_what_the_findings_flag_and_what_they_touch(harbour, tmp_path):
+    full = nx.read_graphml(harbour["graphml"])
+    gaps = _export(HARBOUR, tmp_path / "gaps.graphml", "--only", "gaps")
+    flagged = {n for n, d in full.nodes(data=True) if d["gap"]}
+    assert flagged <= set(gaps.nodes) and len(gaps) < len(full)
+    touched = flagged | {x for u, v, d in full.edges(data=True) if d["gap"] for x in (u, v)}
+    for node, data in gaps.nodes(data=True):
+        if data["kind"] == "family":
+            continue
+        assert node in touched or any(n in flagged for n in (*full.successors(node), *full.predecessors(node))), node
+
+
+@pytest.mark.parametrize("words", [("--only", "person", "Sam Hughes"), ("--only", "person:sam  HUGHES")])
+def test_only_person_shows_their_roles_responsibilities_and_reporting_line(harbour, tmp_path, words):
+    full = nx.read_graphml(harbour["graphml"])
+    g = _export(HARBOUR, tmp_path / "sam.graphml", *words)
+    people = [n for n, d in g.nodes(data=True) if d["kind"] == "person"]
+    assert people == ["person:sam hughes"]
+    roles = {v for v in full.successors("person:sam hughes")}
+    assert roles <= set(g.nodes)
+    for role in roles:
+        for v in full.successors(role):
+            if full.nodes[v]["kind"] == "responsibility":
+                assert v in g, (role, v)
+    line = [v for v in full.successors("role:PSO") if full.edges["role:PSO", v]["kind"] == "reports_to"]
+    assert set(line) <= set(g.nodes), "the reporting line above their roles"
+
+
+def test_only_family_shows_its_responsibilities_roles_and_people(harbour, tmp_path):
+    full = nx.read_graphml(harbour["graphml"])
+    g = _export(HARBOUR, tmp_path / "gov.graphml", "--only", "family", "governance")
+    resps = {n for n, d in g.nodes(data=True) if d["kind"] == "responsibility"}
+    expected = {u for u in full.predecessors("family:governance") if full.nodes[u]["kind"] == "responsibility"}
+    assert resps == expected and resps
+    assert [n for n, d in g.nodes(data=True) if d["kind"] == "family"] == ["family:governance"]
+    for node, data in g.nodes(data=True):
+        if data["kind"] == "role":
+            assert any(v in resps for v in full.successors(node)), node
+
+
+@pytest.mark.parametrize("only, said", [(("--only", "person", "Nobody Here"), "no person 'Nobody Here'"),
+                                        (("--only", "family", "astrology"), "no family 'astrology'"),
+                                        (("--only", "everything"), "expected gaps, person NAME or family ID")])
+def test_an_unknown_filter_is_a_clear_error_and_no_file(tmp_path, only, said):
+    out = tmp_path / "g.dot"
+    result = run_cli("graph", HARBOUR, "-o", out, *only)
+    assert result.exit_code == 2 and said in result.output and "Traceback" not in result.output
+    assert not out.exists()
+
+
+SAMPLE_FILES = sorted((REPO / "samples").glob("*.xlsx"))
+
+
+def _plain_layout(dot_file: Path) -> tuple[float, float, list]:
+    """(width, height in inches, node boxes) of Graphviz's layout (``dot -Tplain``)."""
+    proc = subprocess.run([DOT, "-Tplain", str(dot_file)], capture_output=True, timeout=120, text=True)
+    assert proc.returncode == 0 and "Error" not in proc.stderr, proc.stderr
+    width = height = 0.0
+    boxes = []
+    for line in proc.stdout.splitlines():
+        parts = shlex.split(line)  # names with spaces come quoted
+        if parts[0] == "graph":
+            width, height = float(parts[2]), float(parts[3])
+        elif parts[0] == "node":
+            name, x, y, w, h = parts[1], *map(float, parts[2:6])
+            boxes.append((name, x - w / 2, y - h / 2, x + w / 2, y + h / 2))
+    return width, height, boxes
+
+
+@pytest.mark.skipif(DOT is None, reason="Graphviz `dot` is not installed")
+@pytest.mark.parametrize("source", SAMPLE_FILES, ids=lambda p: p.stem)
+def test_each_sample_renders_to_a_readable_png(tmp_path, source):
+    for only in ((), ("--only", "gaps")):
+        dot_file = tmp_path / f"{source.stem}{'-gaps' if only else ''}.dot"
+        result = run_cli("graph", source, "-o", dot_file, *only)
+        assert result.exit_code == 0, result.output
+        png = dot_file.with_suffix(".png")
+        proc = subprocess.run([DOT, "-Tpng", str(dot_file), "-o", str(png)], capture_output=True, timeout=120)
+        assert proc.returncode == 0 and b"Error" not in proc.stderr, proc.stderr.decode(errors="replace")
+        head = png.read_bytes()[:24]
+        assert head[:8] == b"\x89PNG\r\n\x1a\n"
+        pixels_w, pixels_h = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+        assert pixels_w > 300 and pixels_h > 300
+        width, height, boxes = _plain_layout(dot_file)
+        # about an A3 page's width at full size: the labels stay at their 10-14 point size when printed
+        assert width <= 20, (source.stem, width)
+        for i, a in enumerate(boxes):  # no node drawn over another
+            for b in boxes[i + 1:]:
+                overlap = min(a[3], b[3]) - max(a[1], b[1]) > 0.01 and min(a[4], b[4]) - max(a[2], b[2]) > 0.01
+                assert not overlap, (source.stem, a[0], b[0])
