@@ -150,3 +150,12 @@ def test_the_readme_python_api_example_runs_as_written(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "controlling programme office" in done.stdout
     assert (tmp_path / "report.xlsx").is_file()
+
+
+def test_a_bad_answer_does_not_hide_the_formula_in_its_evidence(tmp_path, workbook_factory):
+    source = workbook_factory(tmp_path, [("Questions", "E14", "seven"), ("Questions", "F14", '=HYPERLINK("http://x","y")')],
+                              "answer-row.xlsx")
+    result = invoke("validate", source)
+    assert result.exit_code == 2
+    assert "Questions!E14: error: answer to GC-06 is not a valid answer" in result.output
+    assert "Questions!F14: warning: formula where text is expected" in result.output

@@ -349,3 +349,18 @@ def test_without_chromium_a_pdf_is_a_clear_error_and_no_file(tmp_path, monkeypat
 def test_a_pdf_needs_a_file(tmp_path):
     result = invoke("assess", OFFICES[0], "--format", "pdf")
     assert result.exit_code == 2 and "needs a file" in result.output
+
+
+def test_the_store_and_portfolio_workbooks_print_with_header_and_footer(tmp_path):
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    ok(invoke("assess", OFFICES[0], "--save", "--db", db))
+    history = tmp_path / "history.xlsx"
+    ok(invoke("history", "Northwind Energy", "-o", history, "--db", db))
+    clients = tmp_path / "clients"
+    clients.mkdir()
+    shutil.copy(OFFICES[0], clients / "one.xlsx")
+    ok(invoke("batch", clients, "-o", tmp_path / "out", "--format", "json", "-j", "1", "--quiet"))
+    for book in (history, tmp_path / "out" / "portfolio.xlsx"):
+        for ws in openpyxl.load_workbook(book).worksheets:
+            assert ws.oddFooter.right.text == "page &P of &N" and ws.oddHeader.left.text, (book.name, ws.title)
+            assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4), (book.name, ws.title)

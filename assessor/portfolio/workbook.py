@@ -7,7 +7,7 @@ import io
 from collections import Counter
 from pathlib import Path
 
-from assessor.reports.xlsx_cells import Sheets, landscape
+from assessor.reports.xlsx_cells import Sheets, landscape, page_furniture
 from assessor.xlsx import column_letter as _letter
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
@@ -46,6 +46,7 @@ def render(batch) -> bytes:
     book.offices(wb.active, batch)
     book.failed(wb.create_sheet("Failed files"), batch)
     book.distribution(wb.create_sheet("Distribution"), batch)
+    page_furniture(wb, f"Portfolio: {sum(r.assessed for r in batch.offices)} offices", "pmo-assess batch")
     wb.properties.creator = "pmo-assess"
     buffer = io.BytesIO()
     wb.save(buffer)

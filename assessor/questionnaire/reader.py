@@ -282,6 +282,7 @@ def _questions(grid: Grid, bank: Bank, out: _Collector, previous=None, stamped: 
         if answer_cell.formula:
             out.error(answer_cell.ref, "formula where an answer is expected", answer_cell.value,
                       "a typed answer 0-5, N/A or Don't know")
+            _text(evidence_cell, out)  # the row's other problems in the same run
             continue
         if not answer_cell.blank:
             try:
@@ -293,6 +294,7 @@ def _questions(grid: Grid, bank: Bank, out: _Collector, previous=None, stamped: 
                             f"{int(float(exc.args[1])) + 1})" if kind == "not whole" else
                             f"0-5 (e.g. 3 or '3 - {bank.scale_label(3)}'), {bank.not_applicable} or {bank.dont_know}")
                 out.error(answer_cell.ref, f"answer to {qid} is {what}", answer_cell.value, expected)
+                _text(evidence_cell, out)
                 continue
             _label_mismatch(answer_cell, level, bank, out)
         else:

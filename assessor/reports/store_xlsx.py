@@ -9,7 +9,7 @@ from __future__ import annotations
 from assessor.frames import benchmark_rows, comparison_rows, finding_change_rows, history_rows
 from assessor.reports.base import TextReporter
 from assessor.reports.tables import dash, ordinal
-from assessor.reports.xlsx_cells import Sheets, landscape
+from assessor.reports.xlsx_cells import Sheets, landscape, page_furniture
 
 CHANGE_FILL = {"new": "F4B6B6", "resolved": "C6EFCE", "persisting": "FCE4B6"}
 
@@ -26,6 +26,10 @@ class StoreXlsxReporter(TextReporter):
         wb = openpyxl().Workbook()
         book = _Book(wb)
         {"history": book.history, "comparison": book.comparison, "benchmark": book.benchmark}[data["kind"]](data)
+        office = data.get("office") or data.get("after") or {}
+        title = {"history": "Maturity history", "comparison": "What moved", "benchmark": "Among peers"}[data["kind"]]
+        page_furniture(wb, f"{title}: " + " - ".join(str(x) for x in (office.get("organisation"), office.get("pmo_name"))
+                                                      if x), "pmo-assess")
         wb.properties.creator = "pmo-assess"
         buffer = io.BytesIO()
         wb.save(buffer)

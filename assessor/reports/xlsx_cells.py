@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from assessor.xlsx import column_letter as _letter
-from assessor.xlsx import wrapped_lines
+from assessor.xlsx import row_height, wrapped_lines
 
 HEADER_FILL = "1F3864"
 SEVERITY_FILL = {"critical": "9C0006", "high": "E15759", "medium": "F28E2B", "low": "FFD966", "info": "D9D9D9"}
@@ -68,7 +68,7 @@ class Sheets:
                 if c in wrap_cols and value:
                     lines = max(lines, _lines(value, ws.column_dimensions[_letter(c)].width))
             if lines > 1:  # spreadsheet programs do not grow rows for wrapped text on their own when printing
-                ws.row_dimensions[r].height = 15 * min(lines, 12)
+                ws.row_dimensions[r].height = row_height(lines)
         return start + len(rows) - 1
 
 
