@@ -58,12 +58,13 @@ FINDING_COLUMNS = ["id", "rule", "severity", "category", "subject", "message", "
 
 
 def finding_rows(report: dict) -> list[dict]:
-    from assessor.reports.base import file_name
+    from assessor.reports.base import compact_cells
 
+    several = len(report.get("respondents") or ()) > 1  # one workbook: its name on every cell says nothing
     return [{"id": f["id"], "rule": f["rule"], "severity": f["severity"], "category": f["category"],
              "subject": f.get("subject"), "message": f["message"], "weight": f.get("weight"),
              "cells": ", ".join(f"{e['sheet']}!{e['cell']}" for e in f["evidence"]),
-             "where": "; ".join(dict.fromkeys(f"{file_name(e['file'])} {e['sheet']}!{e['cell']}" for e in f["evidence"])),
+             "where": compact_cells(f["evidence"], several),
              "recommendation": f["recommendation"]} for f in report["findings"]]
 
 

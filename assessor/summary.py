@@ -55,7 +55,8 @@ def _maturity(m: dict) -> dict:
         text += f"; every dimension is at level {top}"
     text += "."
     if o.get("not_assessed"):
-        text += f" {len(o['not_assessed'])} dimension(s) had too little evidence for a level."
+        n = len(o["not_assessed"])
+        text += f" {n} dimension{'s' if n != 1 else ''} had too little evidence for a level."
     return {"topic": "maturity", "text": text}
 
 
@@ -64,7 +65,8 @@ def _priorities(priorities: list[dict], findings: list[dict]) -> dict:
     if not priorities:
         return {"topic": "priorities", "text": "No finding needs action."}
     first = priorities[0]
-    lead = (f"{severe} critical or high finding(s)" if severe else "No critical or high finding")
+    lead = (f"{severe} critical or high finding{'s' if severe != 1 else ''}" if severe else
+            "No critical or high finding")
     return {"topic": "priorities",
             "text": f"{lead}; fix first: {first['message']}"}
 

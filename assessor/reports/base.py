@@ -90,3 +90,17 @@ def produced_by(data: dict) -> str:
     tool, bank, rules = data["tool"], data["questionnaire"], data["rulebase"]
     return (f"pmo-assess {tool['version']}, {tool.get('engine', 'durable')} engine; question bank {bank['id']} "
             f"{bank['version']}; rule base {rules['rules']} rules, fingerprint {rules['fingerprint'][:12]}")
+
+
+def compact_cells(evidence: list[dict], several_files: bool) -> str:
+    """Cells as a reader scans them: "RACI!G2, G3, G5; Roles!A6" (the sheet named once per run of
+    cells), each file's name before its cells when several respondents' workbooks are involved."""
+    out, last = "", (None, None)
+    for file, sheet, cell in dict.fromkeys((file_name(e["file"]), e["sheet"], e["cell"]) for e in evidence):
+        if (file, sheet) == last:
+            out += f", {cell}"
+        else:
+            named = several_files and file != last[0]
+            out += ("; " if out else "") + (f"{file} " if named else "") + f"{sheet}!{cell}"
+        last = (file, sheet)
+    return out

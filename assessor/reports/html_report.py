@@ -8,9 +8,8 @@ tables on landscape pages, a footer with the client, the date and page n of m). 
 from __future__ import annotations
 
 from assessor.reports import charts
-from assessor.reports.base import (TextReporter, caps_text, level_text, overall_basis, produced_by, raci_letters,
-                                   weakest_text)
-from assessor.reports.base import file_name as _file
+from assessor.reports.base import (TextReporter, caps_text, compact_cells, level_text, overall_basis, produced_by,
+                                   raci_letters, weakest_text)
 from assessor.reports.templating import CSS, esc, render  # noqa: F401 - esc and CSS: the store reports' too
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
@@ -67,8 +66,7 @@ def context(data: dict) -> dict:
         "why": [(r["rule"], r["reason"], ", ".join(dict.fromkeys(f"{e['sheet']}!{e['cell']}" for e in r["evidence"])))
                 for r in data["classification"]["because"]],
         "caps": {d["id"]: caps_text(d) for d in m["dimensions"]},
-        "where": {f["id"]: "; ".join(dict.fromkeys((f"{_file(e['file'])} " if several else "") + f"{e['sheet']}!{e['cell']}"
-                                                   for e in f["evidence"])) for f in data["findings"]},
+        "where": {f["id"]: compact_cells(f["evidence"], several) for f in data["findings"]},
         "messages": {f["id"]: f["message"] for f in data["findings"]},
         "roles": roles, "letters": {r["id"]: raci_letters(r) for r in data["coverage"]["responsibilities"]},
         "gap_statuses": GAP_STATUSES, "warn_statuses": WARN_STATUSES,

@@ -30,6 +30,7 @@ class Sheets:
         self.head_font = Font(bold=True, color="FFFFFF")
         self.head_fill = PatternFill("solid", fgColor=HEADER_FILL)
         self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.top = Alignment(vertical="top")
         self.fills = {k: PatternFill("solid", fgColor=v) for k, v in SEVERITY_FILL.items()}
 
     def put(self, ws, row: int, col: int, value, wrap: bool = False):
@@ -64,7 +65,9 @@ class Sheets:
         for r, values in enumerate(rows, start=start):
             lines = 1
             for c, value in enumerate(values, start=1):
-                self.put(ws, r, c, value, wrap=c in wrap_cols)
+                cell = self.put(ws, r, c, value, wrap=c in wrap_cols)
+                if c not in wrap_cols:
+                    cell.alignment = self.top  # beside a tall wrapped cell, a short one reads from the top
                 if c in wrap_cols and value:
                     lines = max(lines, _lines(value, ws.column_dimensions[_letter(c)].width))
             if lines > 1:  # spreadsheet programs do not grow rows for wrapped text on their own when printing

@@ -144,6 +144,7 @@ class _Book(Sheets):
         for column in (3, 5):  # Score (0-5), Target
             chart.add_data(Reference(sheet, min_col=column, min_row=1, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(sheet, min_col=2, min_row=2, max_row=last))
+        chart.legend.position = "b"  # beside the radar it covers the right-hand dimensions' names
         chart.height, chart.width = 11, 16
         ws.add_chart(chart, "D3")  # beside the summary table, on the same printed page
 
@@ -171,7 +172,7 @@ class _Book(Sheets):
             chart.add_data(Reference(ws, min_col=3, max_col=4, min_row=1, max_row=1 + scored), titles_from_data=True)
             chart.set_categories(Reference(ws, min_col=2, min_row=2, max_row=1 + scored))
             chart.height, chart.width = 12, 18
-            ws.add_chart(chart, "N2")
+            ws.add_chart(chart, f"B{len(rows) + 4}")  # below the table: beside it, it shrank the printed page
 
     def findings(self, ws):
         from openpyxl.worksheet.datavalidation import DataValidation
@@ -278,7 +279,7 @@ class _Book(Sheets):
         """Every action in roadmap order, phase by phase: the practices and what the tier needs."""
         headers = ("Rank", "Phase", "Action", "Owner (role)", "Effort", "Unlocks", "From", "Answer", "Target",
                    "Weighted gap", "Assigned to", "Due")
-        self.table_head(ws, 1, headers, (6, 16, 52, 20, 8, 24, 26, 8, 7, 9, 14, 11))
+        self.table_head(ws, 1, headers, (6, 14, 48, 18, 16, 22, 24, 7, 7, 8, 14, 11))
         items = {i["question"]: i for i in self.data["roadmap"]["items"]}
         rows = []
         for phase in self.data["roadmap"]["phases"]:
