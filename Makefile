@@ -42,7 +42,10 @@ demo: $(VENV)/.installed
 	$(BIN)/pmo-assess assess $(DEMO_SAMPLE) -o report.html --force
 	$(BIN)/pmo-assess assess $(DEMO_SAMPLE) -o report.json --force
 	$(BIN)/pmo-assess graph $(DEMO_SAMPLE) -o report.graphml --force
-	@echo; echo "Reports written:"; for f in report.xlsx report.html report.json report.graphml; do echo "  $(CURDIR)/$$f"; done
+	@if command -v chromium >/dev/null 2>&1; then $(BIN)/pmo-assess assess $(DEMO_SAMPLE) -o report.pdf --force; \
+	else echo "(no chromium: report.pdf not written; apt-get install chromium, or make test, installs it)"; fi
+	@echo; echo "Reports written:"; for f in report.xlsx report.html report.pdf report.json report.graphml; do \
+		[ -f $$f ] && echo "  $(CURDIR)/$$f"; done; true
 
 # The HTML report test opens the report in headless Chromium, and the graph test renders the DOT
 # export with Graphviz (Debian's packages). Install them when missing and we can (root with apt);

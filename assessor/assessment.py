@@ -157,7 +157,8 @@ class Assessment:
     def _priorities(self) -> list[dict]:
         from assessor.findings import priorities
 
-        return [{"rank": rank, "finding": f.id, "rule": f.rule, "severity": f.severity, "category": f.category,
+        return [{"rank": rank, "finding": f.id, "rule": f.rule, "title": self.rulebase.rule(f.rule).title,
+                 "severity": f.severity, "category": f.category,
                  "subject": f.subject, "message": f.message, "recommendation": f.recommendation}
                 for rank, f in enumerate(priorities(self.outcome.findings), start=1)]
 
@@ -167,8 +168,9 @@ class Assessment:
         from assessor.roadmap import plan
 
         requirements = [f.attrs for f in self.outcome.facts if f.kind == "requirement"]
+        staffed = frozenset(r.role_id for r in self.factbase.organisation.roles if r.holders)
         return plan(list(self.roadmap), self.factbase.merged, requirements, self.bank, self.model.winner,
-                    self.rulebase.setting("roadmap"), TIER_NAMES.get(self.tier.winner + 1))
+                    self.rulebase.setting("roadmap"), TIER_NAMES.get(self.tier.winner + 1), staffed)
 
     def _roadmap(self) -> dict:
         tier = self.tier.winner

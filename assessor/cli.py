@@ -191,17 +191,22 @@ def assess(questionnaire, rules, extra_rules, fmt, output, force, fail_on, targe
 
 
 class _Only(click.Command):
-    """``--only person NAME`` and ``--only family ID`` as two words: made one value (person:NAME)."""
+    """``--only person NAME`` and ``--only family ID`` as two words (also ``--only=person NAME``): made
+    one value, person:NAME. A next word that is an option (``--force``) is left alone, and the filter
+    then says what it expected."""
 
     def parse_args(self, ctx, args):
         out, i = [], 0
         while i < len(args):
-            if args[i] == "--only" and i + 2 < len(args) + 1 and i + 1 < len(args) and args[i + 1] in ("person", "family") \
-                    and i + 2 < len(args):
-                out += ["--only", f"{args[i + 1]}:{args[i + 2]}"]
-                i += 3
+            word = args[i]
+            kind = args[i + 1] if word == "--only" and i + 1 < len(args) else \
+                (word.partition("=")[2] if word.startswith("--only=") else None)
+            step = 2 if word == "--only" else 1
+            if kind in ("person", "family") and i + step < len(args) and not args[i + step].startswith("-"):
+                out += ["--only", f"{kind}:{args[i + step]}"]
+                i += step + 1
                 continue
-            out.append(args[i])
+            out.append(word)
             i += 1
         return super().parse_args(ctx, out)
 

@@ -131,7 +131,12 @@ SHORTENED = " … [shortened from {n:,} characters; the full text is in the Grap
 
 
 def _dot_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "")
+    # Controls, separators and bidi characters shown as \x9b or \u202e (as the terminal shows them):
+    # `cat office.dot` must not drive a terminal. A newline stays a line break in the label.
+    from assessor.terminal import shown
+
+    text = "\n".join(shown(line) for line in text.replace("\r", "").split("\n"))
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
 def _dot_string(value, unique: bool = False) -> str:
@@ -222,13 +227,14 @@ def _legend(g) -> list[str]:
     for kind, text in LEGEND_KINDS:
         out.append(f'    "legend:{kind}" [label="{text}", shape="{SHAPES[kind]}", fillcolor="{COLOURS[kind]}", '
                    f'kind="legend", gap="false"' + (', fontcolor="white"' if kind == "person" else "") + "];")
-    for severity in severities:
-        out.append(f'    "legend:{severity}" [label="gap: {severity}", shape="box", fillcolor="{GAP_COLOUR[severity]}", '
+    for severity in severities:  # a node in a gap takes its worst severity's colour, whatever its kind
+        out.append(f'    "legend:{severity}" [label="in a {severity} gap", shape="box", fillcolor="{GAP_COLOUR[severity]}", '
                    f'penwidth="3", color="{GAP_COLOUR[severity]}", kind="legend", gap="false"];')
     lines = (("a1", "a2", 'label="A", penwidth="1.6"', "Accountable (A or A/R on the line)"),
              ("r1", "r2", "", "Responsible, or holds the role"),
              ("c1", "c2", 'color="#9aa5b1", penwidth="0.6", style="dotted"', "Consulted or Informed"),
-             ("s1", "s2", 'style="dashed", color="#616e7c"', "reports to"))
+             ("s1", "s2", 'style="dashed", color="#616e7c"', "reports to"),
+             ("g1", "g2", f'color="{GAP_COLOUR["high"]}", penwidth="2.5"', "a gap's line, in its severity's colour"))
     for tail, head, style, text in lines:
         out.append(f'    "legend:{tail}" [label="", shape="point", width=0.05, kind="legend", gap="false"];')
         out.append(f'    "legend:{head}" [label="{text}", shape="plaintext", style="", kind="legend", gap="false"];')
@@ -251,11 +257,11 @@ def focus(g, only: str | None):
         flagged = {n for n, d in g.nodes(data=True) if d["gap"]}
         keep = flagged | {x for u, v, d in g.edges(data=True) if d["gap"] for x in (u, v)}
         for node in flagged:  # one step of context: who is on a flagged responsibility, who holds a flagged role
-            kind = g.nodes[node].get("kind")
-            if kind in ("responsibility", "role"):
+            node_kind = g.nodes[node].get("kind")
+            if node_kind in ("responsibility", "role"):
                 keep |= set(g.predecessors(node)) - {n for n in g.predecessors(node)
                                                      if g.edges[n, node].get("kind") == "reports_to"}
-            elif kind == "person":
+            elif node_kind == "person":
                 keep |= set(g.successors(node))
         return _with_families(g, keep)
     if kind == "person" and wanted:

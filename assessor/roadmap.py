@@ -29,45 +29,78 @@ def shipped_setting() -> dict:
     return load_yaml(paths.rules_dir() / "roadmap.yaml", RuleError)["settings"][SETTING]
 
 
+# the fields each sentence of the wording may use
+WORDING_FIELDS = {"tier_action": {"name", "typical"}, "unlocks_level": {"dimension", "level"},
+                  "toward_level": {"dimension", "level"}, "unlocks_current": {"reason"},
+                  "unlocks_next": {"tier", "tier_name"}}
+
+
 def setting_problem(value) -> str | None:
     """What is wrong with a ``roadmap`` setting, or None (the rule loader reports it with its file)."""
     if not isinstance(value, dict):
         return "a mapping with phases, effort, tier_effort, default_owner and wording"
     phases, effort, wording = value.get("phases"), value.get("effort"), value.get("wording")
+    text = lambda v: isinstance(v, str) and v.strip() != ""  # noqa: E731
     if not isinstance(phases, list) or not phases or not all(
             isinstance(p, dict) and {"id", "name", "goal", "practice_levels"} <= set(p)
+            and text(p["id"]) and text(p["name"]) and isinstance(p["goal"], str)
             and isinstance(p["practice_levels"], list) and set(p["practice_levels"]) <= {1, 2, 3, 4, 5}
             and p.get("tier", "current") in ("current", "next") for p in phases):
         return "phases: a list of {id, name, goal, practice_levels: [1-5], tier: current|next}"
+    if len({p["id"] for p in phases}) != len(phases):
+        return "phases: each id once"
     levels = [level for p in phases for level in p["practice_levels"]]
     if sorted(levels) != [1, 2, 3, 4, 5]:
         return "phases: every practice level 1 to 5 in exactly one phase"
-    if [p.get("tier") for p in phases if p.get("tier")].count("current") > 1 or \
-            [p.get("tier") for p in phases].count("next") > 1:
+    tiers = [p.get("tier") for p in phases if p.get("tier")]
+    if tiers.count("current") > 1 or tiers.count("next") > 1:
         return "phases: at most one phase with tier: current and one with tier: next"
     if not isinstance(effort, list) or not effort or not all(
-            isinstance(e, dict) and {"band", "label", "gap_up_to"} <= set(e) for e in effort) \
+            isinstance(e, dict) and {"band", "label", "gap_up_to"} <= set(e) and text(e["band"]) and text(e["label"])
+            and isinstance(e["gap_up_to"], (int, float)) and not isinstance(e["gap_up_to"], bool) for e in effort) \
             or max(e["gap_up_to"] for e in effort) < 5:
-        return "effort: a list of {band, label, gap_up_to}, the last reaching a gap of 5"
+        return "effort: a list of {band, label, gap_up_to: a number}, the last reaching a gap of 5"
     if value.get("tier_effort") not in {e["band"] for e in effort}:
         return "tier_effort: one of the effort bands"
-    needed = {"tier_action", "unlocks_level", "toward_level", "unlocks_current", "unlocks_next"}
-    if not isinstance(wording, dict) or not needed <= set(wording):
-        return "wording: " + ", ".join(sorted(needed))
+    if not text(value.get("default_owner")):
+        return "default_owner: a role id"
+    if not isinstance(wording, dict) or not set(WORDING_FIELDS) <= set(wording):
+        return "wording: " + ", ".join(sorted(WORDING_FIELDS))
+    for key, allowed in WORDING_FIELDS.items():
+        problem = _template_problem(wording[key], allowed)
+        if problem:
+            return f"wording.{key}: {problem}"
+    return None
+
+
+def _template_problem(template, allowed: set) -> str | None:
+    """A wording sentence may use only its own {fields}, plainly (no format spec or attribute)."""
+    import string
+
+    if not isinstance(template, str) or not template.strip():
+        return "a sentence"
+    try:
+        fields = [(name, spec, conv) for _, name, spec, conv in string.Formatter().parse(template) if name is not None]
+    except ValueError as exc:
+        return f"not a sentence with {{fields}} ({exc}); write {{{{ and }}}} for a brace"
+    for name, spec, conv in fields:
+        if name not in allowed or spec or conv:
+            return f"{{{name}}} is not one of its fields: " + ", ".join(f"{{{f}}}" for f in sorted(allowed))
     return None
 
 
 def plan(items: list[dict], answers, requirements: list[dict], bank, model: str, setting: dict | None,
-         next_tier_name: str | None) -> tuple[list[dict], list[dict]]:
+         next_tier_name: str | None, staffed: frozenset = frozenset()) -> tuple[list[dict], list[dict]]:
     """(items in roadmap order, ranked and with their phase, owner, effort and unlocks; the phases).
 
     ``answers``: the merged answers (scoring.MergedAnswer); ``requirements``: the requirement facts'
-    attributes (requirements.requirement_facts) of the office's type and tier."""
+    attributes (requirements.requirement_facts) of the office's type and tier; ``staffed``: the role
+    ids somebody holds in this office (an owner the office does not staff says so)."""
     setting = setting or shipped_setting()
     phases = setting["phases"]
     phase_of_level = {level: p["id"] for p in phases for level in p["practice_levels"]}
     order = {p["id"]: i for i, p in enumerate(phases)}
-    owners = _owners(bank, model, setting["default_owner"])
+    owners = _owners(bank, model, setting["default_owner"], staffed)
     bands = sorted(setting["effort"], key=lambda e: e["gap_up_to"])
     words = setting["wording"]
     items = [dict(i) for i in items]
@@ -112,8 +145,9 @@ def plan(items: list[dict], answers, requirements: list[dict], bank, model: str,
     return items, out
 
 
-def _owners(bank, model: str, default: str):
-    """responsibility id -> {role, name}: the Accountable role of the catalogue's typical RACI for this type."""
+def _owners(bank, model: str, default: str, staffed: frozenset):
+    """responsibility id -> {role, name, staffed}: the Accountable role of the catalogue's typical RACI
+    for this type, and whether somebody in the office holds it."""
     catalogue = {r.id: r for r in bank.responsibilities}
     names = {r.id: r.name for r in bank.roles}
 
@@ -121,7 +155,7 @@ def _owners(bank, model: str, default: str):
         spec = catalogue.get(responsibility or "")
         role = next((r for r, v in spec.typical_raci(model) if v in ("A", "A/R")), None) if spec else None
         role = role or default
-        return {"role": role, "name": names.get(role, role)}
+        return {"role": role, "name": names.get(role, role), "staffed": role in staffed}
 
     return owner
 

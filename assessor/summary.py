@@ -7,12 +7,14 @@ references: those are in the report's detail sections and its trace.
 """
 from __future__ import annotations
 
+import re
+
 SEVERE = ("critical", "high")
 
 
 def key_messages(data: dict) -> list[dict]:
     messages = [_office(data["classification"]), _maturity(data["maturity"])]
-    messages.append(_priorities(data.get("priorities") or [], data["findings"]))
+    messages.append(_priorities(data.get("priorities") or [], data["findings"], _names_of(data)))
     nxt = _next_tier(data["roadmap"]["next_tier"], data["classification"])
     if nxt:
         messages.append(nxt)
@@ -33,8 +35,8 @@ def _office(c: dict) -> dict:
     runner = c["runner_up"]
     if runner["model"]:
         text += f" It also shows traits of a {runner['model']} office."
-    if runner["tier"]:
-        text += f" It also does some of the work of a {runner['tier_name']} (tier {runner['tier']})."
+    if runner["tier"] and runner["tier"] > c["tier"]:  # a tier 2 office does tier 1 work: no news
+        text += f" It already does some of the work of a {runner['tier_name']} (tier {runner['tier']})."
     return {"topic": "office", "text": text}
 
 
@@ -60,21 +62,39 @@ def _maturity(m: dict) -> dict:
     return {"topic": "maturity", "text": text}
 
 
-def _priorities(priorities: list[dict], findings: list[dict]) -> dict:
+def _names_of(data: dict) -> dict:
+    """Ids a finding's subject may be -> what an executive calls them."""
+    names = {r["id"]: f"“{r['name']}”" for r in data["coverage"]["responsibilities"] if r.get("name")}
+    names.update({r["id"]: r["name"] for r in data["coverage"]["roles"] if r.get("name")})
+    return names
+
+
+def _priorities(priorities: list[dict], findings: list[dict], names: dict, most: int = 3) -> dict:
+    """What to fix first, as kinds of problem and what they are about: the top three priorities."""
     severe = sum(1 for f in findings if f["severity"] in SEVERE)
     if not priorities:
         return {"topic": "priorities", "text": "No finding needs action."}
-    first = priorities[0]
+    by_id = {f["id"]: f for f in findings}
+    about: dict[str, list[str]] = {}  # a kind of problem -> what it is about, in priority order
+    for p in priorities[:most]:
+        details = by_id[p["finding"]]["details"] if p["finding"] in by_id else []
+        subject = names.get(p["subject"], p["subject"]) or ""
+        if len(details) > 1:  # a grouped finding: its subject is a family, or only restates the kind
+            words = set(re.findall(r"\w+", subject.lower()))
+            echo = len(words & set(re.findall(r"\w+", p["title"].lower()))) >= len(words) / 2
+            subject = f"{len(details)} cases" if echo else f"{subject}: {len(details)}"
+        about.setdefault(p["title"], []).append(subject)
+    shown = [f"{title} ({'; '.join(x for x in subjects if x)})" if any(subjects) else title
+             for title, subjects in about.items()]
     lead = (f"{severe} critical or high finding{'s' if severe != 1 else ''}" if severe else
             "No critical or high finding")
-    return {"topic": "priorities",
-            "text": f"{lead}; fix first: {first['message']}"}
+    return {"topic": "priorities", "text": f"{lead}; fix first: " + "; ".join(shown) + "."}
 
 
 def _next_tier(nxt: dict, c: dict) -> dict | None:
-    if nxt["tier"] is None:
-        return {"topic": "next tier", "text": "Already a P3MO (tier 4): the roadmap deepens the practices "
-                                              "rather than adding functions."}
+    if nxt["tier"] is None:  # the top tier: nothing above it to grow into
+        return {"topic": "next tier", "text": f"Already a {c['tier_name']} (tier {c['tier']}), the top tier: the "
+                                              "roadmap deepens the practices rather than adding functions."}
     missing = nxt["missing"]
     if not missing:
         return {"topic": "next tier",

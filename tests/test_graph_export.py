@@ -305,7 +305,7 @@ def test_dot_has_a_legend_of_shapes_colours_and_lines(harbour):
     legend = text[text.index('subgraph "cluster_legend"'):]
     for words in ("person", "role", "responsibility", "Accountable", "Consulted or Informed", "reports to"):
         assert words in legend, words
-    assert "gap: high" in legend, "the severities the office's gaps have"
+    assert "in a high gap" in legend and "severity" in legend, "the severities the office's gaps have"
 
 
 @pytest.mark.skipif(DOT is None, reason="Graphviz `dot` is not installed")
@@ -578,3 +578,15 @@ def test_each_sample_renders_to_a_readable_png(tmp_path, source):
             for b in boxes[i + 1:]:
                 overlap = min(a[3], b[3]) - max(a[1], b[1]) > 0.01 and min(a[4], b[4]) - max(a[2], b[2]) > 0.01
                 assert not overlap, (source.stem, a[0], b[0])
+
+
+def test_dot_shows_terminal_controls_escaped(tmp_path):
+    wb = openpyxl().load_workbook(HARBOUR)
+    ws = wb[L.ROLES]
+    ws.cell(row=_role_row(ws, "PM"), column=3).value = "Eve \x9b[2J \u202eevil\x85end"  # (C0 cannot be saved)
+    source = tmp_path / "controls.xlsx"
+    wb.save(source)
+    text = export(source, tmp_path / "controls.dot").read_text(encoding="utf-8")
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text)
+    nodes, _ = parse_dot(text)
+    assert "Eve \\x9b[2J \\u202eevil\\x85end" in {a["label"] for a in nodes.values()}

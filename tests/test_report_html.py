@@ -218,7 +218,8 @@ def test_charts_are_inline_svg(report, name):
     radar = section(r.html, "summary")
     assert radar.count("<polygon") == 5 + 2, "five level rings, then the target and the current level"
     bars = section(r.html, "dimensions")
-    assert bars.count("<rect") == len(applicable)
+    assert bars.count('fill="#4e79a7"><title>') == len(applicable)
+    assert bars.count("<title>target level") == len(applicable), "each bar with its target"
     for d in applicable:
         assert f"{d['name']}: score" in bars
 

@@ -267,7 +267,8 @@ def test_dimensions_has_a_bar_chart_of_score_and_level(report, name):
     assert [type(ch).__name__ for ch in charts] == ["BarChart"]
     last = 1 + sum(1 for d in r.data["maturity"]["dimensions"] if d["applicable"])
     assert [s.val.numRef.f for s in charts[0].series] == [f"'Dimensions'!$C$2:$C${last}",
-                                                          f"'Dimensions'!$D$2:$D${last}"]
+                                                          f"'Dimensions'!$D$2:$D${last}",
+                                                          f"'Dimensions'!$E$2:$E${last}"]   # score, level, target
 
 
 # --- Findings -------------------------------------------------------------------------------------
@@ -414,7 +415,8 @@ def test_roadmap_rows_are_the_phased_actions_of_the_json(report, name):
     actions = [(p, a) for p in rm["phases"] for a in p["actions"]]
     assert actions and len(actions) >= len(rm["items"]), "every sample has something to do"
     for row, (phase, a) in enumerate(actions, start=2):
-        assert values(ws, row, 1, 6) == (a["rank"], phase["name"], a["text"], a["owner"]["name"],
+        owner = a["owner"]["name"] + ("" if a["owner"]["staffed"] else " (no one holds this role yet)")
+        assert values(ws, row, 1, 6) == (a["rank"], phase["name"], a["text"], owner,
                                          f"{a['effort']['band']}: {a['effort']['label']}", a["unlocks"])
         source = ws.cell(row=row, column=7).value
         assert source.startswith(a["question"] if a["kind"] == "practice" else a["responsibility"])

@@ -96,19 +96,28 @@ def split_people(value) -> tuple[str, ...]:
     return tuple(p.strip() for p in _PEOPLE.split(str(value)) if p.strip())
 
 
-_NUMERIC_DATE = re.compile(r"\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
+_NUMERIC_DATE = re.compile(r"\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}|\d{2})\s*$")
 _ISO_SLASHES = re.compile(r"\s*(\d{4})\s*[/.]\s*(\d{1,2})\s*[/.]\s*(\d{1,2})\s*$")
 _WORDY_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y")
 
 
+def _spelled(date: dt.date) -> str:
+    return f"{date.day} {date:%B %Y}"
+
+
 def parse_date(value) -> tuple[dt.date, str | None]:
-    """A date typed as text: ISO (2025-03-14, 2025/03/14), day first (14/03/2025, 14.03.2025,
-    14-03-2025), or in words (14 March 2025, March 14, 2025). Returns the date and, when the text
-    could be read two ways (03/04/2025), how it was read (day first, as in most of the world); a month
-    first date is read as such only when it cannot be day first (03/14/2025). ValueError otherwise."""
+    """A date typed as text: ISO (2025-03-14, 2025/03/14, 2025-03-14T10:00), day first (14/03/2025,
+    14.03.2025, 14-03-2025, 14/03/25), or in words (14 March 2025, March 14, 2025). Returns the date
+    and, when the reading took an assumption, what it assumed: day first for a text that reads two
+    ways (03/04/2025, as in most of the world), month first only where day first cannot be
+    (03/14/2025), and a two-digit year in this century. ValueError otherwise."""
     text = str(value).strip()
     try:
         return dt.date.fromisoformat(text), None
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.fromisoformat(text).date(), None   # a date and a time: the date
     except ValueError:
         pass
     iso = _ISO_SLASHES.match(text)
@@ -117,13 +126,20 @@ def parse_date(value) -> tuple[dt.date, str | None]:
     numeric = _NUMERIC_DATE.match(text)
     if numeric:
         first, second, year = (int(g) for g in numeric.groups())
-        if first > 12 or second > 12 or first == second:
-            day, month = (second, first) if second > 12 else (first, second)
-            return dt.date(year, month, day), None
-        read = dt.date(year, second, first)
-        other = dt.date(year, first, second)
-        return read, (f"read as {read.day} {read:%B %Y} (day first); type {other.isoformat()} instead if "
-                      f"{other.day} {other:%B} was meant")
+        notes = []
+        if len(numeric.group(3)) == 2:
+            year += 2000
+            notes.append(f"the year {numeric.group(3)} as {year}")
+        if second > 12 and first <= 12:
+            read = dt.date(year, first, second)
+            notes.append(f"month first, as {second} cannot be a month")
+        elif first > 12 or first == second:
+            read = dt.date(year, second, first)
+        else:
+            read = dt.date(year, second, first)
+            other = dt.date(year, first, second)
+            notes.append(f"day first; type {other.isoformat()} instead if {_spelled(other)} was meant")
+        return read, (f"read as {_spelled(read)} ({'; '.join(notes)})" if notes else None)
     for form in _WORDY_FORMATS:
         try:
             return dt.datetime.strptime(" ".join(text.split()), form).date(), None

@@ -50,8 +50,9 @@ def for_output(path: Path | None, fmt: str | None) -> str:
             raise OutputError(f"unknown format {fmt!r}: expected one of {', '.join(REGISTRY)}")
         implied = _by_extension(path)
         if implied and implied != fmt:  # -o x.json --format html would write HTML into x.json
-            raise OutputError(f"{path}: --format {fmt} contradicts the extension {Path(path).suffix}: drop --format, "
-                              f"or name the file with {' or '.join(REGISTRY[fmt][1]) or 'no file (console)'}")
+            fix = (f"or name the file with {' or '.join(REGISTRY[fmt][1])}" if REGISTRY[fmt][1] else
+                   "or leave out -o to print it")
+            raise OutputError(f"{path}: --format {fmt} contradicts the extension {Path(path).suffix}: drop --format, {fix}")
         return fmt
     if path is None:
         return "console"

@@ -104,3 +104,8 @@ def compact_cells(evidence: list[dict], several_files: bool) -> str:
             out += ("; " if out else "") + (f"{file} " if named else "") + f"{sheet}!{cell}"
         last = (file, sheet)
     return out
+
+
+def owner_text(owner: dict) -> str:
+    """A roadmap action's owner: the catalogue's role, and a word when nobody in the office holds it."""
+    return owner["name"] + ("" if owner.get("staffed", True) else " (no one holds this role yet)")

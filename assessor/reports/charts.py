@@ -90,17 +90,21 @@ def radar_chart(dimensions: list[tuple[str, float | None, int | None]], size: in
                        for i, (n, s, t) in enumerate(dimensions)]}
 
 
-def score_bars(dimensions: list[tuple[str, float | None, int | None]], width: int = 520) -> dict | None:
-    """A bar per dimension for its score, a mark at its staged level: (name, score, level)."""
+def score_bars(dimensions: list[tuple[str, float | None, int | None, int | None]], width: int = 520) -> dict | None:
+    """A bar per dimension for its score, a mark at its staged level and one at its target:
+    (name, score, level, target)."""
     if not dimensions:
         return None
     left, row_h = 200, 22
-    height = 30 + row_h * len(dimensions)
+    height = 46 + row_h * len(dimensions)  # the axis labels, then a legend, below the bars
     scale = (width - left - 20) / 5
-    rows = [{"name": name, "label": name[:30], "y": 14 + i * row_h, "text_y": 14 + i * row_h + 13,
+    rows = [{"name": name, "label": name if len(name) <= 30 else name[:29].rstrip() + "…",
+             "y": 14 + i * row_h, "text_y": 14 + i * row_h + 13,
              "bar_y": 14 + i * row_h + 3, "bar_h": row_h - 8, "width": round((score or 0) * scale, 1),
              "score": score, "level": level, "mark": round(left + (level or 0) * scale, 1),
+             "target": target, "target_x": round(left + (target or 0) * scale, 1),
              "mark_end": 14 + i * row_h + row_h - 2}
-            for i, (name, score, level) in enumerate(dimensions)]
+            for i, (name, score, level, target) in enumerate(dimensions)]
+    bottom = 14 + row_h * len(dimensions) + 4
     return {"width": width, "height": height, "left": left, "rows": rows,
-            "ticks": [{"x": round(left + n * scale, 1), "label": n} for n in range(6)], "bottom": height - 14}
+            "ticks": [{"x": round(left + n * scale, 1), "label": n} for n in range(6)], "bottom": bottom}

@@ -8,8 +8,8 @@ tables on landscape pages, a footer with the client, the date and page n of m). 
 from __future__ import annotations
 
 from assessor.reports import charts
-from assessor.reports.base import (TextReporter, caps_text, compact_cells, level_text, overall_basis, produced_by,
-                                   raci_letters, weakest_text)
+from assessor.reports.base import (TextReporter, caps_text, compact_cells, level_text, overall_basis, owner_text,
+                                   produced_by, raci_letters, weakest_text)
 from assessor.reports.templating import CSS, esc, render  # noqa: F401 - esc and CSS: the store reports' too
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
@@ -62,7 +62,7 @@ def context(data: dict) -> dict:
                               + (f"; {weakest_text(m)}" if weakest_text(m) else "")},
         "counts": ", ".join(f"{n} {s}" for s, n in counts.items() if n),
         "radar": charts.radar_chart([(d["name"], d["score"], d["target"]) for d in scored]),
-        "bars": charts.score_bars([(d["name"], d["score"], d["level"]) for d in scored]),
+        "bars": charts.score_bars([(d["name"], d["score"], d["level"], d["target"]) for d in scored]),
         "why": [(r["rule"], r["reason"], ", ".join(dict.fromkeys(f"{e['sheet']}!{e['cell']}" for e in r["evidence"])))
                 for r in data["classification"]["because"]],
         "caps": {d["id"]: caps_text(d) for d in m["dimensions"]},
@@ -72,6 +72,7 @@ def context(data: dict) -> dict:
         "gap_statuses": GAP_STATUSES, "warn_statuses": WARN_STATUSES,
         "items": {i["question"]: i for i in data["roadmap"]["items"]},
         "efforts": _efforts(data),
+        "owners": {a["rank"]: owner_text(a["owner"]) for p in data["roadmap"]["phases"] for a in p["actions"]},
     }
 
 

@@ -46,12 +46,19 @@ def print_to_pdf(page: str) -> bytes:
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.insert(2, "--no-sandbox")  # Chromium refuses to run its sandbox as root
         try:
-            done = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                  timeout=TIMEOUT, start_new_session=True)
-        except subprocess.TimeoutExpired:
-            raise OutputError(f"Chromium did not print the PDF within {TIMEOUT} s") from None
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                    start_new_session=True)
         except OSError as exc:
             raise OutputError(f"{exe}: cannot run Chromium to print the PDF: {exc.strerror or exc}") from None
+        try:
+            _, err = proc.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:  # the browser and the helpers it started all go
+            _kill_group(proc)
+            raise OutputError(f"Chromium did not print the PDF within {TIMEOUT} s") from None
+        except KeyboardInterrupt:
+            _kill_group(proc)
+            raise
+        done = subprocess.CompletedProcess(cmd, proc.returncode, None, err)
         if done.returncode != 0 or not target.is_file() or target.stat().st_size == 0:
             from assessor.terminal import shown
 
@@ -59,6 +66,16 @@ def print_to_pdf(page: str) -> bytes:
             raise OutputError(f"Chromium could not print the PDF (exit {done.returncode})"
                               + (": " + " / ".join(tail) if tail else ""))
         return target.read_bytes()
+
+
+def _kill_group(proc) -> None:
+    import signal
+
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (OSError, AttributeError):
+        proc.kill()
+    proc.communicate()
 
 
 class PdfReporter(TextReporter):

@@ -52,11 +52,15 @@ class Sheets:
         return cell
 
     def table_head(self, ws, row: int, headers, widths):
+        lines = 1
         for col, (text, width) in enumerate(zip(headers, widths, strict=True), start=1):
             cell = self.put(ws, row, col, text)
             cell.font, cell.fill = self.head_font, self.head_fill
             cell.alignment = self.wrap
             ws.column_dimensions[_letter(col)].width = width
+            lines = max(lines, _head_lines(text, width))
+        if lines > 1:  # a heading wrapped in a narrow column: the row grows, or it is cut and overprints
+            ws.row_dimensions[row].height = row_height(lines)
         ws.freeze_panes = ws.cell(row=row + 1, column=1)
         ws.print_title_rows = f"{row}:{row}"
         landscape(ws)
@@ -97,7 +101,29 @@ def page_furniture(wb, heading: str, note: str) -> None:
         ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.7, header=0.3, footer=0.3)
 
 
+HEADER_CHARACTERS = 80
+
+
 def _header_text(text: str) -> str:
-    """Text for a header or footer: "&" starts a code there (page number, font), so every one is
-    doubled; no control character; within the length Excel accepts for a section."""
-    return _clean(text).replace("&", "&&")[:80]
+    """Text for a header or footer: no control, separator or bidi character; cut to a length a page
+    holds (before escaping, so no code is split); and every "&" doubled, as "&" starts a code there
+    (page number, font) and "&&" prints one."""
+    from assessor.terminal import BEYOND_C0
+
+    text = BEYOND_C0.sub(" ", _clean(text).replace("\n", " ").replace("\t", " ").replace("\r", " "))
+    if len(text) > HEADER_CHARACTERS:
+        text = text[:HEADER_CHARACTERS - 1].rstrip() + "…"
+    return text.replace("&", "&&")
+
+
+def _head_lines(text: str, width) -> int:
+    """Lines a bold heading needs: wrapped at word boundaries, a bold letter a little wider."""
+    room, lines, used = max(int((width or 10) * 0.95), 1), 1, 0
+    for word in str(text).split():
+        if used and used + 1 + len(word) > room:
+            lines, used = lines + 1, len(word)
+        else:
+            used += len(word) + (1 if used else 0)
+        while used > room:  # a word longer than the column breaks inside it
+            lines, used = lines + 1, used - room
+    return lines

@@ -16,12 +16,13 @@ from __future__ import annotations
 from assessor.reports.base import TextReporter
 
 STATUS_CHOICES = ("Open", "In progress", "Done", "Accepted risk", "Not applicable")
+STATUS_WORDS = {"dont_know": "don't know", "unanswered": "blank", "not_applicable": "N/A"}
 GAP_STATUSES = ("no accountable", "several accountable", "accountable role not held")
 WARN_STATUSES = ("accountable does the work",)
 
 
 from assessor.frames import dimension_rows, finding_rows, response_rows
-from assessor.reports.base import finding_text, overall_text, produced_by, raci_letters
+from assessor.reports.base import finding_text, overall_text, owner_text, produced_by, raci_letters
 from assessor.reports.xlsx_cells import SEVERITY_FILL, Sheets, _clean, _lines, landscape, page_furniture
 from assessor.xlsx import column_letter as _letter
 from assessor.xlsx import row_height
@@ -56,7 +57,7 @@ class XlsxReporter(TextReporter):
         org = data["organisation"].get("organisation") or ""
         place = " - ".join(x for x in (org, data["organisation"].get("pmo_name") or "") if x)
         date = data["organisation"].get("assessment_date")
-        page_furniture(wb, f"PMO assessment: {place}", f"assessed {date}" if date else "")
+        page_furniture(wb, "PMO assessment" + (f": {place}" if place else ""), f"assessed {date}" if date else "")
         wb.properties.title = _clean(f"PMO assessment - {org}")[:200]
         wb.properties.creator = f"pmo-assess {data['tool']['version']}"
         return wb
@@ -76,7 +77,8 @@ class _Book(Sheets):
         ws.title = "Summary"
         ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 20, 70
         landscape(ws)
-        self.put(ws, 1, 1, f"PMO assessment: {org.get('organisation') or ''}").font = Font(bold=True, size=16)
+        self.put(ws, 1, 1, "PMO assessment" + (f": {org['organisation']}" if org.get("organisation") else "")
+                 ).font = Font(bold=True, size=16)
         lines = [
             ("PMO", org.get("pmo_name")),
             ("Assessment date", org.get("assessment_date")),
@@ -167,9 +169,10 @@ class _Book(Sheets):
         if scored:
             chart = BarChart()
             chart.type = "bar"
-            chart.title = "Score and level by dimension"
+            chart.title = "Score, level and target by dimension"
             chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 5
-            chart.add_data(Reference(ws, min_col=3, max_col=4, min_row=1, max_row=1 + scored), titles_from_data=True)
+            # Score (0-5), Level and Target: the continuous score, the staged level, and where it should be
+            chart.add_data(Reference(ws, min_col=3, max_col=5, min_row=1, max_row=1 + scored), titles_from_data=True)
             chart.set_categories(Reference(ws, min_col=2, min_row=2, max_row=1 + scored))
             chart.height, chart.width = 12, 18
             ws.add_chart(chart, f"B{len(rows) + 4}")  # below the table: beside it, it shrank the printed page
@@ -279,7 +282,7 @@ class _Book(Sheets):
         """Every action in roadmap order, phase by phase: the practices and what the tier needs."""
         headers = ("Rank", "Phase", "Action", "Owner (role)", "Effort", "Unlocks", "From", "Answer", "Target",
                    "Weighted gap", "Assigned to", "Due")
-        self.table_head(ws, 1, headers, (6, 14, 48, 18, 16, 22, 24, 7, 7, 8, 14, 11))
+        self.table_head(ws, 1, headers, (6, 14, 46, 18, 16, 22, 24, 9, 7, 8, 14, 11))
         items = {i["question"]: i for i in self.data["roadmap"]["items"]}
         rows = []
         for phase in self.data["roadmap"]["phases"]:
@@ -287,12 +290,12 @@ class _Book(Sheets):
                 if a["kind"] == "practice":
                     i = items[a["question"]]
                     source = f"{i['question']} ({i['dimension_name']}, level {i['question_level']})"
-                    answer = i["answer"] if i["answer"] is not None else i["status"]
+                    answer = i["answer"] if i["answer"] is not None else STATUS_WORDS.get(i["status"], i["status"])
                     numbers = (answer, i["target"], i["weighted_gap"])
                 else:
                     source = f"{a['responsibility']}" + (" (critical)" if a["critical"] else "")
                     numbers = (None, None, None)
-                rows.append((a["rank"], phase["name"], a["text"], a["owner"]["name"],
+                rows.append((a["rank"], phase["name"], a["text"], owner_text(a["owner"]),
                              f"{a['effort']['band']}: {a['effort']['label']}", a["unlocks"], source, *numbers,
                              None, None))
         if rows:
