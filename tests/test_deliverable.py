@@ -338,6 +338,17 @@ def test_wrapped_rows_are_tall_enough_and_finding_ids_wrap(excel):
             assert (roadmap.row_dimensions[row].height or 15) >= 30, row
 
 
+def test_the_template_instructions_print_one_page_wide_and_as_long_as_needed(blank_template):
+    ws = openpyxl.load_workbook(blank_template)["Instructions"]
+    assert ws.page_setup.orientation == "portrait" and int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+    assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
+    assert ws.column_dimensions["A"].width <= 72, "a portrait page's width: LibreOffice cuts a wider column"
+    for row in range(3, ws.max_row + 1):
+        text = str(ws.cell(row=row, column=1).value or "")
+        if len(text) > 2 * 72:
+            assert (ws.row_dimensions[row].height or 15) >= 30, row
+
+
 def test_the_template_questions_rows_grow_with_their_text(blank_template, bank):
     ws = openpyxl.load_workbook(blank_template)["Questions"]
     for row, q in enumerate(bank.questions, start=2):

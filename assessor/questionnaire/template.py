@@ -75,29 +75,35 @@ def _header(ws, headers, widths):
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
+INSTRUCTIONS_WIDTH = 70  # characters: what a portrait A4 page holds at full size (LibreOffice cuts, not shrinks)
+
+
 def _instructions(ws, bank: Bank):
     from openpyxl.styles import Alignment, Font
 
     ws.title = L.INSTRUCTIONS
-    ws.column_dimensions["A"].width = 110
+    ws.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
     ws["A1"] = f"{bank.title} (questionnaire {bank.id} version {bank.version})"
     ws["A1"].font = Font(bold=True, size=14)
     row = 2
     for line in bank.instructions or INSTRUCTIONS_TEXT:
         row += 1
         ws.cell(row=row, column=1, value=line).alignment = Alignment(wrap_text=True, vertical="top")
-        ws.row_dimensions[row].height = row_height(wrapped_lines(line, 110))
+        ws.row_dimensions[row].height = row_height(wrapped_lines(line, INSTRUCTIONS_WIDTH))
     row += 2
     ws.cell(row=row, column=1, value="Answer scale").font = Font(bold=True)
     for level in bank.scale:
         row += 1
         text = f"{level.value} - {level.label}: {level.description}"
         ws.cell(row=row, column=1, value=text).alignment = Alignment(wrap_text=True)
-        ws.row_dimensions[row].height = row_height(wrapped_lines(text, 110))
+        ws.row_dimensions[row].height = row_height(wrapped_lines(text, INSTRUCTIONS_WIDTH))
     for extra in (bank.not_applicable, bank.dont_know):
         row += 1
         ws.cell(row=row, column=1, value=extra)
-    ws.page_setup.fitToWidth = 1
+    # one page wide, as many long as the text needs (fitting the whole sheet on one page shrank it
+    # past reading, and LibreOffice then cut the lines at the margin instead)
+    ws.page_setup.orientation, ws.page_setup.paperSize = "portrait", ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
