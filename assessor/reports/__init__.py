@@ -77,5 +77,7 @@ def reporter(name: str):
 
 def render_bytes(made_by, data: dict) -> bytes:
     """A reporter's document as the bytes a file gets (text reporters write UTF-8)."""
+    if hasattr(made_by, "render_bytes"):  # a reporter that makes its bytes directly (JSON)
+        return made_by.render_bytes(data)
     made = made_by.render(data)
     return made.encode("utf-8") if isinstance(made, str) else made
