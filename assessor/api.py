@@ -204,6 +204,15 @@ def export_graph(paths: list[str | Path], output: Path, rules=None, extra_rules=
     return _publish(output, lambda: render_graph(g, fmt), "graph", force)
 
 
+def graph_json(paths: list[str | Path], rules=None, extra_rules=(), questionnaire=None, engine: str | None = None,
+               only: str | None = None) -> bytes:
+    """The responsibility graph with the gaps marked, as node-link JSON (``graph -o -``)."""
+    from assessor.graph_export import focus, marked_graph, render_graph
+
+    assessment = Assessor(rules, extra_rules, questionnaire, engine).assess(paths)
+    return render_graph(focus(marked_graph(assessment), only), "json")
+
+
 # -- the store: history, comparison, benchmarks ---------------------------------------------------
 
 def open_store(db: str | None = None, notice=None):

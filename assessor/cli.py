@@ -216,8 +216,9 @@ class _Only(click.Command):
 @RULES_OPTION
 @click.option("--extra-rules", multiple=True, type=click.Path(file_okay=False, path_type=Path),
               help="Rule folder added to the rule base (repeatable).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Output file: .graphml (yEd, Gephi), .gexf (Gephi), .dot (Graphviz) or .json (node-link).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), required=True,
+              help="Output file: .graphml (yEd, Gephi), .gexf (Gephi), .dot (Graphviz) or .json (node-link); "
+                   "'-' writes the node-link JSON to stdout.")
 @click.option("--only", metavar="gaps|person NAME|family ID", default=None,
               help="Only the gaps (and what they touch), one person's roles, responsibilities and reporting "
                    "line, or one function family's responsibilities, roles and people.")
@@ -240,6 +241,10 @@ def graph(questionnaire, rules, extra_rules, output, only, force, engine, files)
     notice = engines.choose(engine).notice
     if notice:
         click.echo(notice, err=True)
+    if str(output) == "-":
+        click.echo(api.graph_json(list(files), list(rules) or None, list(extra_rules), questionnaire, engine,
+                                  only).decode("utf-8"), nl=False)
+        return
     written = api.export_graph(list(files), output, list(rules) or None, list(extra_rules), questionnaire, force,
                                engine, only)
     click.echo(f"wrote {shown(written)}", err=True)

@@ -177,3 +177,11 @@ def test_a_bad_answer_does_not_hide_the_formula_in_its_evidence(tmp_path, workbo
     assert result.exit_code == 2
     assert "Questions!E14: error: answer to GC-06 is not a valid answer" in result.output
     assert "Questions!F14: warning: formula where text is expected" in result.output
+
+
+def test_graph_dash_writes_node_link_json_to_stdout(tmp_path):
+    result = ok(invoke("graph", SAMPLE, "-o", "-", "--only", "gaps"))
+    data = json.loads(result.stdout)
+    assert data["nodes"] and data["edges"] and all(n["gap"] or "kind" in n for n in data["nodes"])
+    assert "wrote" not in result.stdout
+    assert list(tmp_path.iterdir()) == []

@@ -590,3 +590,6 @@ def test_dot_shows_terminal_controls_escaped(tmp_path):
     assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text)
     nodes, _ = parse_dot(text)
     assert "Eve \\x9b[2J \\u202eevil\\x85end" in {a["label"] for a in nodes.values()}
+    raw = export(source, tmp_path / "controls.json").read_text(encoding="utf-8")
+    assert not re.search("[\x7f-\x9f\u202a-\u202e]", raw) and "\\u009b" in raw and "\\u202e" in raw
+    assert "Eve \x9b[2J \u202eevil\x85end" in {d["label"] for _, d in read_json(tmp_path / "controls.json").nodes(data=True)}
