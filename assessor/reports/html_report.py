@@ -63,7 +63,7 @@ def context(data: dict) -> dict:
         "counts": ", ".join(f"{n} {s}" for s, n in counts.items() if n),
         "radar": charts.radar_chart([(d["name"], d["score"], d["target"]) for d in scored]),
         "bars": charts.score_bars([(d["name"], d["score"], d["level"], d["target"]) for d in scored]),
-        "why": [(r["rule"], r["reason"], ", ".join(dict.fromkeys(f"{e['sheet']}!{e['cell']}" for e in r["evidence"])))
+        "why": [(r["rule"], r["reason"], compact_cells(r["evidence"], several))
                 for r in data["classification"]["because"]],
         "caps": {d["id"]: caps_text(d) for d in m["dimensions"]},
         "where": {f["id"]: compact_cells(f["evidence"], several) for f in data["findings"]},
