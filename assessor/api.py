@@ -193,24 +193,28 @@ def export_graph(paths: list[str | Path], output: Path, rules=None, extra_rules=
                  force: bool = False, engine: str | None = None, only: str | None = None) -> Path:
     """Assess, then write the responsibility graph with the gaps marked (format from the extension);
     ``only``: ``gaps``, ``person:NAME`` or ``family:ID`` (graph_export.focus)."""
-    from assessor.graph_export import focus, format_for, marked_graph, render_graph
+    from assessor.graph_export import format_for, render_graph
 
     output = Path(output)
     fmt = format_for(output)
     assessor = Assessor(rules, extra_rules, questionnaire, engine)
     check_target(output, assessor.inputs(paths), force, assessor.rule_folders)
-    assessment = assessor.assess(paths)
-    g = focus(marked_graph(assessment), only)  # before publishing: an unknown name leaves no file
+    g = _graph(assessor, paths, only)  # before publishing: an unknown name leaves no file
     return _publish(output, lambda: render_graph(g, fmt), "graph", force)
 
 
 def graph_json(paths: list[str | Path], rules=None, extra_rules=(), questionnaire=None, engine: str | None = None,
                only: str | None = None) -> bytes:
     """The responsibility graph with the gaps marked, as node-link JSON (``graph -o -``)."""
-    from assessor.graph_export import focus, marked_graph, render_graph
+    from assessor.graph_export import render_graph
 
-    assessment = Assessor(rules, extra_rules, questionnaire, engine).assess(paths)
-    return render_graph(focus(marked_graph(assessment), only), "json")
+    return render_graph(_graph(Assessor(rules, extra_rules, questionnaire, engine), paths, only), "json")
+
+
+def _graph(assessor, paths, only: str | None):
+    from assessor.graph_export import focus, marked_graph
+
+    return focus(marked_graph(assessor.assess(paths)), only)
 
 
 # -- the store: history, comparison, benchmarks ---------------------------------------------------

@@ -250,12 +250,11 @@ def graph(questionnaire, rules, extra_rules, output, only, force, engine, files)
     click.echo(f"wrote {shown(written)}", err=True)
 
 
-BATCH_FORMATS = ("xlsx", "html", "json")
-
-
 def _complete_formats(ctx, param, incomplete: str):
     """Shell completion of a comma-separated list: the formats not yet given, after those that are."""
     from click.shell_completion import CompletionItem
+
+    from assessor.portfolio.records import BATCH_FORMATS
 
     done, _, last = incomplete.rpartition(",")
     given = {f for f in done.split(",") if f}
@@ -264,6 +263,8 @@ def _complete_formats(ctx, param, incomplete: str):
 
 
 def _formats(ctx, param, value: str) -> tuple[str, ...]:
+    from assessor.portfolio.records import BATCH_FORMATS
+
     chosen = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
     wrong = [v for v in chosen if v not in BATCH_FORMATS]
     if wrong or not chosen:

@@ -115,13 +115,10 @@ def render_graph(g, fmt: str) -> bytes:
     elif fmt == "dot":
         return to_dot(g).encode("utf-8")
     else:
-        from assessor.terminal import BEYOND_C0
+        from assessor.terminal import json_escaped
 
-        data = nx.node_link_data(g, edges="edges")
-        text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-        # json escapes C0; C1, separator and bidi characters it leaves raw become \u escapes too, as in
-        # the assessment's JSON: the same document, and safe to print to a terminal
-        return BEYOND_C0.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode("utf-8")
+        data = nx.node_link_data(g, edges="edges")  # escaped as the assessment's JSON is
+        return json_escaped(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
     return buffer.getvalue()
 
 

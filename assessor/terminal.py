@@ -36,3 +36,9 @@ def shown_lines(text: str) -> str:
 # The same characters above the C0 range (json escapes C0 itself; the HTML writer adds C0 to this):
 # what a JSON or HTML report printed to a terminal must still not carry raw.
 BEYOND_C0 = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def json_escaped(text: str) -> str:
+    """JSON text with the characters json leaves raw above C0 written as \\u escapes: the same
+    document, safe to print to a terminal."""
+    return BEYOND_C0.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

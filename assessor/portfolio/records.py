@@ -4,7 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-EXTENSIONS = {"xlsx": ".xlsx", "html": ".html", "json": ".json"}
+from assessor.reports import REGISTRY
+
+BATCH_FORMATS = ("xlsx", "html", "json")  # the reports a batch writes per office
+EXTENSIONS = {fmt: REGISTRY[fmt][1][0] for fmt in BATCH_FORMATS}
 PORTFOLIO = "portfolio"
 
 

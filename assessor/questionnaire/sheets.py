@@ -33,7 +33,7 @@ class Cell(NamedTuple):
 
     @property
     def blank(self) -> bool:
-        return self.value is None or (isinstance(self.value, str) and not self.value.strip())
+        return _blank(self.value)
 
     @property
     def text(self) -> str:
@@ -268,16 +268,20 @@ def _stamp_of(archive: zipfile.ZipFile, grids: dict[str, Grid]) -> dict[str, str
             if name is None or len(typed) != 1 or _local(typed[0].tag) not in _CUSTOM_TEXT:
                 raise _NotPlain()  # a typed property: openpyxl's str() of it is the reference
             stamp[f"prop:{name}"] = typed[0].text or ""
-    if L.META in grids:
-        for key, value in grids[L.META].pairs():
-            if not key.blank:
-                stamp[f"meta:{key.text}"] = value.text
+    stamp.update(_meta_stamp(grids))
     book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     for element in book.iter():
         if _local(element.tag) == "definedName" and element.get("name") == L.NAME_VERSION \
                 and element.get("localSheetId") is None:
             stamp["name:version"] = (element.text or "").strip('"')
     return stamp
+
+
+def _meta_stamp(grids: dict[str, Grid]) -> dict[str, str]:
+    """The stamp's copy in the hidden sheet: key | value rows under a header."""
+    if L.META not in grids:
+        return {}
+    return {f"meta:{key.text}": value.text for key, value in grids[L.META].pairs() if not key.blank}
 
 
 def _local(tag: str) -> str:
@@ -327,10 +331,7 @@ def _openpyxl(path: Path):
         stamp = {}
         for prop in getattr(wb, "custom_doc_props", []) or []:
             stamp[f"prop:{prop.name}"] = str(prop.value)
-        if L.META in grids:  # the hidden sheet: key | value rows under a header
-            for key, value in grids[L.META].pairs():
-                if not key.blank:
-                    stamp[f"meta:{key.text}"] = value.text
+        stamp.update(_meta_stamp(grids))
         if L.NAME_VERSION in wb.defined_names:
             stamp["name:version"] = str(wb.defined_names[L.NAME_VERSION].attr_text).strip('"')
         return grids, stamp, notes

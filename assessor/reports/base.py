@@ -22,6 +22,11 @@ class TextReporter:
         raise NotImplementedError
 
 
+# coverage.responsibilities[].status values the reports mark as a gap (red) or a warning (amber)
+GAP_STATUSES = ("no accountable", "several accountable", "accountable role not held")
+WARN_STATUSES = ("accountable does the work",)
+
+
 def raci_letters(row: dict) -> dict[str, str]:
     """Role id -> its letter on one ``coverage.responsibilities[]`` row (A and R together: A/R)."""
     letters: dict[str, str] = {}

@@ -8,13 +8,11 @@ tables on landscape pages, a footer with the client, the date and page n of m). 
 from __future__ import annotations
 
 from assessor.reports import charts
-from assessor.reports.base import (TextReporter, caps_text, compact_cells, level_text, overall_basis, owner_text,
-                                   produced_by, raci_letters, weakest_text)
-from assessor.reports.templating import CSS, esc, render  # noqa: F401 - esc and CSS: the store reports' too
+from assessor.reports.base import (GAP_STATUSES, WARN_STATUSES, TextReporter, caps_text, compact_cells, level_text,
+                                   overall_basis, owner_text, produced_by, raci_letters, weakest_text)
+from assessor.reports.templating import render
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
-GAP_STATUSES = ("no accountable", "several accountable", "accountable role not held")
-WARN_STATUSES = ("accountable does the work",)
 SECTIONS = (("summary", "Summary"), ("why", "Why this type and tier"), ("dimensions", "Dimensions"),
             ("findings-h", "Findings"), ("plan", "Remediation plan"), ("coverage", "Coverage"),
             ("roadmap", "Roadmap"), ("answers", "Answers"), ("trace", "Trace"))

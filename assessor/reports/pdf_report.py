@@ -58,12 +58,11 @@ def print_to_pdf(page: str) -> bytes:
         except KeyboardInterrupt:
             _kill_group(proc)
             raise
-        done = subprocess.CompletedProcess(cmd, proc.returncode, None, err)
-        if done.returncode != 0 or not target.is_file() or target.stat().st_size == 0:
+        if proc.returncode != 0 or not target.is_file() or target.stat().st_size == 0:
             from assessor.terminal import shown
 
-            tail = [shown(line) for line in done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]]
-            raise OutputError(f"Chromium could not print the PDF (exit {done.returncode})"
+            tail = [shown(line) for line in err.decode("utf-8", "replace").strip().splitlines()[-3:]]
+            raise OutputError(f"Chromium could not print the PDF (exit {proc.returncode})"
                               + (": " + " / ".join(tail) if tail else ""))
         return target.read_bytes()
 

@@ -64,15 +64,6 @@ def esc(value) -> str:
     return _UNPRINTED.sub(lambda m: f"&#x{ord(m.group()):x};", text)
 
 
-def number(value) -> str:
-    """A figure as a reader wants it: no trailing .0, a dash for none."""
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
 def css_string(value) -> Markup:
     """Text as a quoted CSS string that no character can leave: everything but letters, digits and
     spaces as a hex escape (so no quote, backslash, ``<`` or newline reaches the style sheet), each
@@ -83,6 +74,7 @@ def css_string(value) -> Markup:
 
 
 def _finalize(value):
+    """Every value a template shows: escaped, a figure without a trailing .0, a dash for none."""
     if isinstance(value, Markup):
         return value
     if value is None:
@@ -103,7 +95,6 @@ def environment():
                       keep_trailing_newline=True)
     env.filters["ordinal"] = lambda n: "–" if n is None else ordinal(n)
     env.filters["signed"] = lambda n: "" if n is None else ("=" if n == 0 else f"{n:+g}")
-    env.filters["num"] = number
     env.filters["css_string"] = css_string
     env.globals["css"] = Markup(CSS)
     return env

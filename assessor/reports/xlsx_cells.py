@@ -17,9 +17,6 @@ def _clean(value) -> str:
     return ILLEGAL_CHARACTERS_RE.sub(" ", str(value))
 
 
-_lines = wrapped_lines  # the reports' name for it
-
-
 class Sheets:
     """Cell writing shared by every Excel reporter."""
 
@@ -73,7 +70,7 @@ class Sheets:
                 if c not in wrap_cols:
                     cell.alignment = self.top  # beside a tall wrapped cell, a short one reads from the top
                 if c in wrap_cols and value:
-                    lines = max(lines, _lines(value, ws.column_dimensions[_letter(c)].width))
+                    lines = max(lines, wrapped_lines(value, ws.column_dimensions[_letter(c)].width))
             if lines > 1:  # spreadsheet programs do not grow rows for wrapped text on their own when printing
                 ws.row_dimensions[r].height = row_height(lines)
         return start + len(rows) - 1

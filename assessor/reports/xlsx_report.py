@@ -17,15 +17,14 @@ from assessor.reports.base import TextReporter
 
 STATUS_CHOICES = ("Open", "In progress", "Done", "Accepted risk", "Not applicable")
 STATUS_WORDS = {"dont_know": "don't know", "unanswered": "blank", "not_applicable": "N/A"}
-GAP_STATUSES = ("no accountable", "several accountable", "accountable role not held")
-WARN_STATUSES = ("accountable does the work",)
 
 
 from assessor.frames import dimension_rows, finding_rows, response_rows
-from assessor.reports.base import finding_text, overall_text, owner_text, produced_by, raci_letters
-from assessor.reports.xlsx_cells import SEVERITY_FILL, Sheets, _clean, _lines, landscape, page_furniture
+from assessor.reports.base import (GAP_STATUSES, WARN_STATUSES, finding_text, overall_text, owner_text, produced_by,
+                                   raci_letters)
+from assessor.reports.xlsx_cells import SEVERITY_FILL, Sheets, _clean, landscape, page_furniture
 from assessor.xlsx import column_letter as _letter
-from assessor.xlsx import row_height
+from assessor.xlsx import row_height, wrapped_lines
 
 
 class XlsxReporter(TextReporter):
@@ -96,13 +95,13 @@ class _Book(Sheets):
         self.put(ws, row, 1, "Key messages").font = self.bold
         for n, message in enumerate(d["summary"], start=1):
             self.put(ws, row, 2, f"{n}. {message['text']}", wrap=True)
-            ws.row_dimensions[row].height = row_height(_lines(message["text"], 68))
+            ws.row_dimensions[row].height = row_height(wrapped_lines(message["text"], 68))
             row += 1
         row += 1
         for label, value in lines:
             self.put(ws, row, 1, label).font = self.bold
             self.put(ws, row, 2, value, wrap=True)
-            ws.row_dimensions[row].height = row_height(_lines(value, 70))  # Excel caps rows at 409 pt
+            ws.row_dimensions[row].height = row_height(wrapped_lines(value, 70))  # Excel caps rows at 409 pt
             row += 1
         row += 1
         if d.get("priorities"):
@@ -112,14 +111,14 @@ class _Book(Sheets):
                 self.put(ws, row, 1, f"{p['rank']}. {p['severity']}").fill = self.fills[p["severity"]]
                 text = f"{p['message']} - {p['recommendation']}"
                 self.put(ws, row, 2, text, wrap=True)
-                ws.row_dimensions[row].height = row_height(_lines(text, 70))
+                ws.row_dimensions[row].height = row_height(wrapped_lines(text, 70))
             row += 2
         self.put(ws, row, 1, "Why this type and tier").font = self.bold
         for reason in c["because"]:  # the cells each rests on are in the Trace sheet
             row += 1
             self.put(ws, row, 1, reason["rule"])
             self.put(ws, row, 2, reason["reason"], wrap=True)
-            ws.row_dimensions[row].height = row_height(_lines(reason["reason"], 70))
+            ws.row_dimensions[row].height = row_height(wrapped_lines(reason["reason"], 70))
         row += 2
         self.put(ws, row, 1, "Findings by severity").font = self.bold
         counts = {}
