@@ -14,6 +14,7 @@ process, over a bare `python -c pass`.
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -67,8 +68,9 @@ def tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def batch_run(cli: list[str], folder: Path, out: Path, jobs: int, fmt: str = "json") -> tuple[float, float]:
-    """(seconds, peak MiB of the process tree) of one whole `pmo-assess batch`."""
+def batch_run(cli: list[str], folder: Path, out: Path, jobs: int, fmt: str = "json") -> tuple[float, float, float]:
+    """(seconds, peak MiB of the process tree, CPU seconds of the tree) of one whole `pmo-assess batch`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     cmd = cli + ["batch", str(folder), "-o", str(out), "--format", fmt, "-j", str(jobs), "--force", "--quiet"]
     peak = [0.0]
     started = time.perf_counter()
@@ -88,7 +90,19 @@ def batch_run(cli: list[str], folder: Path, out: Path, jobs: int, fmt: str = "js
     sampler.join()
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n{err.decode(errors='replace')}")
-    return elapsed, peak[0]
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers were reaped by the batch, the batch by us
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return elapsed, peak[0], cpu
+
+
+def reference_loop() -> float:
+    """CPU seconds of a fixed pure-Python workload: how fast this machine runs Python today, so that
+    throughputs from different days (the dev VM's speed drifts) can be compared."""
+    started = time.process_time()
+    counts: dict[int, int] = {}
+    for i in range(2_000_000):
+        counts[i % 1000] = counts.get(i % 1000, 0) + i
+    return time.process_time() - started
 
 
 def main() -> int:
@@ -117,22 +131,29 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="pmo-bench-batch-") as tmp:
         tmp = Path(tmp)
         small = clients(tmp / "200", 200)
-        times = {1: [], 2: []}
+        times, cpu = {1: [], 2: []}, {1: [], 2: []}
         for _ in range(runs):
             for jobs in (1, 2):
-                times[jobs].append(batch_run(cli, small, tmp / f"out-{jobs}", jobs)[0])
+                seconds, _, used = batch_run(cli, small, tmp / f"out-{jobs}", jobs)
+                times[jobs].append(seconds)
+                cpu[jobs].append(used)
         rate = {j: 200 / common.median(t) for j, t in times.items()}
         common.check_at_least("batch of 200 offices, 2 workers", rate[2], RATE_FLOOR, "/s",
                               f"{common.median(times[2]):.2f} s whole process; {common.spread(times[2], 's')}")
         common.info("batch of 200 offices, 1 worker", rate[1], "/s", f"{common.median(times[1]):.2f} s")
         common.check_at_least("batch: 2 workers over 1", rate[2] / rate[1], SPEEDUP_FLOOR, "x")
+        common.info("batch of 200 offices, 2 workers: CPU per office", common.median(cpu[2]) / 200 * 1000, "ms",
+                    "the parent and its workers, start-up and portfolio included; 2 cores give at most 2,000 / this "
+                    "offices per second")
+        common.info("this machine: a fixed pure-Python loop", common.median(reference_loop() for _ in range(5)) * 1000,
+                    "ms", "the same loop on another day shows how much faster or slower the machine runs Python")
         excel = [batch_run(cli, small, tmp / "out-xlsx", 2, "xlsx")[0] for _ in range(max(1, runs // 2))]
         common.info("batch of 200 offices writing Excel, 2 workers", 200 / common.median(excel), "/s",
                     f"{common.median(excel):.2f} s")
         big_n = 400 if args.quick else 2000
         big = clients(tmp / "big", big_n)
-        _, small_peak = batch_run(cli, small, tmp / "out-mem-small", 2)
-        big_time, big_peak = batch_run(cli, big, tmp / "out-mem-big", 2)
+        _, small_peak, _ = batch_run(cli, small, tmp / "out-mem-small", 2)
+        big_time, big_peak, _ = batch_run(cli, big, tmp / "out-mem-big", 2)
         common.check(f"memory: peak at {big_n:,} offices / at 200", big_peak / small_peak, MEMORY_LIMIT, "x",
                      f"{small_peak:.0f} MiB -> {big_peak:.0f} MiB (parent and workers); {big_n:,} offices in "
                      f"{big_time:.1f} s")
