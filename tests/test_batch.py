@@ -196,6 +196,29 @@ def test_hostile_names_make_safe_file_names_and_inert_cells(tmp_path):
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK") and cell.quotePrefix
 
 
+
+def test_file_names_keep_the_clients_own_script_and_nothing_unsafe(tmp_path):
+    root = tmp_path / "clients"
+    root.mkdir()
+    for i, name in enumerate(["Ørsted", "日本郵船", "Société Générale", "Москва\u202egpj.exe", "Acme\x1b[31m"]):
+        clone_workbook(SAMPLES[2], root / f"{i}.xlsx", name)
+    result = invoke("batch", root, "-o", tmp_path / "out", "--format", "json")
+    assert result.exit_code == 0, result.output
+    names = sorted(p.stem for p in (tmp_path / "out").iterdir() if p.stem != "portfolio")
+    assert names == ["Acme 31m - Enterprise Portfolio Office", "Société Générale - Enterprise Portfolio Office",
+                     "Ørsted - Enterprise Portfolio Office", "Москва gpj.exe - Enterprise Portfolio Office",
+                     "日本郵船 - Enterprise Portfolio Office"]
+
+
+def test_a_stem_is_short_in_bytes_and_unique_whatever_the_case():
+    from assessor.portfolio.names import unique_stems
+
+    long_name, = unique_stems(["ü" * 150])
+    assert len(long_name.encode("utf-8")) <= 200
+    assert unique_stems(["Straße / PMO", "STRASSE / PMO", "straße / pmo"]) == [
+        "Straße - PMO", "STRASSE - PMO-2", "straße - pmo-3"]
+
+
 def _pmo_assess() -> list[str]:
     return [sys.executable, "-m", "assessor"]
 
