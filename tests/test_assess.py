@@ -224,6 +224,7 @@ def test_console_shows_type_tier_levels_and_reasons(run, row):
     assert all(m["rule"] in RULE_IDS for m in because)
     assert any(re.search(r"\bQuestions![A-Z]+[0-9]+\b", m["cells"]) for m in because), result.stdout
     assert all(CELL_REF.search(m["cells"]) for m in because)
+    assert not any(re.match(r"[A-Z][a-z ]", m["reason"]) for m in because), result.stdout  # mid-sentence
     chosen = data["classification"]["because"]
     assert any(b["conclusion"] == "type_evidence" and b["class"] == row["type"] for b in chosen)
     assert any(b["conclusion"] == "tier_evidence" and b["class"] == int(row["tier"]) for b in chosen)

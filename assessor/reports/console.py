@@ -24,6 +24,14 @@ def _plain(text) -> str:
     return shown(text)
 
 
+def _mid_sentence(text: str) -> str:
+    """A rule's reason, written as a sentence, after "because": "The PMO cannot ..." reads "the PMO
+    cannot ..."; an acronym ("PMO staff ...") keeps its capitals."""
+    if len(text) > 1 and text[0].isupper() and (text[1].islower() or text[1] == " "):
+        return text[0].lower() + text[1:]
+    return text
+
+
 class ConsoleReporter(TextReporter):
     name = "console"
 
@@ -52,7 +60,8 @@ class ConsoleReporter(TextReporter):
             lines += [f"  {p['rank']}. [{p['severity']}] {_plain(p['message'])}" for p in priorities]
         lines += ["", "Why this type and tier:"]
         for reason in c["because"]:
-            lines.append(f"  because {_plain(reason['reason'])} [{reason['rule']}: {_cells(reason['evidence'], several)}]")
+            lines.append(f"  because {_mid_sentence(_plain(reason['reason']))} [{reason['rule']}: "
+                         f"{_cells(reason['evidence'], several)}]")
         lines += ["", "Maturity by dimension:"]
         for d in m["dimensions"]:
             if d["level"] is not None:
