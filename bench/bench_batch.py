@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
 from bench_cli import cli_command  # noqa: E402
+from bench_rules import _calibration  # noqa: E402 - the same fixed workload, so the machine states compare
 
 RATIO_LIMIT = 10.0
 RATE_FLOOR = 100.0
@@ -95,15 +96,6 @@ def batch_run(cli: list[str], folder: Path, out: Path, jobs: int, fmt: str = "js
     return elapsed, peak[0], cpu
 
 
-def reference_loop() -> float:
-    """CPU seconds of a fixed pure-Python workload: how fast this machine runs Python today, so that
-    throughputs from different days (the dev VM's speed drifts) can be compared."""
-    started = time.process_time()
-    counts: dict[int, int] = {}
-    for i in range(2_000_000):
-        counts[i % 1000] = counts.get(i % 1000, 0) + i
-    return time.process_time() - started
-
 
 def main() -> int:
     args = common.parse_args(__doc__.splitlines()[0])
@@ -133,7 +125,7 @@ def main() -> int:
         small = clients(tmp / "200", 200)
         times, cpu, loops = {1: [], 2: []}, {1: [], 2: []}, []
         for _ in range(runs):
-            loops.append(reference_loop())  # beside the runs: the machine's speed drifts within minutes too
+            loops += [common.time_call(_calibration) for _ in range(20)]  # beside the runs: the speed drifts in minutes
             for jobs in (1, 2):
                 seconds, _, used = batch_run(cli, small, tmp / f"out-{jobs}", jobs)
                 times[jobs].append(seconds)
@@ -146,8 +138,9 @@ def main() -> int:
         common.info("batch of 200 offices, 2 workers: CPU per office", common.median(cpu[2]) / 200 * 1000, "ms",
                     "the parent and its workers, start-up and portfolio included; 2 cores give at most 2,000 / this "
                     "offices per second")
-        common.info("this machine: a fixed pure-Python loop", common.median(loops) * 1000,
-                    "ms", "the same loop on another day shows how much faster or slower the machine runs Python")
+        common.info("calibration: fixed Python workload (as bench_rules)", common.median(loops) * 1000, "ms",
+                    f"{common.spread([t * 1000 for t in loops], 'ms')}; ~0.7 ms idle on the dev VM; higher = slower "
+                    "machine state")
         excel = [batch_run(cli, small, tmp / "out-xlsx", 2, "xlsx")[0] for _ in range(max(1, runs // 2))]
         common.info("batch of 200 offices writing Excel, 2 workers", 200 / common.median(excel), "/s",
                     f"{common.median(excel):.2f} s")
