@@ -7,8 +7,9 @@ import io
 from collections import Counter
 from pathlib import Path
 
-from assessor.reports.xlsx_cells import Sheets, landscape, page_furniture
+from assessor.reports.xlsx_cells import Sheets, head_lines, landscape, page_furniture
 from assessor.xlsx import column_letter as _letter
+from assessor.xlsx import row_height, wrapped_lines
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 TIERS = {1: "project office", 2: "programme office", 3: "portfolio office", 4: "P3MO"}
@@ -39,14 +40,18 @@ def write_portfolio(batch, outdir: Path, options) -> list[Path]:
 
 
 def render(batch) -> bytes:
+    """The workbook, written row by row (openpyxl's write-only mode): a portfolio of thousands of offices
+    is streamed to the file rather than held as a sheet of cell objects in the parent's memory. Each
+    sheet's layout (widths, frozen head, print setup) is set before its first row, as that mode needs."""
     from assessor.xlsx import openpyxl
 
-    wb = openpyxl().Workbook()
-    book = _Book(wb)
-    book.offices(wb.active, batch)
-    book.failed(wb.create_sheet("Failed files"), batch)
-    book.distribution(wb.create_sheet("Distribution"), batch)
+    wb = openpyxl().Workbook(write_only=True)
+    sheets = [wb.create_sheet(title) for title in ("Offices", "Failed files", "Distribution")]
     page_furniture(wb, f"Portfolio: {sum(r.assessed for r in batch.offices)} offices", "pmo-assess batch")
+    book = _Book()
+    book.offices(sheets[0], batch)
+    book.failed(sheets[1], batch)
+    book.distribution(sheets[2], batch)
     wb.properties.creator = "pmo-assess"
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -54,14 +59,51 @@ def render(batch) -> bytes:
 
 
 class _Book(Sheets):
-    def __init__(self, wb):
+    """The portfolio's sheets, each cell made as it is appended (write-only sheets)."""
+
+    def __init__(self):
+        from openpyxl.cell import WriteOnlyCell
+
         super().__init__()
-        self.wb = wb
+        self.make = WriteOnlyCell
+
+    def cells(self, ws, values, wrap_cols=(), head: bool = False, tall: bool = False) -> list:
+        """A row's cells. A number or a blank in a plain cell goes in as it is (the writer makes its cell:
+        a portfolio's rows are mostly figures); text always gets a cell of ours, forced to text."""
+        out = []
+        for c, value in enumerate(values, start=1):
+            if not (head or tall) and c not in wrap_cols and (value is None or type(value) in (int, float)):
+                out.append(value)
+                continue
+            cell = self.fill(self.make(ws), value, wrap=head or c in wrap_cols)
+            if head:
+                cell.font, cell.fill = self.head_font, self.head_fill
+            elif tall and c not in wrap_cols:
+                cell.alignment = self.top  # beside a tall wrapped cell, a short one reads from the top
+            out.append(cell)
+        return out
+
+    def table(self, ws, headers, widths, rows, wrap_cols=()) -> None:
+        """A table from A1: the styled head (frozen, repeated on every printed page), then its rows, each
+        as tall as its wrapped text."""
+        for col, width in enumerate(widths, start=1):
+            ws.column_dimensions[_letter(col)].width = width
+        ws.freeze_panes = "A2"
+        ws.print_title_rows = "1:1"
+        landscape(ws)
+        lines = max((head_lines(text, width) for text, width in zip(headers, widths, strict=True)), default=1)
+        if lines > 1:
+            ws.row_dimensions[1].height = row_height(lines)
+        ws.append(self.cells(ws, headers, head=True))
+        for r, values in enumerate(rows, start=2):
+            lines = max([1] + [wrapped_lines(values[c - 1], widths[c - 1]) for c in wrap_cols if values[c - 1]])
+            if lines > 1:  # spreadsheet programs do not grow rows for wrapped text on their own when printing
+                ws.row_dimensions[r].height = row_height(lines)
+            ws.append(self.cells(ws, values, wrap_cols, tall=lines > 1))
 
     def offices(self, ws, batch) -> None:
         from openpyxl.formatting.rule import ColorScaleRule
 
-        ws.title = "Offices"
         assessed = [r for r in batch.offices if r.assessed]
         dims = []
         for r in assessed:  # the bank's dimensions, in its order (every office of a batch shares the bank)
@@ -69,7 +111,6 @@ class _Book(Sheets):
         head = (["Organisation", "PMO", "Respondents", "Type", "Tier", "Overall level", "Overall score"]
                 + [name for _, name in dims] + [s.capitalize() for s in SEVERITIES] + ["Report", "Not assessed"])
         widths = [28, 28, 11, 12, 16, 9, 9] + [11] * len(dims) + [8] * len(SEVERITIES) + [30, 50]
-        self.table_head(ws, 1, head, widths)
         rows = []
         for r in batch.offices:
             levels = {d: level for d, _, level in r.dimensions}
@@ -79,39 +120,36 @@ class _Book(Sheets):
                         + [levels.get(d) for d, _ in dims] + [counts.get(s) for s in SEVERITIES]
                         + [", ".join(r.reports) or None, r.error or None])
         if rows:
-            self.rows(ws, 2, rows, wrap_cols=(len(head),))
             first, last = _letter(6), _letter(7 + len(dims))
             # a heat map of the levels (and the overall), live in Excel and LibreOffice
             ws.conditional_formatting.add(f"{first}2:{last}{1 + len(rows)}", ColorScaleRule(
                 start_type="num", start_value=0, start_color="F8696B", mid_type="num", mid_value=2.5,
                 mid_color="FFEB84", end_type="num", end_value=5, end_color="63BE7B"))
             ws.auto_filter.ref = f"A1:{_letter(len(head))}{1 + len(rows)}"
+        self.table(ws, head, widths, rows, wrap_cols=(len(head),))
 
     def failed(self, ws, batch) -> None:
-        self.table_head(ws, 1, ("File", "First error"), (60, 100))
-        if batch.failed:
-            self.rows(ws, 2, [[f, e] for f, e in batch.failed], wrap_cols=(2,))
-        else:
-            self.put(ws, 2, 1, "none: every file was read")
+        rows = [[f, e] for f, e in batch.failed] or [["none: every file was read", None]]
+        self.table(ws, ("File", "First error"), (60, 100), rows, wrap_cols=(2,))
 
     def distribution(self, ws, batch) -> None:
         from openpyxl.chart import BarChart, Reference
 
-        landscape(ws)
         assessed = [r for r in batch.offices if r.assessed]
         tables = [("Type", [(m, sum(r.model == m for r in assessed)) for m in MODELS]),
                   ("Tier", [(f"{t} {name}", sum(r.tier == t for r in assessed)) for t, name in TIERS.items()]),
                   ("Overall level", [(f"level {n}", sum(r.overall == n for r in assessed)) for n in range(6)]),
                   ("Worst finding", _worst(assessed))]
-        col = 1
-        for i, (title, counts) in enumerate(tables):
-            for c, text in ((col, title), (col + 1, "Offices")):
-                cell = self.put(ws, 1, c, text)
-                cell.font, cell.fill = self.head_font, self.head_fill
+        grid: list[list] = [[] for _ in range(1 + max(len(counts) for _, counts in tables))]
+        for i, (title, counts) in enumerate(tables):  # side by side: label and count, then a blank column
+            col = 1 + 3 * i
             ws.column_dimensions[_letter(col)].width = 22
-            for r, (label, n) in enumerate(counts, start=2):
-                self.put(ws, r, col, label)
-                self.put(ws, r, col + 1, n)
+            for r, row in enumerate(grid):
+                row += [None] * (col - 1 - len(row))
+                if r == 0:
+                    row += self.cells(ws, (title, "Offices"), head=True)
+                elif r <= len(counts):
+                    row += self.cells(ws, counts[r - 1])
             chart = BarChart()
             chart.title = f"Offices by {title.lower()}"
             chart.y_axis.title = "Offices"
@@ -121,7 +159,9 @@ class _Book(Sheets):
             chart.legend = None
             chart.height, chart.width = 7.5, 12
             ws.add_chart(chart, f"{_letter(1 + 8 * (i % 2))}{10 + 16 * (i // 2)}")
-            col += 3
+        landscape(ws)
+        for row in grid:
+            ws.append(row)
 
 
 def _worst(offices) -> list[tuple[str, int]]:

@@ -32,7 +32,10 @@ class Sheets:
 
     def put(self, ws, row: int, col: int, value, wrap: bool = False):
         """Numbers stay numbers; every string is forced to text (never a formula or link)."""
-        cell = ws.cell(row=row, column=col)
+        return self.fill(ws.cell(row=row, column=col), value, wrap)
+
+    def fill(self, cell, value, wrap: bool = False):
+        """``put`` for a cell already made (a write-only sheet's cells are made before they are appended)."""
         if value is None:
             return cell
         if isinstance(value, bool):
@@ -55,7 +58,7 @@ class Sheets:
             cell.font, cell.fill = self.head_font, self.head_fill
             cell.alignment = self.wrap
             ws.column_dimensions[_letter(col)].width = width
-            lines = max(lines, _head_lines(text, width))
+            lines = max(lines, head_lines(text, width))
         if lines > 1:  # a heading wrapped in a narrow column: the row grows, or it is cut and overprints
             ws.row_dimensions[row].height = row_height(lines)
         ws.freeze_panes = ws.cell(row=row + 1, column=1)
@@ -79,7 +82,7 @@ class Sheets:
 def landscape(ws) -> None:
     """Print the sheet on landscape A4 pages, as wide as one page and as long as it needs."""
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = _a4()
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
@@ -94,8 +97,14 @@ def page_furniture(wb, heading: str, note: str) -> None:
         ws.oddFooter.left.text, ws.oddFooter.right.text = _header_text(note), "page &P of &N"
         for part in (ws.oddHeader.left, ws.oddFooter.left, ws.oddHeader.right, ws.oddFooter.right):
             part.size = 9
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.paperSize = _a4()
         ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.7, header=0.3, footer=0.3)
+
+
+def _a4() -> str:
+    from openpyxl.worksheet.worksheet import Worksheet  # (a write-only sheet does not carry the constant)
+
+    return Worksheet.PAPERSIZE_A4
 
 
 HEADER_CHARACTERS = 80
@@ -113,7 +122,7 @@ def _header_text(text: str) -> str:
     return text.replace("&", "&&")
 
 
-def _head_lines(text: str, width) -> int:
+def head_lines(text: str, width) -> int:
     """Lines a bold heading needs: wrapped at word boundaries, a bold letter a little wider."""
     room, lines, used = max(int((width or 10) * 0.95), 1), 1, 0
     for word in str(text).split():
