@@ -1,7 +1,7 @@
 """What a batch records: its options, one office's row in the portfolio, and the batch's outcome."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from assessor.reports import REGISTRY
@@ -45,6 +45,16 @@ class OfficeResult:
     @property
     def assessed(self) -> bool:
         return not self.error
+
+    def sharing(self, pool: dict) -> OfficeResult:
+        """The same row with its dimensions and counts taken from ``pool`` when an equal one is there:
+        a row arrives unpickled from a worker with its own copy of every dimension's name, and two
+        thousand offices mostly share their (dimension, level) pairs."""
+        def shared(value):
+            return pool.setdefault(value, value)
+
+        return replace(self, dimensions=shared(tuple(shared(d) for d in self.dimensions)),
+                       findings=shared(tuple(shared(f) for f in self.findings)))
 
 
 @dataclass

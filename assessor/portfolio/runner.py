@@ -60,8 +60,9 @@ def run(paths: list[Path], outdir: Path, options: Options, jobs: int | None = No
         stems = names.unique_stems([g.label for g in groups])
         _refuse_existing(outdir, stems, options, files)
         jobs_list = [(g, s, str(outdir)) for g, s in zip(groups, stems)]
+        pool: dict = {}  # one copy of each (dimension, level) and count the rows share
         for result in workers.each(assess_office, jobs_list, lost_office):
-            batch.offices.append(result)
+            batch.offices.append(result.sharing(pool))
             if progress:
                 progress("assessing", len(batch.offices), len(groups), result.files[-1])
     except KeyboardInterrupt:
