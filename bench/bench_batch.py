@@ -96,7 +96,6 @@ def batch_run(cli: list[str], folder: Path, out: Path, jobs: int, fmt: str = "js
     return elapsed, peak[0], cpu
 
 
-
 def main() -> int:
     args = common.parse_args(__doc__.splitlines()[0])
     from assessor.api import Assessor

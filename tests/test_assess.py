@@ -630,3 +630,12 @@ def test_a_threshold_written_as_text_is_a_user_error(run, tmp_path):
     assert text.count("type_threshold: 0.5 ") == 1
     path.write_text(text.replace("type_threshold: 0.5 ", 'type_threshold: "0,5" '), encoding="utf-8")
     assert_user_error(run("assess", "--rules", copy, HARBOUR), "type_threshold")
+
+
+def test_a_reason_reads_mid_sentence_but_names_and_acronyms_keep_their_capitals():
+    from assessor.reports.console import _mid_sentence
+
+    assert _mid_sentence("The PMO cannot stop a project") == "the PMO cannot stop a project"
+    assert _mid_sentence("Use of the PMO's methodology is optional") == "use of the PMO's methodology is optional"
+    assert _mid_sentence("PMO staff run the gates") == "PMO staff run the gates"
+    assert _mid_sentence("Microsoft Project is the planning tool") == "Microsoft Project is the planning tool"

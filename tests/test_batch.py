@@ -213,10 +213,22 @@ def test_file_names_keep_the_clients_own_script_and_nothing_unsafe(tmp_path):
 def test_a_stem_is_short_in_bytes_and_unique_whatever_the_case():
     from assessor.portfolio.names import unique_stems
 
-    long_name, = unique_stems(["ü" * 150])
-    assert len(long_name.encode("utf-8")) <= 200
+    for text in ("日" * 150, "𠀀𠀀 -" * 30, "a -" * 40, "\u0301" + "日" * 80):
+        name, = unique_stems([text])
+        assert len(name) <= 80 and len(name.encode("utf-8")) <= 200, name
     assert unique_stems(["Straße / PMO", "STRASSE / PMO", "straße / pmo"]) == [
         "Straße - PMO", "STRASSE - PMO-2", "straße - pmo-3"]
+    # Windows compares names by upper case: Turkish dotless ı is I there
+    assert unique_stems(["Yıldız Holding / PMO", "YILDIZ HOLDING / PMO", "Portfolıo"]) == [
+        "Yıldız Holding - PMO", "YILDIZ HOLDING - PMO-2", "Portfolıo office"]
+    assert unique_stems(["\u3164", "Acme\u1160 / PMO"]) == ["office", "Acme - PMO"]   # nothing invisible
+
+
+def test_the_portfolio_lists_offices_in_dictionary_order():
+    from assessor.portfolio.names import sort_key
+
+    assert sorted(["Zurich - PMO", "Électricité - PMO", "apple - PMO", "Banana - PMO"], key=sort_key) == [
+        "apple - PMO", "Banana - PMO", "Électricité - PMO", "Zurich - PMO"]
 
 
 def _pmo_assess() -> list[str]:

@@ -72,8 +72,7 @@ def run(paths: list[Path], outdir: Path, options: Options, jobs: int | None = No
         shutil.rmtree(spool, ignore_errors=True)
         from assessor.output import sweep_temporaries
         sweep_temporaries(outdir)
-    order = {s: i for i, s in enumerate(sorted(r.stem for r in batch.offices))}
-    batch.offices.sort(key=lambda r: order[r.stem])
+    batch.offices.sort(key=lambda r: names.sort_key(r.stem))
     for r in batch.offices:
         if r.error:
             batch.failed.extend((f, r.error) for f in r.files)

@@ -26,10 +26,15 @@ def _plain(text) -> str:
 
 def _mid_sentence(text: str) -> str:
     """A rule's reason, written as a sentence, after "because": "The PMO cannot ..." reads "the PMO
-    cannot ..."; an acronym ("PMO staff ...") keeps its capitals."""
-    if len(text) > 1 and text[0].isupper() and (text[1].islower() or text[1] == " "):
-        return text[0].lower() + text[1:]
-    return text
+    cannot ..."; an acronym ("PMO staff ...") and a name of two capitalised words ("Microsoft Project
+    is ...") keep their capitals."""
+    first, _, rest = text.partition(" ")
+    following = rest.split(" ", 1)[0]
+    if first == "I" or not (first[:1].isupper() and first[1:] == first[1:].lower()):
+        return text
+    if following[:1].isupper() and following[1:] != following[1:].upper():  # "Microsoft Project"
+        return text
+    return text[0].lower() + text[1:]
 
 
 class ConsoleReporter(TextReporter):
