@@ -7,9 +7,8 @@ import io
 from collections import Counter
 from pathlib import Path
 
-from assessor.reports.xlsx_cells import Sheets, head_lines, landscape, page_furniture
+from assessor.reports.xlsx_cells import Sheets, landscape, page_furniture
 from assessor.xlsx import column_letter as _letter
-from assessor.xlsx import row_height, wrapped_lines
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 TIERS = {1: "project office", 2: "programme office", 3: "portfolio office", 4: "P3MO"}
@@ -86,20 +85,10 @@ class _Book(Sheets):
     def table(self, ws, headers, widths, rows, wrap_cols=()) -> None:
         """A table from A1: the styled head (frozen, repeated on every printed page), then its rows, each
         as tall as its wrapped text."""
-        for col, width in enumerate(widths, start=1):
-            ws.column_dimensions[_letter(col)].width = width
-        ws.freeze_panes = "A2"
-        ws.print_title_rows = "1:1"
-        landscape(ws)
-        lines = max((head_lines(text, width) for text, width in zip(headers, widths, strict=True)), default=1)
-        if lines > 1:
-            ws.row_dimensions[1].height = row_height(lines)
+        self.table_layout(ws, 1, headers, widths)
         ws.append(self.cells(ws, headers, head=True))
         for r, values in enumerate(rows, start=2):
-            lines = max([1] + [wrapped_lines(values[c - 1], widths[c - 1]) for c in wrap_cols if values[c - 1]])
-            if lines > 1:  # spreadsheet programs do not grow rows for wrapped text on their own when printing
-                ws.row_dimensions[r].height = row_height(lines)
-            ws.append(self.cells(ws, values, wrap_cols, tall=lines > 1))
+            ws.append(self.cells(ws, values, wrap_cols, tall=self.grow_row(ws, r, values, wrap_cols)))
 
     def offices(self, ws, batch) -> None:
         from openpyxl.formatting.rule import ColorScaleRule

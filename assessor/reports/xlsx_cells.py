@@ -52,31 +52,45 @@ class Sheets:
         return cell
 
     def table_head(self, ws, row: int, headers, widths):
-        lines = 1
-        for col, (text, width) in enumerate(zip(headers, widths, strict=True), start=1):
+        self.table_layout(ws, row, headers, widths)
+        for col, text in enumerate(headers, start=1):
             cell = self.put(ws, row, col, text)
             cell.font, cell.fill = self.head_font, self.head_fill
             cell.alignment = self.wrap
+
+    @staticmethod
+    def table_layout(ws, row: int, headers, widths) -> None:
+        """What a table's head sets on its sheet rather than in its cells: the column widths, the head
+        row's height, the frozen head, the head repeated on every printed page, landscape pages (a
+        write-only sheet needs them before its first row)."""
+        lines = 1
+        for col, (text, width) in enumerate(zip(headers, widths, strict=True), start=1):
             ws.column_dimensions[_letter(col)].width = width
-            lines = max(lines, head_lines(text, width))
+            lines = max(lines, _head_lines(text, width))
         if lines > 1:  # a heading wrapped in a narrow column: the row grows, or it is cut and overprints
             ws.row_dimensions[row].height = row_height(lines)
-        ws.freeze_panes = ws.cell(row=row + 1, column=1)
+        ws.freeze_panes = f"A{row + 1}"
         ws.print_title_rows = f"{row}:{row}"
         landscape(ws)
 
     def rows(self, ws, start: int, rows, wrap_cols=()):
         for r, values in enumerate(rows, start=start):
-            lines = 1
+            self.grow_row(ws, r, values, wrap_cols)
             for c, value in enumerate(values, start=1):
                 cell = self.put(ws, r, c, value, wrap=c in wrap_cols)
                 if c not in wrap_cols:
                     cell.alignment = self.top  # beside a tall wrapped cell, a short one reads from the top
-                if c in wrap_cols and value:
-                    lines = max(lines, wrapped_lines(value, ws.column_dimensions[_letter(c)].width))
-            if lines > 1:  # spreadsheet programs do not grow rows for wrapped text on their own when printing
-                ws.row_dimensions[r].height = row_height(lines)
         return start + len(rows) - 1
+
+    @staticmethod
+    def grow_row(ws, row: int, values, wrap_cols) -> bool:
+        """Make the row as tall as its wrapped text (spreadsheet programs do not grow rows for it on their
+        own when printing); whether it grew."""
+        lines = max([1] + [wrapped_lines(values[c - 1], ws.column_dimensions[_letter(c)].width)
+                           for c in wrap_cols if c <= len(values) and values[c - 1]])
+        if lines > 1:
+            ws.row_dimensions[row].height = row_height(lines)
+        return lines > 1
 
 
 def landscape(ws) -> None:
@@ -122,7 +136,7 @@ def _header_text(text: str) -> str:
     return text.replace("&", "&&")
 
 
-def head_lines(text: str, width) -> int:
+def _head_lines(text: str, width) -> int:
     """Lines a bold heading needs: wrapped at word boundaries, a bold letter a little wider."""
     room, lines, used = max(int((width or 10) * 0.95), 1), 1, 0
     for word in str(text).split():
