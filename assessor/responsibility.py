@@ -36,10 +36,10 @@ def person_key(name: str) -> str:
 def build_graph(organisation, bank: Bank):
     """The graph of one organisation: anything with ``roles``, ``responsibilities`` and
     ``assignments`` (the merged ``organisation.Organisation``, or one ``Response``)."""
-    import networkx as nx
+    from assessor.graph_views import ResponsibilityGraph
 
     default = getattr(organisation, "source", "")  # a Response's records leave their file to it
-    g = nx.MultiDiGraph()
+    g = ResponsibilityGraph()
     families = dict(bank.families)
     catalogue = {r.id: r for r in bank.responsibilities}
     role_specs = {r.id: r for r in bank.roles}

@@ -10,9 +10,9 @@ from assessor.portfolio.grouping import OfficeGroup, Placement
 from assessor.portfolio.records import EXTENSIONS, OfficeResult, Options
 
 _WORKER: dict = {}
-# With the collector's thresholds raised (below), its full pass comes seldom, and every assessment leaves
-# cycles behind (networkx caches a graph's views on the graph): between two passes a worker's memory grew
-# by a few MiB per thousand offices. A full pass this often keeps it flat for a few milliseconds.
+# With the collector's thresholds raised (below), its full pass comes seldom. An assessment leaves no
+# cycles behind (graph_views), but an office that fails does (its exception's traceback holds the frames
+# that hold it), and so may a client's extra rules: a full pass this often keeps memory flat for a few ms.
 COLLECT_EVERY = 100
 
 
