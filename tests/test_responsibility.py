@@ -448,3 +448,28 @@ def test_idle_roles_are_held_roles_with_no_r_and_no_a(bank):
 def test_a_held_role_with_only_an_a_is_not_idle(bank):
     g = graph_of(bank, [("SPONSOR", "Jordan Lee", 0.2, None)], {("budget-control", "SPONSOR"): "A"})
     assert idle_roles(g) == []
+
+
+def test_a_dropped_assessment_leaves_no_garbage_for_the_collector():
+    """A batch assesses thousands of offices in one process: each assessment, graph and explanations
+    included, must go when it is dropped, not wait for the cyclic collector (memory between passes)."""
+    import gc
+    from pathlib import Path
+
+    from assessor.api import Assessor
+
+    assessor = Assessor()
+    sample = Path(__file__).resolve().parent.parent / "samples" / "meridian-bank.xlsx"
+    assessment = assessor.assess([sample])
+    assessment.to_dict()
+    assessment.factbase.graph.edges(data=True)  # the views a report asks for
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        del assessment
+        gc.collect()
+        left = [type(o).__name__ for o in gc.garbage]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert left == []
