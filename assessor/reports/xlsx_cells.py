@@ -29,6 +29,23 @@ class Sheets:
         self.wrap = Alignment(wrap_text=True, vertical="top")
         self.top = Alignment(vertical="top")
         self.fills = {k: PatternFill("solid", fgColor=v) for k, v in SEVERITY_FILL.items()}
+        self._aligned: dict = {}
+
+    def align(self, cell, alignment):
+        """``cell.alignment = alignment``, for the thousands of cells of a report. openpyxl hashes the
+        style object at every assignment (a quarter of writing a report), so the cell style each
+        (style, alignment) pair gives is worked out once per workbook and copied after that."""
+        from copy import copy
+
+        style = cell._style  # None until the cell is first styled
+        key = (id(cell.parent.parent), b"" if style is None else style.tobytes(), id(alignment))
+        made = self._aligned.get(key)
+        if made is None:
+            cell.alignment = alignment
+            self._aligned[key] = (copy(cell._style), cell.parent.parent)  # (holding the workbook keeps its id its own)
+        else:
+            cell._style = copy(made[0])
+        return cell
 
     def put(self, ws, row: int, col: int, value, wrap: bool = False):
         """Numbers stay numbers; every string is forced to text (never a formula or link)."""
@@ -48,7 +65,7 @@ class Sheets:
             if cell.value[:1] in ("=", "+", "-", "@"):
                 cell.quotePrefix = True  # Excel shows it as typed and will not evaluate it on edit
         if wrap:
-            cell.alignment = self.wrap
+            self.align(cell, self.wrap)
         return cell
 
     def table_head(self, ws, row: int, headers, widths):
@@ -79,7 +96,7 @@ class Sheets:
             for c, value in enumerate(values, start=1):
                 cell = self.put(ws, r, c, value, wrap=c in wrap_cols)
                 if c not in wrap_cols:
-                    cell.alignment = self.top  # beside a tall wrapped cell, a short one reads from the top
+                    self.align(cell, self.top)  # beside a tall wrapped cell, a short one reads from the top
         return start + len(rows) - 1
 
     @staticmethod
