@@ -17,8 +17,13 @@ def check_target(out: Path, inputs: list[Path] = (), force: bool = False, folder
     or rule file in use), anything in a rule folder in use (every ``*.yaml`` there is read), and
     anything in the tool's own shipped rule and bank folders, which every later run reads.
     ``--force`` replaces reports, never inputs."""
+    from assessor.paths import loops, real_path
+
     out = Path(out)
-    target = out.resolve()
+    if loops(out):
+        raise OutputError(f"{out}: a symbolic link that leads back to itself is there; remove it or choose "
+                          "another output name")
+    target = real_path(out)
     for source in inputs:
         if _same_file(Path(source), target):
             raise OutputError(f"{out}: refusing to write over an input file; choose another output name")
@@ -36,7 +41,12 @@ def check_target(out: Path, inputs: list[Path] = (), force: bool = False, folder
 def check_folder(target: Path, shown: Path | None = None, folders: list[Path] = ()) -> None:
     """Refuse ``target`` (a file or a folder to be made) inside the tool's shipped rule and bank
     folders or a rule folder in use; ``shown`` is how the user spelled it."""
-    target, shown = Path(target).resolve(), shown or target
+    from assessor.paths import loops, real_path
+
+    if loops(target):
+        raise OutputError(f"{shown or target}: a symbolic link that leads back to itself is there; remove it or "
+                          "choose another output folder")
+    target, shown = real_path(target), shown or target
     for folder in _own_folders():
         if _inside(target, folder):
             raise OutputError(f"{shown}: refusing to write into {folder}, which holds the tool's shipped rules and "
@@ -48,7 +58,9 @@ def check_folder(target: Path, shown: Path | None = None, folders: list[Path] = 
 
 
 def _same_file(source: Path, target: Path) -> bool:
-    if source.resolve() == target:
+    from assessor.paths import real_path
+
+    if real_path(source) == target:
         return True
     try:  # a hard link or another path to the same file
         return target.exists() and os.path.samefile(source, target)

@@ -32,3 +32,22 @@ def rules_dir() -> Path:
 
 
 DEFAULT_QUESTIONNAIRE = "pmo-core"
+
+
+def real_path(path) -> Path:
+    """``path`` with its links followed, for telling files apart. A link that loops has no real path:
+    Python 3.11 raises RuntimeError for it, and it is then its absolute spelling (equal to no other
+    file), and opening it fails with the system's own clear error, where the caller reports it."""
+    try:
+        return Path(path).resolve()
+    except RuntimeError:
+        return Path(os.path.abspath(path))
+
+
+def loops(path) -> bool:
+    """Whether ``path`` is a symbolic link that leads back to itself."""
+    try:
+        Path(path).resolve(strict=False)
+    except RuntimeError:
+        return True
+    return False

@@ -105,3 +105,24 @@ def test_a_hard_link_to_a_workbook_is_still_the_workbook(tmp_path):
 def test_assessments_still_run_after_the_refusals():
     result = invoke("assess", SAMPLE, "--format", "json")
     assert result.exit_code == 0, result.output
+
+
+def test_a_link_that_leads_back_to_itself_is_a_clear_error_everywhere(tmp_path):
+    """Python 3.11 raises RuntimeError resolving a link loop: as an input, an output or inside a batch
+    folder it is one line naming the link, exit 2, and a batch assesses the other workbooks."""
+    folder = tmp_path / "clients"
+    folder.mkdir()
+    shutil.copy2(SAMPLE, folder / "good.xlsx")
+    (folder / "a.xlsx").symlink_to(folder / "b.xlsx")
+    (folder / "b.xlsx").symlink_to(folder / "a.xlsx")
+    loop = folder / "a.xlsx"
+    _refused(invoke("validate", loop), "a symbolic link that leads back to itself")
+    _refused(invoke("assess", loop, "--format", "json"), "a symbolic link that leads back to itself")
+    _refused(invoke("assess", SAMPLE, "-o", loop), "a symbolic link that leads back to itself")
+    _refused(invoke("template", "-o", loop), "a symbolic link that leads back to itself")
+    _refused(invoke("batch", SAMPLE, "-o", loop, "--quiet"), "a symbolic link that leads back to itself")
+    result = invoke("batch", folder, "-o", tmp_path / "out", "--format", "json", "-j", "1", "--quiet")
+    _refused(result, "a.xlsx: error: a symbolic link that leads back to itself")
+    assert "b.xlsx: error: a symbolic link that leads back to itself" in result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "Harbour City Council - Waterfront Regeneration Project Office.json", "portfolio.json", "portfolio.xlsx"]

@@ -107,6 +107,8 @@ ERROR_CASES = [
      "Roles!D6", "FTE of PMO-HEAD is not a number", "'half'", "a number such as 0.5", ()),
     ("fte-negative", [("Roles", "D6", -1)],
      "Roles!D6", "FTE of PMO-HEAD is negative", "-1", "0 or more", ()),
+    ("fte-too-large", [("Roles", "D6", 1e308)],  # (two of them summed to infinity in a person's load)
+     "Roles!D6", "FTE of PMO-HEAD is too large", "1e+308", "at most 10", ()),
     ("fte-formula", [("Roles", "D6", "=1/2")],
      "Roles!D6", "formula where an FTE is expected", "'=1/2'", "a number such as 0.5", ()),
     ("in-pmo-not-yes-no", [("Roles", "E3", "maybe")],

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from assessor.errors import InputError, Problem
+from assessor.paths import real_path
 
 SUFFIXES = (".xlsx", ".xlsm")
 
@@ -14,18 +15,18 @@ def workbooks(paths: list[Path], exclude: Path | None = None) -> list[Path]:
     """Every workbook under ``paths``, each once, sorted (folders are walked without following links)."""
     found: dict[Path, Path] = {}
     missing = []
-    skip = exclude.resolve() if exclude is not None and exclude.exists() else None
+    skip = real_path(exclude) if exclude is not None and exclude.exists() else None
     for given in paths:
         given = Path(given)
         if given.is_file():
-            found.setdefault(given.resolve(), given)
+            found.setdefault(real_path(given), given)
         elif given.is_dir():
             for folder, dirs, files in os.walk(given):
                 here = Path(folder)
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (skip is None or (here / d).resolve() != skip))
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (skip is None or real_path(here / d) != skip))
                 for name in files:
                     if _is_workbook(name):
-                        found.setdefault((here / name).resolve(), here / name)
+                        found.setdefault(real_path(here / name), here / name)  # a link that loops: listed, and its read fails
         else:
             missing.append(Problem(str(given), "", "not found", "", "a workbook or a folder of workbooks"))
     if missing:

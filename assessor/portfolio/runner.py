@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from assessor.errors import InputError, OutputError
+from assessor.paths import real_path
 from assessor.portfolio import discover, grouping, names
 from assessor.portfolio.records import EXTENSIONS, PORTFOLIO, Batch, Options
 from assessor.portfolio.workers import Workers, assess_office, lost_office, lost_survey, survey
@@ -95,9 +96,9 @@ def _refuse_existing(outdir: Path, stems: list[str], options: Options, files: li
     folder are replaced only with --force (the folder itself was checked before it was made)."""
     wanted = [outdir / f"{s}{EXTENSIONS[f]}" for s in stems for f in options.formats]
     wanted += [outdir / f"{PORTFOLIO}.xlsx"] + ([outdir / f"{PORTFOLIO}.json"] if "json" in options.formats else [])
-    inputs = {Path(f).resolve() for f in files}
+    inputs = {real_path(f) for f in files}
     for target in wanted:
-        if target.resolve() in inputs:
+        if real_path(target) in inputs:
             raise OutputError(f"{target}: refusing to write over an input file; choose another output folder")
     if options.force:
         return

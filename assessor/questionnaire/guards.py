@@ -8,6 +8,7 @@ turn each case into one sentence that tells the user what to do.
 """
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -82,6 +83,9 @@ def _check(path, limits: Limits) -> None:
     except (FileNotFoundError, NotADirectoryError):
         raise _Refused("file not found: check the path and the file name") from None
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise _Refused("a symbolic link that leads back to itself, not a workbook",
+                           expected="the path of an .xlsx workbook") from None
         raise _Refused(f"the file cannot be read ({error.strerror}): check its permissions") from None
     if stat.S_ISDIR(mode):
         raise _Refused("this is a folder, not a file: give the path of the .xlsx workbook")

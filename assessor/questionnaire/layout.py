@@ -32,3 +32,6 @@ PROP_HASH = "QuestionsHash"
 # must not make the import slow or large.
 MAX_ROWS = 5000
 MAX_COLUMNS = 200
+# A holder's FTE in one role is a share of one full-time job: far above 1 it is a typing slip (a
+# headcount, a year), and unbounded values would overflow the sums of a person's load.
+MAX_FTE = 10

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from assessor.errors import InputError, Problem, quote
+from assessor.paths import loops, real_path
 from assessor.model import (NOT_APPLICABLE, PROFILE_FIELDS, UNANSWERED, Answer, Assignment, ProfileValue, Response,
                             ResponsibilityRow, Role, Stamp, Submission)
 from assessor.questionnaire import layout as L
@@ -54,7 +55,11 @@ def read_submission(paths: list[str | Path], bank: Bank) -> Submission:
     were listed. Workbooks that are not one office's respondents are refused (office.py)."""
     responses, problems, seen = [], [], {}
     for path in paths:
-        key = Path(path).resolve()
+        if loops(path):
+            problems.append(Problem(str(path), "", "a symbolic link that leads back to itself, not a workbook",
+                                    expected="the path of an .xlsx workbook"))
+            continue
+        key = real_path(path)
         if key in seen:  # the same respondent twice would double their weight in every median
             problems.append(Problem(str(path), "", f"the same workbook is given twice (also as {seen[key]})",
                                     expected="each respondent's workbook once"))
@@ -377,6 +382,10 @@ def _roles(grid: Grid, bank: Bank, out: _Collector) -> tuple[Role, ...] | None:
                 fte = parse_number(fte_cell.value)
                 if fte < 0:
                     out.error(fte_cell.ref, f"FTE of {name} is negative", fte_cell.value, "0 or more")
+                    fte = None
+                elif fte > L.MAX_FTE:
+                    out.error(fte_cell.ref, f"FTE of {name} is too large", fte_cell.value,
+                              f"each holder's share of a full-time job, such as 0.5 (at most {L.MAX_FTE})")
                     fte = None
             except ValueError:
                 out.error(fte_cell.ref, f"FTE of {name} is not a number", fte_cell.value, "a number such as 0.5")
