@@ -129,3 +129,16 @@ def test_a_panic_in_calamine_falls_back_to_openpyxl(monkeypatch):
     monkeypatch.setattr(python_calamine, "CalamineWorkbook", Panicking)
     path = REPO / "samples" / "meridian-bank.xlsx"
     assert sheets.load(path)[0].keys() == sheets._openpyxl(path)[0].keys()
+
+
+def test_array_and_data_table_formulas_are_read_as_their_text(filled_workbook, tmp_path):
+    """openpyxl gives these as objects: their repr (with a memory address) must never become an
+    organisation, a holder or a file name, and two runs must read the same."""
+    cells = (b'<row r="95"><c r="B95" t="str"><f t="array" ref="B95">"Northwind"</f><v>Northwind</v></c>'
+             b'<c r="C95"><f t="dataTable" ref="C95" dt2D="0" dtr="0" r1="A1"/><v>1</v></c></row></sheetData>')
+    out = _with_sheet_xml(filled_workbook, tmp_path / "array.xlsx", lambda x: x.replace(b"</sheetData>", cells))
+    grids, _, _ = sheets.load(out)
+    (grid,) = [g for g in grids.values() if len(g.rows) >= 95]
+    array, table = grid.cell(95, 2), grid.cell(95, 3)
+    assert (array.value, array.formula) == ('="Northwind"', True)
+    assert (table.value, table.formula) == ("=TABLE(A1,)", True)

@@ -337,6 +337,21 @@ def _openpyxl(path: Path):
         return grids, stamp, notes
 
 
+_PLAIN_VALUES = (str, int, float, dt.datetime, dt.date, dt.time, dt.timedelta, type(None))
+
+
+def _formula_text(value) -> str:
+    """The text of a formula openpyxl gives as an object: an array formula's own text, a data table as
+    Excel shows it (=TABLE(row input, column input)). Never the object's repr, which holds an address
+    and would change from run to run."""
+    text = getattr(value, "text", None)
+    if isinstance(text, str) and text:
+        return text if text.startswith("=") else f"={text}"
+    if type(value).__name__ == "DataTableFormula":
+        return f"=TABLE({getattr(value, 'r1', None) or ''},{getattr(value, 'r2', None) or ''})"
+    return f"={type(value).__name__}"
+
+
 def _openpyxl_grid(ws, notes) -> Grid:
     rows = []
     for r, row in enumerate(ws.iter_rows(max_row=L.MAX_ROWS + 1, max_col=L.MAX_COLUMNS), start=1):
@@ -351,6 +366,8 @@ def _openpyxl_grid(ws, notes) -> Grid:
         for c in range(end):
             cell = row[c]
             value = getattr(cell, "value", None)
+            if not isinstance(value, _PLAIN_VALUES):
+                value = _formula_text(value)  # an array or data-table formula comes as an object
             formula = getattr(cell, "data_type", None) == "f" or (
                 isinstance(value, str) and value.startswith("=") and len(value) > 1)
             cells.append(Cell(value, formula, f"{ws.title}!{_LETTERS[c]}{r}"))

@@ -8,13 +8,13 @@ SHOWN_FINDINGS = 12
 
 
 def _cells(evidence: list[dict], several_files: bool, most: int = 4) -> str:
-    refs = []
+    refs = {}  # in first-seen order, each once (a finding may rest on a hundred thousand cells)
     for e in evidence:
         ref = f"{e['sheet']}!{e['cell']}"
         if several_files:
             ref = f"{file_name(e['file'])} {ref}"
-        if ref not in refs:
-            refs.append(ref)
+        refs[ref] = None
+    refs = list(refs)
     shown = ", ".join(_plain(r) for r in refs[:most])
     return shown + (f" and {len(refs) - most} more" if len(refs) > most else "")
 
