@@ -312,9 +312,9 @@ def batch(questionnaire, rules, extra_rules, outdir, formats, jobs, by_folder, s
         result = run(list(paths), outdir, options, jobs, by_folder, bars.update)
     finally:
         bars.close()
-    for file, error in result.failed:
-        click.echo(f"failed: {shown(error)}" if shown(file) in shown(error) else f"failed: {shown(file)}: {shown(error)}",
-                   err=True)
+    for file, error in result.failed:  # each line names its own file (an office's error may quote several)
+        click.echo(f"failed: {shown(error)}" if shown(error).startswith(f"{shown(file)}:")
+                   else f"failed: {shown(file)}: {shown(error)}", err=True)
     offices = sum(r.assessed for r in result.offices)
     if result.interrupted:
         click.echo(f"interrupted: {offices} office report(s) kept in {shown(outdir)}; no portfolio written", err=True)
@@ -588,4 +588,12 @@ def rules_lint(questionnaire, folders):
 
 
 def main():
-    cli(prog_name="pmo-assess")
+    try:  # click's own handling says "Aborted!" and exits 1 for a Ctrl-C, which is --fail-on's code
+        code = cli.main(prog_name="pmo-assess", standalone_mode=False)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:  # a usage error, said as click says it
+        exc.show()
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -266,13 +266,18 @@ def test_the_progress_bar_shows_on_a_terminal_only(tmp_path):
     assert "assessing" not in quiet.stderr
 
 
-def test_ctrl_c_keeps_the_finished_reports_and_leaves_no_partial_file(tmp_path):
+@pytest.mark.parametrize("jobs, formats", [("2", "xlsx"), ("1", "xlsx,html,json")])
+def test_ctrl_c_keeps_the_finished_reports_and_leaves_no_partial_file(tmp_path, jobs, formats):
+    """Every office is kept whole (all its formats) or not at all, and the message counts what is kept
+    (the workers finish the offices they had after the parent stopped counting)."""
+    import re
+
     root = tmp_path / "clients"
     root.mkdir()
     for i in range(120):
         clone_workbook(SAMPLES[(i % 3) + 1], root / f"client-{i:03d}.xlsx", f"Client {i:03d}")
     out = tmp_path / "out"
-    proc = subprocess.Popen(_pmo_assess() + ["batch", str(root), "-o", str(out), "-j", "2", "--format", "xlsx"],
+    proc = subprocess.Popen(_pmo_assess() + ["batch", str(root), "-o", str(out), "-j", jobs, "--format", formats],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(list(out.glob("Client*.xlsx"))) < 5:
@@ -282,10 +287,27 @@ def test_ctrl_c_keeps_the_finished_reports_and_leaves_no_partial_file(tmp_path):
     assert proc.returncode == 130, err.decode()
     assert b"interrupted:" in err and b"no portfolio written" in err and b"Traceback" not in err
     kept = sorted(out.iterdir())
-    assert 5 <= len(kept) < 120 and not (out / "portfolio.xlsx").exists()
+    offices = {p.stem for p in kept}
+    assert 5 <= len(offices) < 120 and not (out / "portfolio.xlsx").exists()
     assert all(not p.name.startswith(".") for p in kept)         # no temporary left behind
-    for report in kept:
+    assert len(kept) == len(offices) * len(formats.split(","))   # no office with only some of its reports
+    said = re.search(rb"interrupted: (\d+) office report\(s\) kept", err)
+    assert said and int(said.group(1)) == len(offices), err.decode()
+    for report in out.glob("*.xlsx"):
         openpyxl().load_workbook(report, read_only=True).close()  # every file kept is a whole workbook
+
+
+def test_each_failed_line_names_its_own_file(tmp_path):
+    """An office's error may quote several files: each failed file still gets its own line."""
+    root = tmp_path / "clients"
+    root.mkdir()
+    shutil.copy(SAMPLES[1], root / "dana.xlsx")
+    shutil.copy(SAMPLES[1], root / "dana-copy.xlsx")   # the same respondent twice
+    result = invoke("batch", root, "-o", tmp_path / "out", "--format", "json", "-j", "1", "--quiet")
+    assert result.exit_code == 2, result.output
+    failed = sorted(line for line in result.stderr.splitlines() if line.startswith("failed: "))
+    assert [line.split(": ")[1] for line in failed] == [str(root / "dana-copy.xlsx"), str(root / "dana.xlsx")]
+    assert all("the same workbook is given twice" in line for line in failed)
 
 
 def test_a_worker_that_dies_fails_only_its_file_and_the_batch_goes_on(tmp_path):

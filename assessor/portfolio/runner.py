@@ -47,6 +47,8 @@ def run(paths: list[Path], outdir: Path, options: Options, jobs: int | None = No
     jobs = max(1, jobs or os.cpu_count() or 1)
     spool = Path(tempfile.mkdtemp(prefix="pmo-assess-batch-"))
     workers = Workers(options, min(jobs, len(files)))
+    pool: dict = {}  # one copy of each (dimension, level) and count the rows share
+    assessing = False
     try:
         placements = []
         surveys = [(path, str(spool / f"{i}.pickle")) for i, path in enumerate(files)]
@@ -61,13 +63,16 @@ def run(paths: list[Path], outdir: Path, options: Options, jobs: int | None = No
         stems = names.unique_stems([g.label for g in groups])
         _refuse_existing(outdir, stems, options, files)
         jobs_list = [(g, s, str(outdir)) for g, s in zip(groups, stems)]
-        pool: dict = {}  # one copy of each (dimension, level) and count the rows share
+        assessing = True
         for result in workers.each(assess_office, jobs_list, lost_office):
             batch.offices.append(result.sharing(pool))
             if progress:
                 progress("assessing", len(batch.offices), len(groups), result.files[-1])
     except KeyboardInterrupt:
         batch.interrupted = True
+        workers.stop()  # the workers finish the offices they had: those are kept, and counted
+        if assessing:
+            batch.offices.extend(r.sharing(pool) for r in workers.finished())
     finally:
         workers.stop()
         shutil.rmtree(spool, ignore_errors=True)

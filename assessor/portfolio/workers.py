@@ -18,10 +18,10 @@ COLLECT_EVERY = 100
 
 def _start(options: Options, in_process: bool = False) -> None:
     """Build this worker's assessor once (a child ignores Ctrl-C: the parent stops it)."""
+    if not in_process:  # first, before the imports: a Ctrl-C while they run must not give a traceback
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     from assessor.api import Assessor
 
-    if not in_process:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
     assessor = Assessor(list(options.rules) or None, list(options.extra_rules), options.questionnaire, options.engine)
     _WORKER.update(options=options, assessor=assessor, store=None, assessed=0)
     if not in_process:
@@ -130,7 +130,7 @@ class Workers:
     only the item that kills its worker fails. ``-j 1`` runs the same calls in this process."""
 
     def __init__(self, options: Options, jobs: int):
-        self.options, self.jobs, self.executor = options, jobs, None
+        self.options, self.jobs, self.executor, self._left = options, jobs, None, {}
         if jobs == 1:
             _start(options, in_process=True)
 
@@ -144,14 +144,23 @@ class Workers:
     def each(self, func, items: list, lost):
         """func(item) for every item, in the order they finish; ``lost(item)`` for one that killed its worker."""
         if self.jobs == 1:
-            yield from map(func, items)
+            for item in items:  # as a worker does, Ctrl-C lets the item finish (an office's reports whole)
+                with _finishing() as interrupted:
+                    result = func(item)
+                yield result
+                if interrupted:
+                    raise KeyboardInterrupt
             return
         from concurrent.futures import as_completed
         from concurrent.futures.process import BrokenProcessPool
 
         if self.executor is None:
             self.executor = self._fresh(self.jobs)
-        futures = {self.executor.submit(func, item): i for i, item in enumerate(items)}
+        with _finishing() as interrupted:  # the workers are forked here: they start with Ctrl-C held back too
+            futures = {self.executor.submit(func, item): i for i, item in enumerate(items)}
+        self._left = futures  # what a Ctrl-C leaves: finished() collects what the workers still complete
+        if interrupted:
+            raise KeyboardInterrupt
         again = []
         for future in as_completed(futures):
             i = futures.pop(future)  # (as_completed lets go of a yielded future; so does this dict)
@@ -172,11 +181,38 @@ class Workers:
             finally:
                 single.shutdown(wait=True)
 
+    def finished(self) -> list:
+        """After ``stop``: the results of the items the workers completed while winding down (yielded never)."""
+        return [future.result() for future in self._left if future.done() and not future.cancelled()
+                and future.exception() is None]
+
     def stop(self) -> None:
         """No new work; the workers finish the item they are on (its report published whole) and exit."""
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
             self.executor = None
+
+
+class _finishing:
+    """Ctrl-C held back until the block ends (truthy then), in the main thread; elsewhere nothing changes."""
+
+    def __enter__(self):
+        import threading
+
+        self.got, self.previous = False, None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._note)
+        return self
+
+    def _note(self, signum, frame) -> None:
+        self.got = True
+
+    def __exit__(self, *exc) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+    def __bool__(self) -> bool:
+        return self.got
 
 
 _DIED = "the worker process stopped while {} this file (killed, or out of memory); it was skipped"
