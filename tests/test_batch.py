@@ -222,6 +222,14 @@ def test_a_stem_is_short_in_bytes_and_unique_whatever_the_case():
     assert unique_stems(["Yıldız Holding / PMO", "YILDIZ HOLDING / PMO", "Portfolıo"]) == [
         "Yıldız Holding - PMO", "YILDIZ HOLDING - PMO-2", "Portfolıo office"]
     assert unique_stems(["\u3164", "Acme\u1160 / PMO"]) == ["office", "Acme - PMO"]   # nothing invisible
+    # a numbered name stays within the limits; two long names that differ at the end stay apart
+    long = "Department for Transport and Infrastructure of the Greater Metropolitan Area"
+    names = unique_stems([f"{long} / Northern Region PMO", f"{long} / Southern Region PMO", "日" * 150, "日" * 150])
+    assert len(set(names)) == 4 and "Northern" in names[0] and "Southern" in names[1], names
+    assert all(len(n) <= 80 and len(n.encode("utf-8")) <= 200 for n in names), names
+    assert names[3].endswith("-2")
+    # Windows reads "nul.txt" as the device NUL as well
+    assert unique_stems(["nul.txt / PMO", "CON"]) == ["nul office.txt - PMO", "CON office"]
 
 
 def test_the_portfolio_lists_offices_in_dictionary_order():

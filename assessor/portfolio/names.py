@@ -28,8 +28,9 @@ def stem(text: str) -> str:
     cleaned = re.sub(r"(?:\s+-+)+\s*|\s*(?:-+\s+)+", " - ", cleaned).strip(" -")  # "Roll-out" stays
     if not cleaned or unicodedata.category(cleaned[0])[0] == "M":
         cleaned = f"office {cleaned}".strip()  # a name cannot start with an accent on nothing
-    if same_name(cleaned.split(".")[0].strip()) in RESERVED:
-        cleaned = f"{cleaned} office"
+    first, dot, rest = cleaned.partition(".")
+    if same_name(first.strip()) in RESERVED:  # Windows reads "nul.txt - PMO" as the device NUL too
+        cleaned = f"{first.rstrip()} office{dot}{rest}"
     return _shorter(cleaned)
 
 
@@ -39,11 +40,24 @@ def same_name(text: str) -> str:
     return text.upper().casefold()
 
 
-def _shorter(text: str) -> str:
-    text = text[:MOST]
-    while len(text.encode("utf-8")) > MOST_BYTES:
-        text = text[:-1]
-    return text.rstrip(" .-_") or "office"
+def _fits(text: str, suffix: str) -> bool:
+    return len(text) + len(suffix) <= MOST and len(text.encode("utf-8")) + len(suffix.encode("utf-8")) <= MOST_BYTES
+
+
+def _shorter(text: str, suffix: str = "") -> str:
+    """``text`` within the limits, with room left for ``suffix``. A name too long keeps its start and
+    its end ("Department for Transport and ... - Northern Region - PMO"): two long names of one
+    organisation mostly differ at the end, and so does the PMO name."""
+    if _fits(text, suffix):
+        return text.rstrip(" .-_") or "office"
+    joint = " - "
+    room = MOST - len(suffix) - len(joint)            # characters for the start and the end
+    tail = text[-(room * 2 // 5):].lstrip(" .-_")    # the end: two fifths of the room
+    head = text[:room - len(tail)]
+    while head and not _fits(f"{head}{joint}{tail}", suffix):  # letters of several bytes: fewer of them
+        head = head[:-1]
+    head = head.rstrip(" .-_")
+    return f"{head}{joint}{tail}" if head else tail
 
 
 def unique_stems(texts: list[str]) -> list[str]:
@@ -55,7 +69,7 @@ def unique_stems(texts: list[str]) -> list[str]:
         candidate, n = base, 1
         while same_name(candidate) in taken:
             n += 1
-            candidate = f"{base}-{n}"
+            candidate = f"{_shorter(base, f'-{n}')}-{n}"  # within the limits with its number
         taken.add(same_name(candidate))
         out.append(candidate)
     return out
