@@ -126,6 +126,53 @@ def test_by_folder_makes_one_office_per_folder(tmp_path):
                                                                      "zenith.json"]
 
 
+def _profile(**values):
+    """A workbook edit setting Profile fields by their label."""
+    def edit(wb):
+        profile = wb[L.PROFILE]
+        for r in range(2, profile.max_row + 1):
+            label = profile.cell(row=r, column=1).value
+            if label in values:
+                profile.cell(row=r, column=2).value = values[label]
+    return edit
+
+
+def test_by_folder_names_each_office_by_its_path_and_takes_whatever_organisations_it_holds(tmp_path, make_workbook):
+    root = tmp_path / "clients"
+    for folder in ("eu/west", "us/west"):
+        (root / folder).mkdir(parents=True)
+    make_workbook(root / "eu/west", [_profile(Organisation="Acme Ltd", Respondent="Ann")], name="a.xlsx")
+    make_workbook(root / "eu/west", [_profile(Organisation="ACME Limited", Respondent="Bob")], name="b.xlsx")
+    shutil.copy(SAMPLES[2], root / "us/west")
+    result = invoke("batch", root, "-o", tmp_path / "out", "--by-folder", "--format", "json")
+    assert result.exit_code == 0, result.output           # the folder says they are one office
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "eu - west.json", "portfolio.json", "portfolio.xlsx", "us - west.json"]
+    report = json.loads((tmp_path / "out" / "eu - west.json").read_text())
+    assert len(report["respondents"]) == 2
+    assert any("respondents name different organisations" in w["message"] and "ACME Limited" in w["found"]
+               for w in report["warnings"])
+    # without --by-folder the two organisations are two offices
+    apart = invoke("batch", root / "eu", "-o", tmp_path / "apart", "--format", "json")
+    assert apart.exit_code == 0, apart.output
+    assert "batch: 2 office(s) from 2 file(s)" in apart.stderr
+
+
+def test_an_office_report_is_named_as_its_first_respondent_spells_it(tmp_path, make_workbook):
+    # the first respondent in the report's order (by name), not the first file by path
+    root = tmp_path / "clients"
+    root.mkdir()
+    make_workbook(root, [_profile(Organisation="ACME LTD", Respondent="Zoe")], name="a.xlsx")
+    make_workbook(root, [_profile(Organisation="Acme Ltd", Respondent="Adam")], name="b.xlsx")
+    result = invoke("batch", root, "-o", tmp_path / "out", "--format", "json")
+    assert result.exit_code == 0, result.output
+    reports = [p for p in (tmp_path / "out").iterdir() if not p.name.startswith("portfolio")]
+    assert len(reports) == 1
+    report = json.loads(reports[0].read_text())
+    assert reports[0].name.startswith(report["organisation"]["organisation"] + " - ") and \
+        reports[0].name.startswith("Acme Ltd"), reports[0].name
+
+
 def test_a_file_without_an_organisation_cannot_be_placed(tmp_path, make_workbook):
     def no_name(wb):
         profile = wb[L.PROFILE]
@@ -139,6 +186,20 @@ def test_a_file_without_an_organisation_cannot_be_placed(tmp_path, make_workbook
     assert result.exit_code == 2
     assert "nameless.xlsx: Profile: the Organisation is blank, so the file cannot be placed" in result.stderr
     assert "batch: 1 office(s) from 2 file(s), 1 failed" in result.stderr
+
+
+def test_reports_do_not_go_among_the_client_workbooks(tmp_path):
+    root = tmp_path / "clients"
+    root.mkdir()
+    shutil.copy(SAMPLES[2], root)
+    before = sorted(p.name for p in root.iterdir())
+    for given in (root, root / SAMPLES[2].name):
+        result = invoke("batch", given, "-o", root, "--format", "json")
+        assert result.exit_code == 2 and "the output folder holds input workbooks" in result.stderr, result.output
+        assert "Traceback" not in result.output
+    assert sorted(p.name for p in root.iterdir()) == before
+    inside = invoke("batch", root, "-o", root / "reports", "--format", "json")   # a subfolder is skipped when reading
+    assert inside.exit_code == 0 and "1 office(s) from 1 file(s)" in inside.stderr, inside.output
 
 
 def test_reports_already_there_are_kept_unless_forced(tmp_path):
@@ -361,5 +422,12 @@ def test_no_report_goes_into_the_tools_own_folders_or_over_an_input(tmp_path):
     shutil.copy(SAMPLES[2], victim)          # an input given by name, where its office's report would go
     before = victim.read_bytes()
     result = invoke("batch", root, victim, "-o", out, "--format", "json", "--force")
-    assert result.exit_code == 2 and "refusing to write over an input file" in result.output
+    assert result.exit_code == 2 and "the output folder holds input workbooks" in result.output
     assert victim.read_bytes() == before
+    linked = tmp_path / "elsewhere"
+    linked.mkdir()
+    victim.rename(linked / victim.name)       # the report's name is a link to an input in another folder
+    victim.symlink_to(linked / victim.name)
+    result = invoke("batch", root, linked / victim.name, "-o", out, "--format", "json", "--force")
+    assert result.exit_code == 2 and "refusing to write over an input file" in result.output
+    assert (linked / victim.name).read_bytes() == before

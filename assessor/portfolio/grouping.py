@@ -2,6 +2,7 @@
 (spelled any way: the store's name keys), or with ``--by-folder`` the same folder."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ class Placement:
     pmo_name: str = ""
     error: str = ""
     spooled: str = ""
+    order: tuple = ()   # office.respondent_order: the first respondent names the office, as in its report
 
 
 @dataclass(frozen=True)
@@ -53,12 +55,27 @@ def by_folder(placements: list[Placement]) -> tuple[list[OfficeGroup], list[Plac
             unplaced.append(p)
         else:
             groups.setdefault(str(Path(p.path).parent), []).append(p)
-    return [_group((folder, ""), members, Path(folder).name) for folder, members in sorted(groups.items())], unplaced
+    labels = folder_labels(list(groups))
+    return [_group((folder, ""), members, labels[folder]) for folder, members in sorted(groups.items())], unplaced
+
+
+def folder_labels(folders: list[str]) -> dict[str, str]:
+    """Each folder named by its path below the folders' common root ("eu/west", "us/west"), so that
+    two folders called "west" are two offices of different names; a folder that is the root itself
+    (or the only folder) by its own name."""
+    if not folders:
+        return {}
+    root = os.path.commonpath([os.path.abspath(f) for f in folders])
+    labels = {}
+    for folder in folders:
+        below = os.path.relpath(os.path.abspath(folder), root)
+        labels[folder] = Path(os.path.abspath(folder)).name if below == "." else " / ".join(Path(below).parts)
+    return labels
 
 
 def _group(key, members: list[Placement], folder: str | None = None) -> OfficeGroup:
     members = sorted(members, key=lambda m: m.path)
-    first = members[0]
+    first = min(members, key=lambda m: (m.order, m.path))  # the office's first respondent, as its report has it
     label = folder if folder is not None else f"{first.organisation} / {first.pmo_name}".rstrip(" /")
     return OfficeGroup(key, first.organisation or (folder or ""), first.pmo_name,
                        tuple(m.path for m in members), label, tuple(m.spooled for m in members))

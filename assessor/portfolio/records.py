@@ -21,6 +21,7 @@ class Options:
     extra_rules: tuple = ()
     questionnaire: str | None = None
     engine: str | None = None
+    by_folder: bool = False   # one office per folder, whatever organisations its Profiles name
 
 
 @dataclass(frozen=True)

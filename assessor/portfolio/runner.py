@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from assessor.errors import InputError, OutputError
@@ -29,6 +30,7 @@ def run(paths: list[Path], outdir: Path, options: Options, jobs: int | None = No
     is told of each file surveyed and each office assessed."""
     started = time.perf_counter()
     outdir = Path(outdir)
+    options = replace(options, by_folder=by_folder)
     if outdir.exists() and not outdir.is_dir():
         raise OutputError(f"{outdir}: not a folder (batch writes one report per office into a folder)")
     from assessor import paths as shipped
@@ -39,6 +41,7 @@ def run(paths: list[Path], outdir: Path, options: Options, jobs: int | None = No
     files = [str(p) for p in discover.workbooks(list(paths), exclude=outdir)]
     if not files:
         raise InputError("no workbooks found: expected .xlsx files in " + ", ".join(str(p) for p in paths))
+    _refuse_input_folder(outdir, files)
     outdir.mkdir(parents=True, exist_ok=True)
     batch = Batch(files=len(files))
     if options.save:
@@ -94,6 +97,19 @@ def _note_store(line: str) -> None:
     import sys
 
     print(line, file=sys.stderr)
+
+
+def _refuse_input_folder(outdir: Path, files: list[str]) -> None:
+    """Reports written among the client workbooks would be read as workbooks by the next batch over
+    that folder (and fail); a subfolder is fine: the output folder is skipped when reading."""
+    if not outdir.is_dir():
+        return
+    here = real_path(outdir)
+    mixed = next((f for f in files if real_path(Path(f).parent) == here), None)
+    if mixed is not None:
+        raise OutputError(f"{outdir}: the output folder holds input workbooks ({Path(mixed).name}); the reports would "
+                          "be mixed with them and read as workbooks by the next batch: choose another folder (a new "
+                          f"one, or a subfolder such as {outdir / 'reports'}, which a batch skips when reading)")
 
 
 def _refuse_existing(outdir: Path, stems: list[str], options: Options, files: list[str]) -> None:

@@ -40,13 +40,16 @@ def _first_line(exc: AssessorError) -> str:
 def survey(job: tuple[str, str]) -> Placement:
     """Read and check one workbook: the office it names, or its first error. The file as read goes to
     ``spool`` for its office's worker: two thousand of them wait on disk, not in the parent's memory."""
+    import hashlib
     import pickle
 
+    from assessor.questionnaire.office import respondent_order
     from assessor.questionnaire.reader import read_response
 
     path, spool = job
     try:
         response = read_response(path, _WORKER["assessor"].bank)
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except AssessorError as exc:
         return Placement(path, error=_first_line(exc))
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop a portfolio of two hundred
@@ -54,7 +57,8 @@ def survey(job: tuple[str, str]) -> Placement:
     with open(spool, "wb") as f:
         pickle.dump(response, f, protocol=pickle.HIGHEST_PROTOCOL)
     return Placement(path, str(response.profile_value("organisation") or ""),
-                     str(response.profile_value("pmo_name") or ""), spooled=spool)
+                     str(response.profile_value("pmo_name") or ""), spooled=spool,
+                     order=respondent_order(response, digest))
 
 
 def assess_office(job: tuple[OfficeGroup, str, str]) -> OfficeResult:
@@ -87,7 +91,7 @@ def _assess_office(group: OfficeGroup, stem: str, outdir: Path) -> OfficeResult:
             responses.append(pickle.load(f))
     base = dict(stem=stem, label=group.label, files=group.files, organisation=group.organisation,
                 pmo_name=group.pmo_name)
-    assessment = assessor.assess_submission(submission_of(responses, assessor.bank))
+    assessment = assessor.assess_submission(submission_of(responses, assessor.bank, not options.by_folder))
     data = assessment.to_dict()
     _WORKER["assessed"] += 1
     if _WORKER["assessed"] % COLLECT_EVERY == 0:

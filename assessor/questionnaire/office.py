@@ -15,20 +15,24 @@ from assessor.errors import Problem, quote
 from assessor.model import Response, name_key
 
 
-def canonical_order(responses: list[Response], digests: dict[str, str]) -> list[Response]:
+def respondent_order(r: Response, digest: str) -> tuple:
     """Respondent (case and spacing ignored), assessment date, file name, then the file's SHA-256:
     a key that names the workbook, not the place it was given on the command line."""
-    def key(r: Response):
-        return (name_key(r.profile_value("respondent") or ""), str(r.profile_value("assessment_date") or ""),
-                Path(r.source).name, digests.get(r.source, ""))
-    return sorted(responses, key=key)
+    return (name_key(r.profile_value("respondent") or ""), str(r.profile_value("assessment_date") or ""),
+            Path(r.source).name, digest)
 
 
-def not_one_office(responses: list[Response], digests: dict[str, str]) -> list[Problem]:
-    """Every reason these workbooks are not several people's views of one office."""
+def canonical_order(responses: list[Response], digests: dict[str, str]) -> list[Response]:
+    return sorted(responses, key=lambda r: respondent_order(r, digests.get(r.source, "")))
+
+
+def not_one_office(responses: list[Response], digests: dict[str, str], one_organisation: bool = True) -> list[Problem]:
+    """Every reason these workbooks are not several people's views of one office. ``one_organisation``
+    False: the user has said which files are one office (a batch's --by-folder), whatever the
+    organisations typed in them."""
     copies = _same_workbook(responses, digests)
     distinct = [r for r in responses if r.source not in {p.file for p in copies}]
-    return copies + _same_respondent(distinct) + _other_organisations(distinct)
+    return copies + _same_respondent(distinct) + (_other_organisations(distinct) if one_organisation else [])
 
 
 def _same_workbook(responses: list[Response], digests: dict[str, str]) -> list[Problem]:
@@ -97,12 +101,21 @@ def _other_organisations(responses: list[Response]) -> list[Problem]:
 def with_pmo_name_warning(responses: list[Response]) -> list[Response]:
     """Different PMO names within one organisation are worth a look, not a refusal (a PMO renamed,
     or a respondent naming their own part of it); the first response carries the warning."""
-    groups = _groups(responses, "pmo_name")
+    return _with_names_warning(responses, "pmo_name", "PMOs", "one PMO name")
+
+
+def with_organisation_warning(responses: list[Response]) -> list[Response]:
+    """Organisations spelled differently in workbooks the user put in one office (--by-folder)."""
+    return _with_names_warning(responses, "organisation", "organisations", "one organisation")
+
+
+def _with_names_warning(responses: list[Response], key: str, what: str, expected: str) -> list[Response]:
+    groups = _groups(responses, key)
     if len(groups) < 2:
         return responses
     first = responses[0]
-    names = "; ".join(f"{quote(g[0].profile_value('pmo_name'))} ({', '.join(r.source for r in g)})"
+    names = "; ".join(f"{quote(g[0].profile_value(key))} ({', '.join(r.source for r in g)})"
                       for g in groups.values())
-    extra = Problem(first.source, _profile_cell(first, "pmo_name"), "respondents name different PMOs; they are "
-                    "assessed as one office", names, "one PMO name", severity="warning")
+    extra = Problem(first.source, _profile_cell(first, key), f"respondents name different {what}; they are "
+                    "assessed as one office", names, expected, severity="warning")
     return [Response(**{**first.__dict__, "warnings": first.warnings + (extra,)})] + responses[1:]

@@ -74,14 +74,16 @@ def read_submission(paths: list[str | Path], bank: Bank) -> Submission:
     return submission_of(responses, bank)
 
 
-def submission_of(responses: list[Response], bank: Bank) -> Submission:
-    """One office's submission from its respondents' workbooks, read: canonical order, one office."""
+def submission_of(responses: list[Response], bank: Bank, one_organisation: bool = True) -> Submission:
+    """One office's submission from its respondents' workbooks, read: canonical order, one office
+    (``one_organisation`` False: the caller grouped the files, and different organisations are a warning)."""
     digests = {r.source: hashlib.sha256(Path(r.source).read_bytes()).hexdigest() for r in responses}
     responses = office.canonical_order(responses, digests)
-    problems = office.not_one_office(responses, digests)
+    problems = office.not_one_office(responses, digests, one_organisation)
     if problems:
         raise InputError(f"{len(problems)} problem(s) in the workbooks", problems)
-    responses = tuple(office.with_pmo_name_warning(responses))
+    responses = office.with_pmo_name_warning(responses)
+    responses = tuple(responses if one_organisation else office.with_organisation_warning(responses))
     return Submission(responses, bank.id, bank.version, tuple(digests[r.source] for r in responses))
 
 
