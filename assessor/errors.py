@@ -83,4 +83,25 @@ def quote(value: object) -> str:
     if isinstance(value, str):
         shown = value if len(value) <= 60 else value[:57] + "..."
         return repr(shown)
-    return repr(value)
+    return _when(value) or repr(value)
+
+
+def _when(value: object) -> str:
+    """A date or time as Excel shows it, not as Python's repr (datetime.datetime(2026, 1, 1, 0, 0))."""
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return f"{value:%Y-%m-%d} (a date)"
+        return f"{value:%Y-%m-%d} {_clock(value)} (a date and time)"
+    if isinstance(value, dt.date):
+        return f"{value:%Y-%m-%d} (a date)"
+    if isinstance(value, dt.time):
+        return f"{_clock(value)} (a time)"
+    if isinstance(value, dt.timedelta):
+        return f"{value} (a duration)"
+    return ""
+
+
+def _clock(value) -> str:
+    return f"{value:%H:%M:%S}" if value.second else f"{value:%H:%M}"

@@ -6,6 +6,7 @@ warnings alone leave it valid.
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 from pathlib import Path
 
@@ -62,6 +63,10 @@ ERROR_CASES = [
      "Questions!E14", "answer to GC-06 is not a valid answer", "'seven'", ANSWER_EXPECTED, ()),
     ("answer-true", [("Questions", "E14", True)],
      "Questions!E14", "answer to GC-06 is not a valid answer", "True", ANSWER_EXPECTED, ()),
+    ("answer-date", [("Questions", "E14", datetime.datetime(2026, 3, 1))],   # Excel's date for "3/1" typed
+     "Questions!E14", "answer to GC-06 is out of range", "2026-03-01 (a date)", ANSWER_EXPECTED, ()),
+    ("fte-time", [("Roles", "D6", datetime.time(12, 30))],
+     "Roles!D6", "FTE of PMO-HEAD is not a number", "12:30 (a time)", "a number such as 0.5", ()),
     ("answer-formula", [("Questions", "E14", "=2+1")],
      "Questions!E14", "formula where an answer is expected", "'=2+1'", "a typed answer 0-5", ()),
     ("duplicate-question-id", [("Questions", "A6", "RP-04")],
