@@ -80,6 +80,12 @@ ERROR_CASES = [
      "Questions!E1", "missing header 'Answer' (renamed or deleted column?)", "'Score'", "'Answer' in row 1", ()),
     ("deleted-answer-column", [("delete_cols", "Questions", "E")],
      "Questions!E1", "missing header 'Answer'", "'Evidence'", "'Answer' in row 1", ()),
+    ("duplicate-answer-header", [("Questions", "K1", "answer ")],   # which column holds the answers?
+     "Questions!K1", "duplicate header 'answer' (first at Questions!E1)", "'answer '",
+     "each of the template's headers once", ()),
+    ("duplicate-profile-field", [("Profile", "A40", "Organisation"), ("Profile", "B40", "Acme Ltd")],
+     "Profile!A40", "duplicate profile field 'Organisation' (first at Profile!A2)", "'Organisation'",
+     "each field once", ()),
     ("renamed-roles-header", [("Roles", "D1", "Effort")],
      "Roles!D1", "missing header 'FTE'", "'Effort'", "'FTE' in row 1", ()),
     ("renamed-raci-header", [("RACI", "A1", "Resp")],

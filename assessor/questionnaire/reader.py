@@ -173,8 +173,17 @@ def _find_sheets(grids: dict[str, Grid], out: _Collector) -> dict[str, Grid]:
 
 
 def _columns(grid: Grid, headers: tuple[str, ...], out: _Collector) -> dict[str, int] | None:
-    """Find each header in row 1 by name (so moved columns still read); report missing ones."""
-    row1 = {_norm(grid.cell(1, c).value): c for c in range(1, len(grid.rows[0]) + 1)} if grid.rows else {}
+    """Find each header in row 1 by name (so moved columns still read); report missing ones, and ours
+    given twice (which of two Answer columns holds the answers is a guess)."""
+    row1: dict = {}
+    wanted = {_norm(h) for h in headers}
+    for c in range(1, len(grid.rows[0]) + 1) if grid.rows else ():
+        at = grid.cell(1, c)
+        name = _norm(at.value)
+        if name in row1 and name in wanted:
+            out.error(at.ref, f"duplicate header {quote(at.text)} (first at {grid.cell(1, row1[name]).ref})", at.value,
+                      "each of the template's headers once")
+        row1.setdefault(name, c)
     columns, ok = {}, True
     for position, header in enumerate(headers, start=1):
         if _norm(header) in row1:
@@ -199,7 +208,15 @@ def _profile(grid: Grid, out: _Collector) -> tuple[ProfileValue, ...]:
     if cols is None:
         return ()
     field_col, value_col = cols["Field"], cols["Value"]
-    rows = {_norm(grid.cell(number, field_col).value): number for number, _ in grid.data_rows()}
+    rows: dict = {}
+    known = {_norm(label) for _, label, _ in PROFILE_FIELDS}
+    for number, _ in grid.data_rows():
+        at = grid.cell(number, field_col)
+        name = _norm(at.value)
+        if name in rows and name in known:  # which of two Organisation rows is the office is a guess
+            out.error(at.ref, f"duplicate profile field {quote(at.text)} (first at {grid.cell(rows[name], field_col).ref})",
+                      at.value, "each field once")
+        rows.setdefault(name, number)
     values = []
     for key, label, kind in PROFILE_FIELDS:
         number = rows.get(_norm(label))
