@@ -306,10 +306,10 @@ def batch(questionnaire, rules, extra_rules, outdir, formats, jobs, by_folder, s
     from assessor.findings import SEVERITY_ORDER
     from assessor.portfolio.runner import Options, run
 
-    options = Options(formats, save, db, force, tuple(rules), tuple(extra_rules), questionnaire, engine)
+    options = Options(formats, save, db, force, tuple(rules), tuple(extra_rules), questionnaire, engine, by_folder)
     bars = _Progress(enabled=not quiet and sys.stderr.isatty())
     try:
-        result = run(list(paths), outdir, options, jobs, by_folder, bars.update)
+        result = run(list(paths), outdir, options, jobs, bars.update)
     finally:
         bars.close()
     for file, error in result.failed:  # each line names its own file (an office's error may quote several)

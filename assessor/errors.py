@@ -7,6 +7,7 @@ its traceback so it can be reported.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from assessor.terminal import shown
@@ -88,8 +89,6 @@ def quote(value: object) -> str:
 
 def _when(value: object) -> str:
     """A date or time as Excel shows it, not as Python's repr (datetime.datetime(2026, 1, 1, 0, 0))."""
-    import datetime as dt
-
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0):
             return f"{value:%Y-%m-%d} (a date)"

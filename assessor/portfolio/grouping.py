@@ -65,12 +65,10 @@ def folder_labels(folders: list[str]) -> dict[str, str]:
     (or the only folder) by its own name."""
     if not folders:
         return {}
-    root = os.path.commonpath([os.path.abspath(f) for f in folders])
-    labels = {}
-    for folder in folders:
-        below = os.path.relpath(os.path.abspath(folder), root)
-        labels[folder] = Path(os.path.abspath(folder)).name if below == "." else " / ".join(Path(below).parts)
-    return labels
+    absolute = {f: os.path.abspath(f) for f in folders}
+    root = os.path.commonpath(list(absolute.values()))
+    return {f: " / ".join(Path(os.path.relpath(a, root)).parts) if a != root else Path(a).name
+            for f, a in absolute.items()}
 
 
 def _group(key, members: list[Placement], folder: str | None = None) -> OfficeGroup:

@@ -12,7 +12,6 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from assessor.errors import InputError, OutputError
@@ -24,13 +23,11 @@ from assessor.portfolio.workers import Workers, assess_office, lost_office, lost
 __all__ = ["Batch", "Options", "run"]
 
 
-def run(paths: list[Path], outdir: Path, options: Options, jobs: int | None = None, by_folder: bool = False,
-        progress=None) -> Batch:
+def run(paths: list[Path], outdir: Path, options: Options, jobs: int | None = None, progress=None) -> Batch:
     """Assess every office under ``paths`` into ``outdir``. ``progress(phase, done, total, current)``
     is told of each file surveyed and each office assessed."""
     started = time.perf_counter()
     outdir = Path(outdir)
-    options = replace(options, by_folder=by_folder)
     if outdir.exists() and not outdir.is_dir():
         raise OutputError(f"{outdir}: not a folder (batch writes one report per office into a folder)")
     from assessor import paths as shipped
@@ -60,7 +57,7 @@ def run(paths: list[Path], outdir: Path, options: Options, jobs: int | None = No
             if progress:
                 progress("reading", len(placements), len(files), placement.path)
         placements.sort(key=lambda p: p.path)
-        groups, unplaced = (grouping.by_folder if by_folder else grouping.by_profile)(placements)
+        groups, unplaced = (grouping.by_folder if options.by_folder else grouping.by_profile)(placements)
         del placements
         batch.failed.extend((p.path, p.error) for p in unplaced)
         stems = names.unique_stems([g.label for g in groups])
