@@ -95,6 +95,36 @@ def test_a_cell_at_the_last_column_and_row_of_excel_is_read_within_the_limits(fi
     assert any(f"only the first {L.MAX_ROWS} rows are read" in w.message for w in response.warnings)
 
 
+def test_a_value_beyond_the_last_column_read_is_a_warning_naming_its_cell(filled_workbook, tmp_path, bank):
+    """The RACI of an office with more roles than the column limit lost the last ones without a word."""
+    from assessor.questionnaire.reader import read_response
+
+    wide = b'<row r="90"><c r="GS90" t="inlineStr"><is><t>lost</t></is></c><c r="HA90" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+    out = _with_sheet_xml(filled_workbook, tmp_path / "wide.xlsx", lambda x: x.replace(b"</sheetData>", wide))
+    warnings = [w for w in read_response(out, bank).warnings if "columns" in w.message]
+    assert [(w.location, w.message) for w in warnings] == [
+        ("Profile!GS90", f"only the first {L.MAX_COLUMNS} columns (A to GR) are read")]
+
+
+def test_a_blank_or_styled_cell_beyond_the_last_column_is_no_warning(filled_workbook, tmp_path, bank):
+    from assessor.questionnaire.reader import read_response
+
+    styled = b'<row r="90"><c r="XFD90" s="0"/><c r="GS90" t="inlineStr"><is><t> </t></is></c></row></sheetData>'
+    out = _with_sheet_xml(filled_workbook, tmp_path / "styled.xlsx", lambda x: x.replace(b"</sheetData>", styled))
+    assert not [w for w in read_response(out, bank).warnings if "columns" in w.message]
+
+
+def test_a_damaged_sheet_is_named(filled_workbook, tmp_path):
+    from assessor.errors import InputError
+
+    broken = b'<row r="90"><c r="A90" t="s"><v>999999</v></c></row></sheetData>'   # a shared string that is not there
+    out = _with_sheet_xml(filled_workbook, tmp_path / "damaged.xlsx", lambda x: x.replace(b"</sheetData>", broken))
+    with pytest.raises(InputError) as caught:
+        sheets.load(out)
+    (problem,) = caught.value.problems
+    assert problem.location == "Profile" and "the sheet 'Profile' is damaged" in problem.message
+
+
 def test_a_damaged_zip_is_left_to_the_reference_reader(tmp_path, filled_workbook):
     broken = tmp_path / "broken.xlsx"
     shutil.copyfile(filled_workbook, broken)

@@ -327,7 +327,12 @@ def _openpyxl(path: Path):
     with untrusted_workbook(path) as wb:
         grids, notes = {}, []
         for ws in wb.worksheets:
-            grids[ws.title] = _openpyxl_grid(ws, notes)
+            try:
+                grids[ws.title] = _openpyxl_grid(ws, notes)
+            except Exception as exc:  # malformed XML in this sheet: say which sheet, not just "a sheet"
+                raise InputError(f"{path}: cannot be read", [Problem(
+                    str(path), ws.title, f"the sheet {ws.title!r} is damaged and cannot be read; open the "
+                    "workbook in Excel and save it again as .xlsx", type(exc).__name__)]) from None
         stamp = {}
         for prop in getattr(wb, "custom_doc_props", []) or []:
             stamp[f"prop:{prop.name}"] = str(prop.value)
@@ -353,25 +358,49 @@ def _formula_text(value) -> str:
 
 
 def _openpyxl_grid(ws, notes) -> Grid:
-    rows = []
-    for r, row in enumerate(ws.iter_rows(max_row=L.MAX_ROWS + 1, max_col=L.MAX_COLUMNS), start=1):
-        if r > L.MAX_ROWS:
-            notes.append((f"{ws.title}!A{r}", f"only the first {L.MAX_ROWS} rows are read", "", ""))
-            break
-        # padded to MAX_COLUMNS: only the cells up to the last one with a value are made
-        end = len(row)
-        while end and _blank(getattr(row[end - 1], "value", None)):
-            end -= 1
-        cells = []
-        for c in range(end):
-            cell = row[c]
-            value = getattr(cell, "value", None)
-            if not isinstance(value, _PLAIN_VALUES):
-                value = _formula_text(value)  # an array or data-table formula comes as an object
-            formula = getattr(cell, "data_type", None) == "f" or (
-                isinstance(value, str) and value.startswith("=") and len(value) > 1)
-            cells.append(Cell(value, formula, f"{ws.title}!{_LETTERS[c]}{r}"))
-        rows.append(cells)
+    """The cells the sheet's XML holds, parsed as openpyxl's read-only worksheet parses them, without its
+    padding of every row to a column count (iter_rows(max_col=...) made 200 cells a row and hid what lay
+    past them). A value beyond the column or row limits is not read, and a note says where it starts."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    rows: list[list[Cell | None]] = []
+    wide = None  # the first cell with a value beyond the last column read
+    book = ws.parent
+    with ws._get_source() as source:
+        parser = WorkSheetParser(source, ws._shared_strings, data_only=False, epoch=book.epoch,
+                                 date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+        for r, parsed in parser.parse():
+            if r > L.MAX_ROWS:
+                notes.append((f"{ws.title}!A{r}", f"only the first {L.MAX_ROWS} rows are read", "", ""))
+                break
+            if r <= len(rows):
+                continue  # a row given again, or out of order: openpyxl's reader skips it too
+            cells: list[Cell | None] = []
+            for found in parsed:
+                c, value = found["column"], found["value"]
+                if c > L.MAX_COLUMNS:
+                    if not _blank(value):
+                        wide = wide or (r, c)
+                    continue
+                if value is None:
+                    if c <= len(cells):
+                        cells[c - 1] = None  # a cell given twice: the last one counts, as in openpyxl
+                    continue
+                if not isinstance(value, _PLAIN_VALUES):
+                    value = _formula_text(value)  # an array or data-table formula comes as an object
+                formula = found["data_type"] == "f" or (isinstance(value, str) and value.startswith("=")
+                                                        and len(value) > 1)
+                while len(cells) < c:
+                    cells.append(None)
+                cells[c - 1] = Cell(value, formula, f"{ws.title}!{_LETTERS[c - 1]}{r}")
+            while cells and (cells[-1] is None or cells[-1].blank):
+                cells.pop()
+            while len(rows) < r - 1:
+                rows.append([])
+            rows.append(cells)
+    if wide:
+        notes.append((f"{ws.title}!{_letter(wide[1])}{wide[0]}",
+                      f"only the first {L.MAX_COLUMNS} columns (A to {_LETTERS[-1]}) are read", "", ""))
     while rows and not rows[-1]:
         rows.pop()
     return Grid(ws.title, rows)
