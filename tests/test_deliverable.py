@@ -444,3 +444,20 @@ def test_the_store_and_portfolio_workbooks_print_with_header_and_footer(tmp_path
         for ws in openpyxl.load_workbook(book).worksheets:
             assert ws.oddFooter.right.text == "page &P of &N" and ws.oddHeader.left.text, (book.name, ws.title)
             assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4), (book.name, ws.title)
+
+
+@pytest.mark.parametrize("path", OFFICES[:2], ids=lambda p: p.stem)
+def test_confidence_reads_the_same_in_the_summary_and_beside_the_type(path, tmp_path):
+    """The summary said "(90%)" and the line under it "confidence 0.90": one figure, two spellings."""
+    console = ok(invoke("assess", path)).stdout
+    brief = next(line for line in console.splitlines() if "confidence in the type" in line)
+    model = re.search(r"confidence in the type \((\d+%)\)", brief).group(1)
+    tier = re.search(r"confidence in the tier \((\d+%)\)", brief).group(1)
+    assert f"(confidence {model}" in console and f"(confidence {tier}" in console
+    ok(invoke("assess", path, "-o", tmp_path / "r.html"))
+    ok(invoke("assess", path, "-o", tmp_path / "r.xlsx"))
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert f"confidence {model}" in html and f"confidence {tier}" in html
+    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx", read_only=True)["Summary"]
+    texts = [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
+    assert any(f"(confidence {model}" in t for t in texts) and any(f"(confidence {tier}" in t for t in texts)

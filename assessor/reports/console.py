@@ -49,9 +49,9 @@ class ConsoleReporter(TextReporter):
                  f"respondents: {', '.join(_plain(r['respondent'] or r['file']) for r in data['respondents'])}", ""]
         lines += ["In brief:"] + [f"  {n}. {_plain(m['text'])}" for n, m in enumerate(data["summary"], start=1)] + [""]
         runner = c["runner_up"]
-        lines.append(f"Type:  {c['model']} (confidence {c['confidence']['model']:.2f}"
+        lines.append(f"Type:  {c['model']} (confidence {c['confidence']['model']:.0%}"
                      + (f"; runner-up {runner['model']}" if runner["model"] else "") + ")")
-        lines.append(f"Tier:  {c['tier']} {c['tier_name']} (confidence {c['confidence']['tier']:.2f}"
+        lines.append(f"Tier:  {c['tier']} {c['tier_name']} (confidence {c['confidence']['tier']:.0%}"
                      + (f"; runner-up {runner['tier']} {runner['tier_name']}" if runner["tier"] else "") + ")")
         several = len(data["respondents"]) > 1
         overall = m["overall"]

@@ -83,9 +83,9 @@ class _Book(Sheets):
             ("Assessment date", org.get("assessment_date")),
             ("Respondents", ", ".join(str(r.get("respondent") or r["file"]) for r in d["respondents"])),
             ("Question bank", f"{d['questionnaire']['id']} {d['questionnaire']['version']}"),
-            ("PMO type", f"{c['model']} (confidence {c['confidence']['model']:.2f}"
+            ("PMO type", f"{c['model']} (confidence {c['confidence']['model']:.0%}"
                          + (f"; runner-up {c['runner_up']['model']}" if c["runner_up"]["model"] else "") + ")"),
-            ("Tier", f"{c['tier']} - {c['tier_name']} (confidence {c['confidence']['tier']:.2f}"
+            ("Tier", f"{c['tier']} - {c['tier_name']} (confidence {c['confidence']['tier']:.0%}"
                      + (f"; runner-up {c['runner_up']['tier']} {c['runner_up']['tier_name']}"
                         if c["runner_up"]["tier"] else "") + ")"),
             ("Overall maturity", overall_text(m)),
