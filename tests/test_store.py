@@ -344,6 +344,35 @@ def test_renamed_client_joins_its_history_through_an_alias(tmp_path, db, assesso
     assert "2 assessment(s)" in result.stdout
 
 
+def _spelled(tmp_path, source, name, organisation, pmo, date=None) -> Path:
+    wb = openpyxl().load_workbook(source)
+    profile = wb[L.PROFILE]
+    rows = {profile.cell(row=r, column=1).value: r for r in range(2, profile.max_row + 1)}
+    profile.cell(row=rows["Organisation"], column=2).value = organisation
+    profile.cell(row=rows["PMO name"], column=2).value = pmo
+    if date:
+        profile.cell(row=rows["Assessment date"], column=2).value = date
+    wb.save(tmp_path / name)
+    return tmp_path / name
+
+
+def test_an_office_shows_as_its_latest_assessment_spells_it_whatever_the_save_order(tmp_path, assessor):
+    """A batch's workers save in the order they finish: the name shown was the last save's spelling."""
+    pmo = assessor.assess([MERIDIAN]).to_dict()["organisation"]["pmo_name"]
+    march = _spelled(tmp_path, MERIDIAN, "march.xlsx", "MERIDIAN BANK", pmo.upper())
+    september_ = _spelled(tmp_path, september(tmp_path), "sept.xlsx", "Meridian Bank", pmo)
+    same_day = _spelled(tmp_path, september(tmp_path, raise_by=2, name="s2.xlsx"), "sept2.xlsx", "Meridian bank", pmo.lower())
+    shown = []
+    for order in ([march, september_, same_day], [same_day, september_, march], [september_, march, same_day]):
+        folder = tmp_path / f"store-{len(shown)}"
+        folder.mkdir()
+        with Store(f"sqlite:///{folder / 'store.db'}") as store:
+            for path in order:
+                store.save(assessor.assess([path]))
+            shown.append([(o.organisation, o.name, o.assessments) for o in store.offices()])
+    assert shown[0] == shown[1] == shown[2] == [("Meridian Bank", pmo, 3)], shown
+
+
 # --- the walkthrough a PMO lead follows, on each database -------------------------------------------
 
 def test_a_pmo_lead_follows_an_office_from_march_to_september(tmp_path, db):

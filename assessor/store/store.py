@@ -107,20 +107,33 @@ class Store:
         return Saved(assessment_id, status, office)
 
     def _office(self, connection, record: Record) -> int:
+        """The stored office of a record, made when new. A name shows as the latest assessment spells it
+        (the earliest spelling among those of that date): whatever order the saves came in, as a batch's
+        workers save in the order they finish."""
+        a, o, g = t.assessments, t.offices, t.organisations
+        date = record.assessment.get("assessed_on") or ""
         organisation_id = self._organisation_id(connection, record.organisation_key)
         if organisation_id is None:
-            organisation_id = connection.execute(insert(t.organisations).values(
-                key=record.organisation_key, name=record.organisation).returning(t.organisations.c.id)).scalar_one()
+            organisation_id = connection.execute(insert(g).values(
+                key=record.organisation_key, name=record.organisation).returning(g.c.id)).scalar_one()
         else:
-            connection.execute(update(t.organisations).where(t.organisations.c.id == organisation_id)
-                               .values(name=record.organisation))
-        office_id = connection.execute(select(t.offices.c.id).where(
-            t.offices.c.organisation_id == organisation_id, t.offices.c.key == record.office_key)).scalar()
-        if office_id is None:
-            office_id = connection.execute(insert(t.offices).values(
+            name, latest = connection.execute(
+                select(g.c.name, func.max(a.c.assessed_on)).select_from(g)
+                .outerjoin(o, o.c.organisation_id == g.c.id).outerjoin(a, a.c.office_id == o.c.id)
+                .where(g.c.id == organisation_id).group_by(g.c.name)).one()
+            if _shown_instead(date, record.organisation, latest, name):
+                connection.execute(update(g).where(g.c.id == organisation_id).values(name=record.organisation))
+        found = connection.execute(
+            select(o.c.id, o.c.name, func.max(a.c.assessed_on)).select_from(o).outerjoin(a, a.c.office_id == o.c.id)
+            .where(o.c.organisation_id == organisation_id, o.c.key == record.office_key)
+            .group_by(o.c.id, o.c.name)).first()
+        if found is None:
+            return connection.execute(insert(o).values(
                 organisation_id=organisation_id, key=record.office_key, name=record.office)
-                .returning(t.offices.c.id)).scalar_one()
-        return office_id
+                .returning(o.c.id)).scalar_one()
+        if _shown_instead(date, record.office, found[2], found.name):
+            connection.execute(update(o).where(o.c.id == found.id).values(name=record.office))
+        return found.id
 
     @staticmethod
     def _organisation_id(connection, key: str) -> int | None:
@@ -240,6 +253,13 @@ def _levels(connection, assessment_ids: list[int]) -> dict[int, dict]:
                                 .order_by(d.c.assessment_id, d.c.dimension)):
         levels.setdefault(r.assessment_id, {})[r.dimension] = {"name": r.name, "level": r.level, "score": r.score}
     return levels
+
+
+def _shown_instead(date: str, spelling: str, latest: str | None, shown: str) -> bool:
+    """Whether a new assessment's spelling of a name replaces the one shown: a later assessment date wins,
+    and at one date the spelling that sorts first (so the outcome does not depend on the save order)."""
+    latest = latest or ""
+    return date > latest or (date == latest and spelling < shown)
 
 
 def _setting(connection, name: str, make) -> str:
