@@ -12,6 +12,7 @@ weighted gap first. Ranks run through the whole roadmap.
 """
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 from assessor.model import ANSWERED, NOT_APPLICABLE
@@ -33,6 +34,8 @@ def shipped_setting() -> dict:
 WORDING_FIELDS = {"tier_action": {"name", "typical"}, "unlocks_level": {"dimension", "level"},
                   "toward_level": {"dimension", "level"}, "unlocks_current": {"reason"},
                   "unlocks_next": {"tier", "tier_name"}}
+# sentences a rule pack's roadmap may leave out (added after packs were written): the shipped one is used
+OPTIONAL_WORDING = {"next_step": {"name", "answer", "target", "descriptor"}}
 
 
 def setting_problem(value) -> str | None:
@@ -66,10 +69,13 @@ def setting_problem(value) -> str | None:
         return "default_owner: a role id"
     if not isinstance(wording, dict) or not set(WORDING_FIELDS) <= set(wording):
         return "wording: " + ", ".join(sorted(WORDING_FIELDS))
-    for key, allowed in WORDING_FIELDS.items():
-        problem = _template_problem(wording[key], allowed)
+    for key, allowed in {**WORDING_FIELDS, **OPTIONAL_WORDING}.items():
+        problem = _template_problem(wording[key], allowed) if key in wording else None
         if problem:
             return f"wording.{key}: {problem}"
+    established = value.get("established_at", 3)
+    if not isinstance(established, int) or isinstance(established, bool) or not 1 <= established <= 5:
+        return "established_at: a practice level from 1 to 5"
     return None
 
 
@@ -102,10 +108,12 @@ def plan(items: list[dict], answers, requirements: list[dict], bank, model: str,
     order = {p["id"]: i for i, p in enumerate(phases)}
     owners = _owners(bank, model, setting["default_owner"], staffed)
     bands = sorted(setting["effort"], key=lambda e: e["gap_up_to"])
-    words = setting["wording"]
+    words = {**shipped_setting()["wording"], **setting["wording"]}
+    next_step = _next_step(bank, words["next_step"], setting.get("established_at", 3))
     items = [dict(i) for i in items]
     for i in items:
-        i["phase"] = phase_of_level[i["question_level"]]
+        i["phase"] = phase_of_level[_step(i)]
+        i["action"] = next_step(i) or i["action"]
         gap = i["target"] - (i["answer"] or 0)
         band = next((b for b in bands if gap <= b["gap_up_to"]), bands[-1])
         i["effort"] = {"band": band["band"], "label": band["label"]}
@@ -143,6 +151,34 @@ def plan(items: list[dict], answers, requirements: list[dict], bank, model: str,
             "actions": [{k: v for k, v in a.items() if k != "phase"} for a in actions if a["phase"] == p["id"]]}
            for p in phases]
     return items, out
+
+
+def _step(item: dict) -> int:
+    """The practice level whose phase takes a practice: the next level its answer must reach, never below
+    its question's own level. A level 1 practice answered 4 that must reach 5 is optimising, not a
+    foundation (a mature office's roadmap opened with "Phase 1: Foundations", 21 actions)."""
+    reached = math.floor(item["answer"] or 0)
+    return min(item["target"], max(item["question_level"], reached + 1))
+
+
+def _next_step(bank, sentence: str, established_at: int):
+    """item -> the action for a practice already established (answered ``established_at`` or more): the
+    guidance's picture of its target answer, as the question's own action only says how to put the
+    practice in place ("Offer a short introductory course ..." for an office at 4 of 5). "" otherwise."""
+    questions = {q.id: q for q in bank.questions}
+    names = {r.id: r.name for r in bank.responsibilities}
+
+    def action(item: dict) -> str:
+        question, answer = questions.get(item["question"]), item["answer"]
+        if question is None or answer is None or answer < established_at:
+            return ""
+        descriptor = question.descriptor(item["target"]).rstrip(".")
+        if not descriptor:
+            return ""
+        return sentence.format(name=names.get(question.responsibility, question.responsibility),
+                               answer=f"{answer:g}", target=item["target"], descriptor=descriptor)
+
+    return action
 
 
 def _owners(bank, model: str, default: str, staffed: frozenset):

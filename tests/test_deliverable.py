@@ -129,12 +129,12 @@ def test_the_roadmap_starts_with_the_basics(assessed, path):
     for index, phase in enumerate(phases):
         for a in phase["actions"]:
             if a["kind"] == "practice":
-                assert level_phase[items[a["question"]]["question_level"]] == index
+                assert level_phase[_next_level(items[a["question"]])] == index
                 seen.append((index, items[a["question"]]))
-    # no practice of a level comes before a lower-level practice of the same dimension
+    # in a dimension, no practice's next step comes before a lower step
     for dimension in {i["dimension"] for _, i in seen}:
-        levels = [i["question_level"] for _, i in seen if i["dimension"] == dimension]
-        assert levels == sorted(levels), dimension
+        steps = [_next_level(i) for _, i in seen if i["dimension"] == dimension]
+        assert steps == sorted(steps), dimension
     # the tier's prerequisites: what the office's own tier expects is in the first phase with tier: current
     current = next(i for i, p in enumerate(ROADMAP["phases"]) if p.get("tier") == "current")
     nxt = next(i for i, p in enumerate(ROADMAP["phases"]) if p.get("tier") == "next")
@@ -145,6 +145,37 @@ def test_the_roadmap_starts_with_the_basics(assessed, path):
     for i, phase in enumerate(phases):
         kinds = [a["kind"] for a in phase["actions"]]
         assert kinds == sorted(kinds, key=lambda k: k != "tier"), "the tier's prerequisites come first"
+
+
+def _next_level(item: dict) -> int:
+    """The level a practice must reach next (never below its question's own level): its phase's."""
+    return min(item["target"], max(item["question_level"], int(item["answer"] or 0) + 1))
+
+
+def test_a_mature_office_s_roadmap_improves_what_is_in_place_rather_than_laying_foundations(assessed):
+    """An office at 4 in every dimension got "Phase 1: Foundations", 21 actions, opening with "Offer a short
+    introductory course": the level 1 and 2 practices it runs at 4 were foundations by their question's level."""
+    from assessor.api import Assessor
+
+    data = assessed(REPO / "samples" / "calibration" / "osprey-health.xlsx")
+    questions = {q.id: q for q in Assessor().bank.questions}
+    phases = {p["id"]: p["actions"] for p in data["roadmap"]["phases"]}
+    assert not phases["foundations"] and not phases["standardise"]
+    items = {i["question"]: i for i in data["roadmap"]["items"]}
+    for a in phases["optimise"]:
+        i = items[a["question"]]
+        assert i["answer"] >= 3 and questions[a["question"]].descriptor(5).rstrip(".") in a["text"], a
+        assert a["text"] != questions[a["question"]].action
+    assert "Phase 1" not in data["summary"][-1]["text"] and "Optimise" in data["summary"][-1]["text"]
+
+
+def test_a_practice_not_yet_in_place_keeps_the_action_that_sets_it_up(assessed):
+    data = assessed(REPO / "samples" / "calibration" / "petrel-robotics.xlsx")
+    from assessor.api import Assessor
+
+    questions = {q.id: q for q in Assessor().bank.questions}
+    practices = [a for p in data["roadmap"]["phases"] for a in p["actions"] if a["kind"] == "practice"]
+    assert practices and all(a["text"] == questions[a["question"]].action for a in practices)
 
 
 def test_an_office_at_level_0_somewhere_does_its_foundations_before_optimising(tmp_path, workbook_factory, bank):
@@ -224,6 +255,18 @@ def test_a_responsibility_name_is_quoted_wherever_a_sentence_embeds_it(assessed,
                 assert inside_longer, f"unquoted {name!r} in: {text}"
 
 
+def test_a_rule_pack_written_before_the_next_step_wording_still_assesses(tmp_path, assessed):
+    """A consultant's roadmap.yaml without next_step and established_at gets the shipped ones."""
+    pack = tmp_path / "pack"
+    shutil.copytree(REPO / "rules", pack)
+    older = yaml.safe_load((pack / "roadmap.yaml").read_text(encoding="utf-8"))
+    del older["settings"]["roadmap"]["wording"]["next_step"], older["settings"]["roadmap"]["established_at"]
+    (pack / "roadmap.yaml").write_text(yaml.safe_dump(older, allow_unicode=True), encoding="utf-8")
+    path = REPO / "samples" / "calibration" / "osprey-health.xlsx"
+    data = json.loads(ok(invoke("assess", "--format", "json", "--rules", pack, path)).stdout)
+    assert data["roadmap"]["phases"] == assessed(path)["roadmap"]["phases"]
+
+
 def test_a_rule_pack_without_a_roadmap_file_gets_the_shipped_phases(tmp_path, assessed):
     pack = tmp_path / "pack"
     shutil.copytree(REPO / "rules", pack)
@@ -252,7 +295,17 @@ def _no_wording(r):
     del r["wording"]["toward_level"]
 
 
+def _next_step_field(r):
+    r["wording"]["next_step"] = "Raise {question} to {target}"
+
+
+def _established_in_words(r):
+    r["established_at"] = "three"
+
+
 @pytest.mark.parametrize("edit, said", [
+    (_next_step_field, "wording.next_step: {question} is not one of its fields: {answer}, {descriptor}, {name}, {target}"),
+    (_established_in_words, "established_at: a practice level from 1 to 5"),
     (_phases_miss_level_2, "every practice level 1 to 5 in exactly one phase"),
     (_band_in_words, "gap_up_to: a number"),
     (_unknown_field, "wording.unlocks_level: {lvl} is not one of its fields: {dimension}, {level}"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +64,12 @@ class Question:
     @property
     def responsibilities(self) -> tuple[str, ...]:
         return (self.responsibility, *self.evidences)
+
+    def descriptor(self, answer: int) -> str:
+        """What the guidance says an answer of ``answer`` looks like ("4: its completeness and currency are
+        monitored, ..."), or "" when the guidance does not spell that answer out."""
+        match = re.search(rf"(?:^|[.;:] ){answer}: (.+?)(?=; [0-5]: |$)", self.guidance)
+        return match.group(1).strip() if match else ""
 
 
 @dataclass(frozen=True)
