@@ -4,6 +4,7 @@ positions, cells beyond the limits, prefixed XML)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 import zipfile
@@ -112,6 +113,42 @@ def test_a_blank_or_styled_cell_beyond_the_last_column_is_no_warning(filled_work
     styled = b'<row r="90"><c r="XFD90" s="0"/><c r="GS90" t="inlineStr"><is><t> </t></is></c></row></sheetData>'
     out = _with_sheet_xml(filled_workbook, tmp_path / "styled.xlsx", lambda x: x.replace(b"</sheetData>", styled))
     assert not [w for w in read_response(out, bank).warnings if "columns" in w.message]
+
+
+def _with_part(source: Path, out: Path, part: str, change) -> Path:
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            new.writestr(info, change(data) if info.filename == part else data)
+    return out
+
+
+def test_an_error_value_is_read_as_an_empty_cell_with_one_warning_per_sheet(tmp_path):
+    """A holder cell pasted from a failed lookup (#N/A) made a person called '#N/A' the sponsor."""
+    from assessor.api import Assessor
+
+    source = REPO / "samples" / "harbour-city-council.xlsx"
+    def errors(xml):
+        xml = re.sub(rb'<c r="C3" t="inlineStr"><is><t>[^<]*</t></is></c>', b'<c r="C3" t="e"><v>#N/A</v></c>', xml)
+        return re.sub(rb'<c r="C4" t="inlineStr"><is><t>[^<]*</t></is></c>', b'<c r="C4" t="e"><v>#REF!</v></c>', xml)
+    out = _with_part(source, tmp_path / "lookup.xlsx", "xl/worksheets/sheet4.xml", errors)
+    assessment = Assessor().assess([out])
+    data = assessment.to_dict()
+    roles = {r["id"]: r for r in data["coverage"]["roles"]}
+    assert roles["SPONSOR"]["holders"] == [] and "#N/A" not in json.dumps(data["coverage"])
+    (warning,) = [w for w in assessment.submission.responses[0].warnings if "error value" in w.message]
+    assert (warning.location, warning.found) == ("Roles!C3", "'#N/A'") and "also Roles!C4" in warning.message
+
+
+def test_an_error_value_in_an_answer_cell_is_unanswered_not_a_wrong_answer(tmp_path):
+    from assessor.api import Assessor
+
+    source = REPO / "samples" / "harbour-city-council.xlsx"
+    change = lambda xml: re.sub(rb'<c r="E2"[^>]*>(<is>.*?</is>|<v>.*?</v>)</c>', b'<c r="E2" t="e"><v>#REF!</v></c>', xml, count=1)
+    out = _with_part(source, tmp_path / "ref.xlsx", "xl/worksheets/sheet3.xml", change)
+    data = Assessor().assess([out]).to_dict()
+    (answer,) = [a for a in data["maturity"]["answers"] if a["question"] == "RP-01"]
+    assert answer["status"] == "unanswered"
 
 
 def test_a_damaged_sheet_is_named(filled_workbook, tmp_path):

@@ -357,6 +357,15 @@ def _formula_text(value) -> str:
     return f"={type(value).__name__}"
 
 
+def _error_note(errors: list[tuple[str, str]]) -> tuple:
+    """One note per sheet for its error values, at the first: a sheet of failed lookups is one warning."""
+    first, value = errors[0]
+    others = [ref for ref, _ in errors[1:]]
+    also = f"; also {', '.join(others[:5])}" + (f" and {len(others) - 5} more" if len(others) > 5 else "") if others else ""
+    return (first, f"error value Excel could not compute, read as an empty cell{also}", str(value),
+            "a value typed in the cell")
+
+
 def _openpyxl_grid(ws, notes) -> Grid:
     """The cells the sheet's XML holds, parsed as openpyxl's read-only worksheet parses them, without its
     padding of every row to a column count (iter_rows(max_col=...) made 200 cells a row and hid what lay
@@ -365,6 +374,7 @@ def _openpyxl_grid(ws, notes) -> Grid:
 
     rows: list[list[Cell | None]] = []
     wide = None  # the first cell with a value beyond the last column read
+    errors: list[tuple[str, str]] = []  # (cell, error value) of the cells Excel could not compute
     book = ws.parent
     with ws._get_source() as source:
         parser = WorkSheetParser(source, ws._shared_strings, data_only=False, epoch=book.epoch,
@@ -382,6 +392,9 @@ def _openpyxl_grid(ws, notes) -> Grid:
                     if not _blank(value):
                         wide = wide or (r, c)
                     continue
+                if found["data_type"] == "e":  # #N/A, #REF!: nothing a respondent typed (a name "#N/A" held a role)
+                    errors.append((f"{ws.title}!{_LETTERS[c - 1]}{r}", value))
+                    value = None
                 if value is None:
                     if c <= len(cells):
                         cells[c - 1] = None  # a cell given twice: the last one counts, as in openpyxl
@@ -398,6 +411,8 @@ def _openpyxl_grid(ws, notes) -> Grid:
             while len(rows) < r - 1:
                 rows.append([])
             rows.append(cells)
+    if errors:
+        notes.append(_error_note(errors))
     if wide:
         notes.append((f"{ws.title}!{_letter(wide[1])}{wide[0]}",
                       f"only the first {L.MAX_COLUMNS} columns (A to {_LETTERS[-1]}) are read", "", ""))
