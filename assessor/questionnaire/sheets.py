@@ -357,6 +357,15 @@ def _formula_text(value) -> str:
     return f"={type(value).__name__}"
 
 
+# Excel writes a character XML cannot hold as _xHHHH_ (a carriage return pasted from another program is
+# _x000D_) and reads it back as the character; calamine does too, openpyxl leaves the escape as text.
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescaped(match) -> str:
+    return chr(int(match.group(1), 16))
+
+
 def _error_note(errors: list[tuple[str, str]]) -> tuple:
     """One note per sheet for its error values, at the first: a sheet of failed lookups is one warning."""
     first, value = errors[0]
@@ -401,6 +410,8 @@ def _openpyxl_grid(ws, notes) -> Grid:
                     continue
                 if not isinstance(value, _PLAIN_VALUES):
                     value = _formula_text(value)  # an array or data-table formula comes as an object
+                elif found["data_type"] == "s" and "_x" in value:
+                    value = _ESCAPE.sub(_unescaped, value)
                 formula = found["data_type"] == "f" or (isinstance(value, str) and value.startswith("=")
                                                         and len(value) > 1)
                 while len(cells) < c:
