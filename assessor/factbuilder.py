@@ -114,6 +114,7 @@ def _organisation_facts(submission: Submission, organisation: Organisation, bank
         return Evidence(file, sheet, ref, "" if value is None else str(value), names.get(file, file), attr)
 
     families = {r.id: r.family for r in bank.roles}
+    standard_names = {r.id: r.name for r in bank.roles}
     held = {r.role_id for r in organisation.roles if r.holders}
     covered = {c.responsibility: c for c in covered_list}
     escalates = escalation_paths(graph, {r.id for r in bank.roles if r.family == "governance"})
@@ -122,7 +123,8 @@ def _organisation_facts(submission: Submission, organisation: Organisation, bank
         role_letters.setdefault(a.role_id, []).append(a.letters)
     for role in organisation.roles:
         letters = role_letters.get(role.role_id, [])
-        add("role", {"role": role.role_id, "name": role.name, "family": families.get(role.role_id, "client"),
+        add("role", {"role": role.role_id, "name": role.name or standard_names.get(role.role_id) or role.role_id,
+                     "family": families.get(role.role_id, "client"),
                      "held": bool(role.holders), "holders": len(role.holders), "fte": role.fte,
                      "in_pmo": role.in_pmo, "reports_to": role.reports_to, "standard": role.standard,
                      "accountable": sum(x in ("A", "A/R") for x in letters),
@@ -159,7 +161,8 @@ def _organisation_facts(submission: Submission, organisation: Organisation, bank
         given = letters_by_resp.get(row.responsibility_id, [])
         c = covered.get(row.responsibility_id)
         claim = claims.get(row.responsibility_id)
-        add("responsibility", {"responsibility": row.responsibility_id, "name": row.name or (spec.name if spec else ""),
+        add("responsibility", {"responsibility": row.responsibility_id,
+                               "name": row.name or (spec.name if spec else "") or row.responsibility_id,
                                "family": spec.family if spec else "client",
                                "scope": spec.scope if spec else None, "standard": row.standard,
                                "critical": spec.critical if spec else False,
@@ -172,7 +175,11 @@ def _organisation_facts(submission: Submission, organisation: Organisation, bank
             [ev(row.source, row.cell, row.responsibility_id)] + [ev(a.source, a.cell, a.letters) for a in given]
             + [_evidence(f, cell, raw, w, "claim") for f, cell, raw, w in claim_cells.get(row.responsibility_id, [])])
     _pmo_functions(organisation, catalogue, ev, add)
-    _graph_facts(graph, bank, ev, values, covered_list, people, add)
+    # Messages name roles and responsibilities as the workbook and the catalogue do (ids stay the subjects)
+    role_names = {r.id: r.name for r in bank.roles} | {r.role_id: r.name for r in organisation.roles if r.name}
+    duty_names = {r.id: r.name for r in bank.responsibilities} | {
+        r.responsibility_id: r.name for r in organisation.responsibilities if r.name}
+    _graph_facts(graph, bank, ev, values, covered_list, people, add, role_names, duty_names)
     for d in organisation.disagreements:
         add("disagreement", {"field": d.field, "column": COLUMNS[d.field], "role": d.role,
                              "responsibility": d.responsibility or None, "subject": d.subject,
@@ -207,16 +214,27 @@ def _votes_text(d) -> str:
     return "; ".join(f"{v.respondent} gave {_shown(v.value)} ({Path(v.file).name} {v.cell})" for v in d.votes)
 
 
-def _graph_facts(graph, bank: Bank, ev, values: dict, covered, people, add) -> None:
+def _quoted(names: list[str]) -> str:
+    """“Plan capacity”, “Fund the portfolio” and “Report on it”: names in a sentence, whatever their grammar."""
+    quoted = [f"“{n}”" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + f" and {quoted[-1]}" if quoted else ""
+
+
+def _graph_facts(graph, bank: Bank, ev, values: dict, covered, people, add, role_names: dict,
+                 duty_names: dict) -> None:
     def at(cell, attr=""):
         file, ref = cell
         return ev(file, ref, values.get(cell, ""), attr)
 
+    role = lambda r: role_names.get(r) or r  # noqa: E731
+    duty = lambda r: f"“{duty_names.get(r) or r}”"  # noqa: E731
     for load in people:
         add("person", {"person": load.person, "fte": load.fte, "roles": len(load.roles),
                        "accountable": load.accountable, "responsible": load.responsible,
                        "sole_critical": len(load.sole_critical), "role_list": ", ".join(load.roles),
-                       "sole_list": ", ".join(load.sole_critical)},
+                       "sole_list": ", ".join(load.sole_critical),
+                       "role_names": ", ".join(role(r) for r in load.roles),
+                       "sole_names": _quoted([duty_names.get(r) or r for r in load.sole_critical])},
             [at(cell) for cell in load.cells] + [at(cell, "accountable") for cell in load.accountable_cells]
             + [at(cell, "sole_critical") for cell in load.sole_cells])
     assures = {r.id: r.assures for r in bank.responsibilities if r.assures}
@@ -224,7 +242,9 @@ def _graph_facts(graph, bank: Bank, ev, values: dict, covered, people, add) -> N
     for c in conflicts(graph, assures, covered, bodies):
         add("independence", {"delivered": c.delivered, "assurance": c.assurance, "role_delivery": c.role_delivery,
                              "role_assurance": c.role_assurance, "person": c.person or None,
-                             "same_role": not c.person},
+                             "same_role": not c.person, "delivered_name": duty(c.delivered),
+                             "assurance_name": duty(c.assurance), "role_delivery_name": role(c.role_delivery),
+                             "role_assurance_name": role(c.role_assurance)},
             [at(cell) for cell in c.cells])
     for cycle in reporting_cycles(graph):
         cells = [located(graph.edges[e]) for e in graph.edges(keys=True)

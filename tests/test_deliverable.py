@@ -514,3 +514,16 @@ def test_confidence_reads_the_same_in_the_summary_and_beside_the_type(path, tmp_
     sheet = openpyxl.load_workbook(tmp_path / "r.xlsx", read_only=True)["Summary"]
     texts = [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
     assert any(f"(confidence {model}" in t for t in texts) and any(f"(confidence {tier}" in t for t in texts)
+
+
+@pytest.mark.parametrize("path", OFFICES, ids=lambda p: p.stem)
+def test_findings_name_roles_and_responsibilities_by_their_names(assessed, path):
+    """'PROJ-BOARD is Accountable both for project-delivery and for quality-assurance' and 'Assign
+    stage-gate-review to a staffed role': an id may follow its name in brackets, never stand for it."""
+    ids = {r["id"] for r in (ROLES["roles"] if isinstance(ROLES, dict) else ROLES)} | set(_responsibilities())
+    hyphenated = sorted(i for i in ids if "-" in i)   # one-word ids ("training") are ordinary words too
+    for f in assessed(path)["findings"]:
+        for text in (f["message"], f["recommendation"]):
+            prose = re.sub(r"\([^()]*\)", "", text)
+            bare = [i for i in hyphenated if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", prose)]
+            assert not bare, (f["rule"], text)

@@ -81,6 +81,7 @@ def test_one_person_accountable_for_delivering_and_assuring_the_same_thing_is(as
     # controlling: the sponsor answers for delivery, the head of PMO for its quality assurance
     same = {"SPONSOR": "Jane Carter", "PMO-HEAD": "Jane Carter"}
     data = assessor.assess([typical_workbook(assessor.bank, tmp_path, "controlling", same)]).to_dict()
-    (f,) = [f for f in rules_about(data, {"COV-INDEP-PERSON"}) if "project-delivery" in f["message"]
-            and "quality-assurance" in f["message"]]
+    names = {r.id: f"“{r.name}”" for r in assessor.bank.responsibilities}
+    (f,) = [f for f in rules_about(data, {"COV-INDEP-PERSON"}) if names["project-delivery"] in f["message"]
+            and names["quality-assurance"] in f["message"]]
     assert f["subject"] == "Jane Carter" and f["severity"] == "high"

@@ -43,9 +43,12 @@ KINDS: dict[str, dict[str, str]] = {
                        "accountable_held": NUMBER, "responsible_held": NUMBER, "claim": NUMBER},
     # --- from the responsibility graph (assessor/responsibility.py) ---------------------------------
     "person": {"person": TEXT, "fte": NUMBER, "roles": NUMBER, "accountable": NUMBER, "responsible": NUMBER,
-               "sole_critical": NUMBER, "role_list": TEXT, "sole_list": TEXT},
+               "sole_critical": NUMBER, "role_list": TEXT, "sole_list": TEXT,
+               # the same lists as a sentence shows them: role names, responsibility names quoted
+               "role_names": TEXT, "sole_names": TEXT},
     "independence": {"delivered": TEXT, "assurance": TEXT, "role_delivery": TEXT, "role_assurance": TEXT,
-                     "person": TEXT, "same_role": FLAG},
+                     "person": TEXT, "same_role": FLAG, "delivered_name": TEXT, "assurance_name": TEXT,
+                     "role_delivery_name": TEXT, "role_assurance_name": TEXT},
     "reporting_cycle": {"roles": TEXT},
     # one per function (project, programme, portfolio, coe): of its RACI rows, how many a staffed role
     # inside the PMO (In PMO yes) is Responsible or Accountable for
