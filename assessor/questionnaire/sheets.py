@@ -363,7 +363,9 @@ _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 def _unescaped(match) -> str:
-    return chr(int(match.group(1), 16))
+    code = int(match.group(1), 16)
+    # a lone surrogate is no character (it cannot be written as UTF-8): kept as the text, as calamine does
+    return match.group(0) if 0xD800 <= code <= 0xDFFF else chr(code)
 
 
 def _error_note(errors: list[tuple[str, str]]) -> tuple:
