@@ -126,6 +126,22 @@ def test_by_folder_makes_one_office_per_folder(tmp_path):
                                                                      "zenith.json"]
 
 
+def test_an_office_whose_names_hold_no_letter_is_named_after_its_workbook(tmp_path, make_workbook):
+    """An all-emoji organisation and PMO name gave the reports "office" and "office-2"."""
+    root = tmp_path / "clients"
+    root.mkdir()
+    for file, pmo in (("north-region.xlsx", "\U0001f6f0"), ("south-region.xlsx", "\U0001f30d")):
+        shutil.copyfile(make_workbook(tmp_path, [_profile(**{"Organisation": "\U0001f680\U0001f680",
+                                                              "PMO name": pmo})]), root / file)
+    result = invoke("batch", root, "-o", tmp_path / "out", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "north-region.json", "portfolio.json", "portfolio.xlsx", "south-region.json"]
+    from assessor.store.keys import name_key
+
+    assert name_key("\U0001f680 \U0001f680") == "\U0001f680\U0001f680" and name_key(" - ... ") == ""
+
+
 def _profile(**values):
     """A workbook edit setting Profile fields by their label."""
     def edit(wb):

@@ -15,23 +15,28 @@ _INVISIBLE = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe0
                         "\U000e0100-\U000e01ef]")
 
 
-def stem(text: str) -> str:
+def stem(text: str, fallback: str = "") -> str:
     """``"Contoso / PMO: <2027>"`` -> ``"Contoso - PMO 2027"``: letters (of any script, with their
     accents), digits, spaces, dots, hyphens and underscores only; no control, format (bidi), invisible
     or punctuation character a shell or Windows treats specially; no leading or trailing dot or space;
     at most 80 characters and 200 bytes. ``"Ørsted"``, ``"Société Générale"`` and ``"日本郵船"`` keep
-    their names."""
-    composed = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text.replace("/", " - ")))  # full-width forms become plain
-    kept = "".join(ch if ch in " ._-" or unicodedata.category(ch)[0] in "LMN" else " " for ch in composed)
-    cleaned = re.sub(r"\.{2,}", ".", kept)
-    cleaned = re.sub(r"\s+", " ", cleaned).strip(" .-_")
-    cleaned = re.sub(r"(?:\s+-+)+\s*|\s*(?:-+\s+)+", " - ", cleaned).strip(" -")  # "Roll-out" stays
+    their names. A name with nothing of that kind (all emoji) takes ``fallback`` instead: the workbook's
+    own file name tells two such offices apart better than "office" and "office-2"."""
+    cleaned = _cleaned(text) or _cleaned(fallback)
     if not cleaned or unicodedata.category(cleaned[0])[0] == "M":
         cleaned = f"office {cleaned}".strip()  # a name cannot start with an accent on nothing
     first, dot, rest = cleaned.partition(".")
     if same_name(first.strip()) in RESERVED:  # Windows reads "nul.txt - PMO" as the device NUL too
         cleaned = f"{first.rstrip()} office{dot}{rest}"
     return _shorter(cleaned)
+
+
+def _cleaned(text: str) -> str:
+    composed = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text.replace("/", " - ")))  # full-width forms become plain
+    kept = "".join(ch if ch in " ._-" or unicodedata.category(ch)[0] in "LMN" else " " for ch in composed)
+    cleaned = re.sub(r"\.{2,}", ".", kept)
+    cleaned = re.sub(r"\s+", " ", cleaned).strip(" .-_")
+    return re.sub(r"(?:\s+-+)+\s*|\s*(?:-+\s+)+", " - ", cleaned).strip(" -")  # "Roll-out" stays
 
 
 def same_name(text: str) -> str:
@@ -60,12 +65,13 @@ def _shorter(text: str, suffix: str = "") -> str:
     return f"{head}{joint}{tail}" if head else tail
 
 
-def unique_stems(texts: list[str]) -> list[str]:
-    """A stem for each text, in order; a repeat (as a case-blind file system compares) gets -2, -3..."""
+def unique_stems(texts: list[str], fallbacks: list[str] | None = None) -> list[str]:
+    """A stem for each text, in order; a repeat (as a case-blind file system compares) gets -2, -3...
+    ``fallbacks[i]`` names the i-th when its text holds nothing a file name can keep."""
     taken: set[str] = set()
     out = []
-    for text in texts:
-        base = stem(text)
+    for i, text in enumerate(texts):
+        base = stem(text, fallbacks[i] if fallbacks else "")
         candidate, n = base, 1
         while same_name(candidate) in taken:
             n += 1

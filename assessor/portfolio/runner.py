@@ -60,7 +60,7 @@ def run(paths: list[Path], outdir: Path, options: Options, jobs: int | None = No
         groups, unplaced = (grouping.by_folder if options.by_folder else grouping.by_profile)(placements)
         del placements
         batch.failed.extend((p.path, p.error) for p in unplaced)
-        stems = names.unique_stems([g.label for g in groups])
+        stems = names.unique_stems([g.label for g in groups], [Path(g.files[0]).stem for g in groups])
         _refuse_existing(outdir, stems, options, files)
         jobs_list = [(g, s, str(outdir)) for g, s in zip(groups, stems)]
         assessing = True

@@ -12,7 +12,11 @@ def name_key(name) -> str:
     """``"Contoso  Manufacturing Ltd."`` and ``"contoso manufacturing ltd"`` give one key: Unicode
     compatibility forms folded, case folded, punctuation and runs of spaces made one space."""
     text = unicodedata.normalize("NFKC", str(name or "")).casefold()
-    return " ".join(_NOT_WORD.sub(" ", text).split())
+    words = " ".join(_NOT_WORD.sub(" ", text).split())
+    if words:
+        return words
+    # a name of symbols only ("🚀🚀") is still a name, not a blank; punctuation alone ("-", "...") is none
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] == "S")
 
 
 def workbooks_digest(sha256s) -> str:
