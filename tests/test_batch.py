@@ -204,6 +204,15 @@ def test_a_file_without_an_organisation_cannot_be_placed(tmp_path, make_workbook
     assert "batch: 1 office(s) from 2 file(s), 1 failed" in result.stderr
 
 
+def test_an_organisation_of_punctuation_only_is_said_as_found(tmp_path, make_workbook):
+    root = tmp_path / "clients"
+    root.mkdir()
+    make_workbook(root, [_profile(Organisation="-")], name="dash.xlsx")
+    result = invoke("batch", root, "-o", tmp_path / "out", "--format", "json")
+    assert result.exit_code == 2
+    assert "dash.xlsx: Profile: the Organisation holds no name ('-'), so the file cannot be placed" in result.stderr
+
+
 def test_reports_do_not_go_among_the_client_workbooks(tmp_path):
     root = tmp_path / "clients"
     root.mkdir()

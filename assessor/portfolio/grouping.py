@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from assessor.errors import quote
 from assessor.store.keys import name_key
 
 
@@ -39,7 +40,8 @@ def by_profile(placements: list[Placement]) -> tuple[list[OfficeGroup], list[Pla
         if p.error:
             unplaced.append(p)
         elif not name_key(p.organisation):
-            unplaced.append(Placement(p.path, error=f"{p.path}: Profile: the Organisation is blank, so the file "
+            said = "is blank" if not p.organisation.strip() else f"holds no name ({quote(p.organisation)})"
+            unplaced.append(Placement(p.path, error=f"{p.path}: Profile: the Organisation {said}, so the file "
                                       "cannot be placed in an office (fill it in, or use --by-folder)"))
         else:
             groups.setdefault((name_key(p.organisation), name_key(p.pmo_name)), []).append(p)

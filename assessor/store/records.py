@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from assessor.errors import quote
 from assessor.store.keys import name_key, workbooks_digest
 
 
@@ -29,8 +30,10 @@ def record_of(assessment) -> Record:
     org = data["organisation"]
     primary = assessment.submission.responses[0].source
     if not name_key(org.get("organisation")):
+        given = str(org.get("organisation") or "").strip()
+        found = f"found {quote(given)}, which holds no name" if given else "found an empty Organisation"
         raise StoreError(f"{primary}: Profile: cannot save an assessment without the organisation's name "
-                         "(found an empty Organisation; expected the client's name, which keys its history)")
+                         f"({found}; expected the client's name, which keys its history)")
     digests = assessment.submission.digests
     classification, overall = data["classification"], data["maturity"]["overall"]
     row = {
