@@ -153,11 +153,14 @@ def test_an_error_value_in_an_answer_cell_is_unanswered_not_a_wrong_answer(tmp_p
 
 def test_an_escaped_character_reads_the_same_in_both_readers(filled_workbook, tmp_path):
     """Excel writes a pasted carriage return as _x000D_: calamine gave the character, openpyxl the escape."""
-    row = b'<row r="90"><c r="A90" t="inlineStr"><is><t>Marcus_x000D_\nOkafor _x0041_ _xD800_</t></is></c></row></sheetData>'
+    text = b"Marcus_x000D_\nOkafor _x0041_ _x00ff_ _x005F_x0041_ _x0100_ _x20AC_ _xD800_ _xFFFF_"
+    row = b'<row r="90"><c r="A90" t="inlineStr"><is><t>' + text + b'</t></is></c></row></sheetData>'
     out = _with_sheet_xml(filled_workbook, tmp_path / "escaped.xlsx", lambda x: x.replace(b"</sheetData>", row))
     _same(out)
-    # a lone surrogate is no character: it stays text (the JSON and HTML writers failed on it)
-    assert sheets._openpyxl(out)[0]["Profile"].cell(90, 1).value == "Marcus\r\nOkafor A _xD800_"
+    # from U+0100 on an escape stays text, as calamine keeps it (decoded, _xD800_ made a string no writer
+    # can encode and _xFFFF_ an Excel report Excel cannot open)
+    assert sheets._openpyxl(out)[0]["Profile"].cell(90, 1).value == \
+        "Marcus\r\nOkafor A \u00ff _x0041_ _x0100_ _x20AC_ _xD800_ _xFFFF_"
 
 
 def test_a_damaged_sheet_is_named(filled_workbook, tmp_path):

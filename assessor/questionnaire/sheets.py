@@ -358,14 +358,14 @@ def _formula_text(value) -> str:
 
 
 # Excel writes a character XML cannot hold as _xHHHH_ (a carriage return pasted from another program is
-# _x000D_) and reads it back as the character; calamine does too, openpyxl leaves the escape as text.
+# _x000D_); calamine reads back those below U+0100 as the character and leaves the others as text,
+# openpyxl leaves them all. The openpyxl path does as calamine does, so both readers give one value.
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 def _unescaped(match) -> str:
     code = int(match.group(1), 16)
-    # a lone surrogate is no character (it cannot be written as UTF-8): kept as the text, as calamine does
-    return match.group(0) if 0xD800 <= code <= 0xDFFF else chr(code)
+    return chr(code) if code < 0x100 else match.group(0)
 
 
 def _error_note(errors: list[tuple[str, str]]) -> tuple:
