@@ -35,7 +35,7 @@ WORDING_FIELDS = {"tier_action": {"name", "typical"}, "unlocks_level": {"dimensi
                   "toward_level": {"dimension", "level"}, "unlocks_current": {"reason"},
                   "unlocks_next": {"tier", "tier_name"}}
 # sentences a rule pack's roadmap may leave out (added after packs were written): the shipped one is used
-OPTIONAL_WORDING = {"next_step": {"name", "answer", "target", "descriptor"}}
+OPTIONAL_WORDING = {"next_step": {"name", "question", "answer", "target", "steps"}}
 
 
 def setting_problem(value) -> str | None:
@@ -163,8 +163,9 @@ def _step(item: dict) -> int:
 
 def _next_step(bank, sentence: str, established_at: int):
     """item -> the action for a practice already established (answered ``established_at`` or more): the
-    guidance's picture of its target answer, as the question's own action only says how to put the
-    practice in place ("Offer a short introductory course ..." for an office at 4 of 5). "" otherwise."""
+    guidance's picture of each answer from the next one up to the target, as the question's own action
+    only says how to put the practice in place ("Offer a short introductory course ..." for an office at
+    4 of 5). "" otherwise, and where the guidance does not picture every one of those answers."""
     questions = {q.id: q for q in bank.questions}
     names = {r.id: r.name for r in bank.responsibilities}
 
@@ -172,11 +173,11 @@ def _next_step(bank, sentence: str, established_at: int):
         question, answer = questions.get(item["question"]), item["answer"]
         if question is None or answer is None or answer < established_at:
             return ""
-        descriptor = question.descriptor(item["target"]).rstrip(".")
-        if not descriptor:
+        pictures = [question.descriptor(n).rstrip(".") for n in range(math.floor(answer) + 1, item["target"] + 1)]
+        if not pictures or not all(pictures):
             return ""
-        return sentence.format(name=names.get(question.responsibility, question.responsibility),
-                               answer=f"{answer:g}", target=item["target"], descriptor=descriptor)
+        return sentence.format(name=names.get(question.responsibility, question.responsibility), question=question.id,
+                               answer=f"{answer:g}", target=item["target"], steps="; then ".join(pictures))
 
     return action
 

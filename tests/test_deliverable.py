@@ -163,10 +163,27 @@ def test_a_mature_office_s_roadmap_improves_what_is_in_place_rather_than_laying_
     assert not phases["foundations"] and not phases["standardise"]
     items = {i["question"]: i for i in data["roadmap"]["items"]}
     for a in phases["optimise"]:
-        i = items[a["question"]]
-        assert i["answer"] >= 3 and questions[a["question"]].descriptor(5).rstrip(".") in a["text"], a
-        assert a["text"] != questions[a["question"]].action
+        i, question = items[a["question"]], questions[a["question"]]
+        assert i["answer"] >= 3 and question.descriptor(5).rstrip(".") in a["text"], a
+        assert f"({question.id}) from {i['answer']:g} to 5: " in a["text"] and a["text"] != question.action
     assert "Phase 1" not in data["summary"][-1]["text"] and "Optimise" in data["summary"][-1]["text"]
+
+
+def test_a_practice_two_answers_below_its_target_is_told_both_steps(tmp_path):
+    """With a target of 5, a practice at 3 went to "Measure and grow" with only the picture of a 5."""
+    from assessor.api import Assessor
+
+    targets = tmp_path / "all-5.yaml"
+    targets.write_text("default: 5\n", encoding="utf-8")
+    path = REPO / "samples" / "meridian-bank.xlsx"
+    data = json.loads(ok(invoke("assess", "--format", "json", path, "--targets", targets)).stdout)
+    questions = {q.id: q for q in Assessor().bank.questions}
+    two = [i for i in data["roadmap"]["items"] if i["answer"] == 3 and i["target"] == 5]
+    assert two
+    for i in two:
+        q = questions[i["question"]]
+        assert i["phase"] == ("grow" if i["question_level"] <= 4 else "optimise")   # never below its own level
+        assert i["action"].endswith(f": {q.descriptor(4).rstrip('.')}; then {q.descriptor(5).rstrip('.')}."), i
 
 
 def test_a_practice_not_yet_in_place_keeps_the_action_that_sets_it_up(assessed):
@@ -296,7 +313,7 @@ def _no_wording(r):
 
 
 def _next_step_field(r):
-    r["wording"]["next_step"] = "Raise {question} to {target}"
+    r["wording"]["next_step"] = "Raise {item} to {target}"
 
 
 def _established_in_words(r):
@@ -304,7 +321,7 @@ def _established_in_words(r):
 
 
 @pytest.mark.parametrize("edit, said", [
-    (_next_step_field, "wording.next_step: {question} is not one of its fields: {answer}, {descriptor}, {name}, {target}"),
+    (_next_step_field, "wording.next_step: {item} is not one of its fields: {answer}, {name}, {question}, {steps}, {target}"),
     (_established_in_words, "established_at: a practice level from 1 to 5"),
     (_phases_miss_level_2, "every practice level 1 to 5 in exactly one phase"),
     (_band_in_words, "gap_up_to: a number"),
