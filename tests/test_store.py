@@ -373,6 +373,29 @@ def test_an_office_shows_as_its_latest_assessment_spells_it_whatever_the_save_or
     assert shown[0] == shown[1] == shown[2] == [("Meridian Bank", pmo, 3)], shown
 
 
+def test_two_saves_of_one_organisation_at_once_show_the_name_either_order_would(tmp_path, db, assessor):
+    """On PostgreSQL two workers both read the old latest date, and the last to commit won."""
+    import threading
+
+    from assessor.store.records import record_of
+
+    pmo = assessor.assess([MERIDIAN]).to_dict()["organisation"]["pmo_name"]
+    later = september(tmp_path)
+    first = record_of(assessor.assess([MERIDIAN]))
+    upper = record_of(assessor.assess([_spelled(tmp_path, later, "upper.xlsx", "MERIDIAN BANK", pmo)]))
+    lower = record_of(assessor.assess([_spelled(tmp_path, september(tmp_path, raise_by=2, name="s2.xlsx"),
+                                                "lower.xlsx", "Meridian bank", pmo)]))
+    with Store(db) as store, Store(db) as other:
+        store.save_record(first)
+        with store._write() as connection, connection.begin():
+            store._save(connection, upper)                 # not committed yet
+            racing = threading.Thread(target=other.save_record, args=(lower,))
+            racing.start()
+            racing.join(1.0)                               # it waits for this save, or would go wrong
+        racing.join(30)
+        assert [(o.organisation, o.assessments) for o in store.offices()] == [("MERIDIAN BANK", 3)]
+
+
 # --- the walkthrough a PMO lead follows, on each database -------------------------------------------
 
 def test_a_pmo_lead_follows_an_office_from_march_to_september(tmp_path, db):

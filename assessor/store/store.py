@@ -117,6 +117,9 @@ class Store:
             organisation_id = connection.execute(insert(g).values(
                 key=record.organisation_key, name=record.organisation).returning(g.c.id)).scalar_one()
         else:
+            # Saves of one organisation one at a time (PostgreSQL waits here; SQLite's writes are serial
+            # anyway): two workers reading the same latest date would otherwise both think they are later.
+            connection.execute(select(g.c.id).where(g.c.id == organisation_id).with_for_update())
             name, latest = connection.execute(
                 select(g.c.name, func.max(a.c.assessed_on)).select_from(g)
                 .outerjoin(o, o.c.organisation_id == g.c.id).outerjoin(a, a.c.office_id == o.c.id)
