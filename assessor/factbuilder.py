@@ -181,8 +181,11 @@ def _organisation_facts(submission: Submission, organisation: Organisation, bank
         r.responsibility_id: r.name for r in organisation.responsibilities if r.name}
     _graph_facts(graph, bank, ev, values, covered_list, people, add, role_names, duty_names)
     for d in organisation.disagreements:
+        role_name = role_names.get(d.role) or d.role
         add("disagreement", {"field": d.field, "column": COLUMNS[d.field], "role": d.role,
                              "responsibility": d.responsibility or None, "subject": d.subject,
+                             "subject_name": f"“{duty_names.get(d.responsibility) or d.responsibility}” / {role_name}"
+                             if d.responsibility else role_name,
                              "values": _votes_text(d), "used": _shown(d.used),
                              "respondents": len(d.votes), "distinct": len({v.value for v in d.votes})},
             [_evidence(v.file, v.cell, v.value, v.respondent) for v in d.votes])
@@ -217,7 +220,9 @@ def _votes_text(d) -> str:
 def _quoted(names: list[str]) -> str:
     """“Plan capacity”, “Fund the portfolio” and “Report on it”: names in a sentence, whatever their grammar."""
     quoted = [f"“{n}”" for n in names]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + f" and {quoted[-1]}" if quoted else ""
+    if len(quoted) < 2:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + f" and {quoted[-1]}"
 
 
 def _graph_facts(graph, bank: Bank, ev, values: dict, covered, people, add, role_names: dict,
@@ -233,7 +238,7 @@ def _graph_facts(graph, bank: Bank, ev, values: dict, covered, people, add, role
                        "accountable": load.accountable, "responsible": load.responsible,
                        "sole_critical": len(load.sole_critical), "role_list": ", ".join(load.roles),
                        "sole_list": ", ".join(load.sole_critical),
-                       "role_names": ", ".join(role(r) for r in load.roles),
+                       "role_names": "; ".join(role(r) for r in load.roles),  # a role's name may hold a comma
                        "sole_names": _quoted([duty_names.get(r) or r for r in load.sole_critical])},
             [at(cell) for cell in load.cells] + [at(cell, "accountable") for cell in load.accountable_cells]
             + [at(cell, "sole_critical") for cell in load.sole_cells])
@@ -249,5 +254,6 @@ def _graph_facts(graph, bank: Bank, ev, values: dict, covered, people, add, role
     for cycle in reporting_cycles(graph):
         cells = [located(graph.edges[e]) for e in graph.edges(keys=True)
                  if graph.edges[e].get("kind") == "reports_to" and graph.nodes[e[0]]["id"] in cycle]
-        add("reporting_cycle", {"roles": " -> ".join(cycle + (cycle[0],))},
+        add("reporting_cycle", {"roles": " -> ".join(cycle + (cycle[0],)),
+                                "names": " -> ".join(role(r) for r in cycle + (cycle[0],))},
             [at(cell) for cell in sorted(cells, key=lambda c: (c[1], c[0]))])

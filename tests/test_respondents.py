@@ -117,7 +117,7 @@ def test_a_different_holder_is_a_finding_naming_both_files_cells(report):
         ("Dana Whitfield", "Chris Doyle"), ("Laura Jensen", "Hana Kim")}
     # a tie between two respondents goes to the first in canonical order: Dana before Laura
     assert comms["message"] == (
-        "Respondents disagree on the Holder of COMMS: Dana Whitfield gave 'Chris Doyle' (meridian-bank.xlsx "
+        "Respondents disagree on the Holder of Stakeholder and communications officer: Dana Whitfield gave 'Chris Doyle' (meridian-bank.xlsx "
         "Roles!C21); Laura Jensen gave 'Hana Kim' (meridian-bank-programme.xlsx Roles!C21); 'Chris Doyle' is used.")
     assert role(data, "COMMS")["holders"] == ["Chris Doyle"]
 
@@ -126,7 +126,7 @@ def test_a_changed_raci_letter_is_a_finding_naming_both_files_cells(report):
     data = report(DANA, LAURA)
     (letter,) = [d for d in details(data, "DQ-06") if d["subject"] == "benefits-realisation / PROG-MGR"]
     assert cells(letter) == {(DANA, "RACI!J35"), (LAURA, "RACI!J35")}
-    assert "on the RACI letter of benefits-realisation / PROG-MGR: Dana Whitfield gave 'C'" in letter["message"]
+    assert "on the RACI letter of “Plan, track and realise benefits” / Programme manager: Dana Whitfield gave 'C'" in letter["message"]
     assert "Laura Jensen gave 'R'" in letter["message"]
 
 
@@ -257,7 +257,7 @@ def cycle_office(tmp_path_factory, filled_workbook) -> list[Path]:
 def test_a_cycle_only_the_merge_makes_is_a_cov_cycle_finding(assessor, cycle_office, tmp_path):
     data = assessor.assess(cycle_office).to_dict()
     (cycle,) = findings(data, "COV-CYCLE")
-    assert cycle["message"] == "Reporting lines form a cycle: PMO-HEAD -> SPONSOR -> PMO-HEAD."
+    assert cycle["message"] == ("Reporting lines form a cycle: Head of PMO -> Sponsor / senior responsible owner -> Head of PMO.")
     ann, ben, _ = (str(p) for p in cycle_office)
     sponsor_line = {(e["file"], e["value"]) for e in cycle["evidence"]}
     assert (ann, "PMO-HEAD") in sponsor_line and (ben, "SPONSOR") in sponsor_line

@@ -49,7 +49,7 @@ KINDS: dict[str, dict[str, str]] = {
     "independence": {"delivered": TEXT, "assurance": TEXT, "role_delivery": TEXT, "role_assurance": TEXT,
                      "person": TEXT, "same_role": FLAG, "delivered_name": TEXT, "assurance_name": TEXT,
                      "role_delivery_name": TEXT, "role_assurance_name": TEXT},
-    "reporting_cycle": {"roles": TEXT},
+    "reporting_cycle": {"roles": TEXT, "names": TEXT},  # role ids, and role names, "A -> B -> A"
     # one per function (project, programme, portfolio, coe): of its RACI rows, how many a staffed role
     # inside the PMO (In PMO yes) is Responsible or Accountable for
     "pmo_function": {"function": TEXT, "rows": NUMBER, "carried": NUMBER, "share": NUMBER},
@@ -59,6 +59,7 @@ KINDS: dict[str, dict[str, str]] = {
     # "responsibility / role" for a RACI cell; ``values`` each respondent's value and cell, as text;
     # ``used`` the merged value; ``respondents`` the voters; ``distinct`` how many values they gave.
     "disagreement": {"field": TEXT, "column": TEXT, "role": TEXT, "responsibility": TEXT, "subject": TEXT,
+                     "subject_name": TEXT,  # the subject as a sentence says it: role name, or “responsibility” / role
                      "values": TEXT, "used": TEXT, "respondents": NUMBER, "distinct": NUMBER},
     # --- asserted once the type and tier are decided (assessor/requirements.py) ---------------------
     # subject role, responsibility or dimension; the coverage attributes are on responsibilities only.
