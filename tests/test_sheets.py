@@ -163,6 +163,53 @@ def test_an_escaped_character_reads_the_same_in_both_readers(filled_workbook, tm
         "Marcus\r\nOkafor A \u00ff _x0041_ _x0100_ _x20AC_ _xD800_ _xFFFF_"
 
 
+@pytest.mark.parametrize("case, rows", [
+    ("a cell whose reference names another row", b'<row r="90"><c r="A91" t="inlineStr"><is><t>x</t></is></c></row>'),
+    ("a row given twice", b'<row r="90"><c r="A90"><v>1</v></c></row><row r="90"><c r="B90"><v>2</v></c><c r="A90"><v>3</v></c></row>'),
+    ("rows out of order", b'<row r="95"><c r="A95"><v>1</v></c></row><row r="91"><c r="A91"><v>2</v></c></row>'),
+    ("a cell given twice, the second empty", b'<row r="90"><c r="B90"><v>4</v></c><c r="B90"/></row>'),
+])
+def test_odd_but_positioned_cells_read_the_same_in_both_readers(filled_workbook, tmp_path, case, rows):
+    """openpyxl's rows put a cell in its <row> whatever its reference and dropped a row given again: the
+    same file gave another answer, or lost one, when something else in it sent it to openpyxl."""
+    out = _with_sheet_xml(filled_workbook, tmp_path / "odd.xlsx", lambda x: x.replace(b"</sheetData>", rows + b"</sheetData>"))
+    _same(out)
+
+
+def test_a_reference_in_lower_case_is_not_read_by_calamine(filled_workbook, tmp_path, bank):
+    """calamine takes 'xfd1048576' as XFD1048576 and tried to make a 17-billion-cell sheet: the process
+    aborted (exit 134) with a Rust backtrace. 'zz4' was dropped without a word."""
+    from assessor.questionnaire.reader import read_response
+
+    for ref in (b"xfd1048576", b"zz90", b"e99999"):
+        far = b'<row r="90"><c r="' + ref + b'" t="inlineStr"><is><t>far</t></is></c></row></sheetData>'
+        out = _with_sheet_xml(filled_workbook, tmp_path / "lower.xlsx", lambda x: x.replace(b"</sheetData>", far))
+        assert sheets.plain(out) is None, ref
+        warned = [w.message for w in read_response(out, bank).warnings]
+        assert any("only the first" in m for m in warned), (ref, warned)
+
+
+def test_a_date_serial_no_date_can_have_is_not_a_date_on_either_path(tmp_path):
+    """openpyxl printed its own warning (with its file path) and made the cell '#VALUE!'."""
+    import subprocess
+    import sys
+
+    source = REPO / "samples" / "harbour-city-council.xlsx"
+    with zipfile.ZipFile(source) as archive:
+        profile = archive.read("xl/worksheets/sheet2.xml")
+    date_cell = re.search(rb'<c r="B6" s="(\d+)"[^>]*>.*?</c>', profile)
+    assert date_cell, "the sample's assessment date is a styled serial"
+    serial = b'<c r="B6" s="' + date_cell.group(1) + b'"><v>3000000</v></c>'
+    for forced in (False, True):
+        def change(xml):
+            xml = xml.replace(date_cell.group(0), serial)
+            return xml.replace(b"</sheetData>", b'<row r="99"><c r="H99" t="e"><v>#N/A</v></c></row></sheetData>') if forced else xml
+        out = _with_part(source, tmp_path / f"date-{forced}.xlsx", "xl/worksheets/sheet2.xml", change)
+        done = subprocess.run([sys.executable, "-m", "assessor", "validate", str(out)], capture_output=True, text=True, cwd=REPO)
+        assert done.returncode == 2 and "Profile!B6: error: Assessment date is not a date (found 3000000;" in done.stderr, done.stderr
+        assert "Warning" not in done.stderr and "site-packages" not in done.stderr
+
+
 def test_a_damaged_sheet_is_named(filled_workbook, tmp_path):
     from assessor.errors import InputError
 

@@ -92,6 +92,8 @@ _IMPLICIT = re.compile(rb'<(?:c|row)(?=[\s/>])(?! r=")')
 # a cell or row reference past column GR (200) or from row 5000 on: beyond the sheet limits, or near them
 _FAR = re.compile(rb'r="(?:(?:[A-Z]{3,}|G[S-Z]|[H-Z][A-Z])\d|[A-Z]*(?:[5-9]\d{3}|\d{5,})")')
 # a plain formula, as Excel writes one that is neither shared nor an array: <f>TEXT</f> in its cell
+# a position written in lower case (any letter of a cell's or row's r attribute)
+_LOWER = re.compile(rb'<(?:c|row)\s(?:[^>]*\s)?r="[^"]*[a-z]')
 _PLAIN_FORMULA = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*>(?:<v>[^<]*</v>)?<f>([^<]*)</f>')
 _ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9A-Fa-f]+);)")
 
@@ -126,6 +128,8 @@ def _plain_sheet(xml: bytes) -> dict | None:
         return None
     if _IMPLICIT.search(xml):
         return None  # a position left implicit: the sheet's size is not bounded by what we can see
+    if _LOWER.search(xml):
+        return None  # "xfd1048576": calamine takes it as XFD1048576 and _FAR (capitals) would not see it
     if _FAR.search(xml):
         return None
     if not _FORMULA.search(xml):
@@ -378,57 +382,69 @@ def _error_note(errors: list[tuple[str, str]]) -> tuple:
 
 
 def _openpyxl_grid(ws, notes) -> Grid:
-    """The cells the sheet's XML holds, parsed as openpyxl's read-only worksheet parses them, without its
-    padding of every row to a column count (iter_rows(max_col=...) made 200 cells a row and hid what lay
-    past them). A value beyond the column or row limits is not read, and a note says where it starts."""
+    """The cells the sheet's XML holds, parsed by openpyxl's read-only worksheet parser without its padding
+    of every row to a column count (which made 200 cells a row and hid what lay past them). Each value goes
+    where its own reference puts it, a later one over an earlier, an empty cell over none: as calamine
+    places them (openpyxl's rows put a cell in its <row>, whatever its reference, and drop a row given
+    again). A value beyond the column or row limits is not read, and a note says where it starts."""
+    from openpyxl.utils.datetime import from_excel
     from openpyxl.worksheet._reader import WorkSheetParser
 
-    rows: list[list[Cell | None]] = []
-    wide = None  # the first cell with a value beyond the last column read
+    placed: dict[int, dict[int, Cell]] = {}
+    far = wide = None  # the first row, and the first cell, with a value beyond the limits
     errors: list[tuple[str, str]] = []  # (cell, error value) of the cells Excel could not compute
     book = ws.parent
-    with ws._get_source() as source:
+    dates, durations = book._date_formats, book._timedelta_formats
+    with ws._get_source() as source, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl's own warnings name its files: what matters is said below
+        # dates are typed below, so that a serial no date can have stays the number it is
         parser = WorkSheetParser(source, ws._shared_strings, data_only=False, epoch=book.epoch,
-                                 date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+                                 date_formats=set(), timedelta_formats=set())
         for r, parsed in parser.parse():
-            if r > L.MAX_ROWS:
-                notes.append((f"{ws.title}!A{r}", f"only the first {L.MAX_ROWS} rows are read", "", ""))
+            if r > L.MAX_ROWS:  # rows come in order in any real file: nothing is read past the limit
+                far = far or r
                 break
-            if r <= len(rows):
-                continue  # a row given again, or out of order: openpyxl's reader skips it too
-            cells: list[Cell | None] = []
             for found in parsed:
-                c, value = found["column"], found["value"]
-                if c > L.MAX_COLUMNS:
-                    if not _blank(value):
-                        wide = wide or (r, c)
+                row, c, value, kind = found["row"], found["column"], found["value"], found["data_type"]
+                if row > L.MAX_ROWS or c > L.MAX_COLUMNS:
+                    if _blank(value):
+                        pass
+                    elif row > L.MAX_ROWS:
+                        far = far or row
+                    else:
+                        wide = wide or (row, c)
                     continue
-                if found["data_type"] == "e":  # #N/A, #REF!: nothing a respondent typed (a name "#N/A" held a role)
-                    errors.append((f"{ws.title}!{_LETTERS[c - 1]}{r}", value))
-                    value = None
-                if value is None:
-                    if c <= len(cells):
-                        cells[c - 1] = None  # a cell given twice: the last one counts, as in openpyxl
+                if row < 1 or value is None or value == "":
+                    continue
+                ref = f"{ws.title}!{_LETTERS[c - 1]}{row}"
+                if kind == "e":  # #N/A, #REF!: nothing a respondent typed (a name "#N/A" held a role)
+                    errors.append((ref, value))
                     continue
                 if not isinstance(value, _PLAIN_VALUES):
                     value = _formula_text(value)  # an array or data-table formula comes as an object
-                elif found["data_type"] == "s" and "_x" in value:
+                elif kind == "s" and "_x" in value:
                     value = _ESCAPE.sub(_unescaped, value)
-                formula = found["data_type"] == "f" or (isinstance(value, str) and value.startswith("=")
-                                                        and len(value) > 1)
-                while len(cells) < c:
-                    cells.append(None)
-                cells[c - 1] = Cell(value, formula, f"{ws.title}!{_LETTERS[c - 1]}{r}")
-            while cells and (cells[-1] is None or cells[-1].blank):
-                cells.pop()
-            while len(rows) < r - 1:
-                rows.append([])
-            rows.append(cells)
+                elif kind == "n" and found["style_id"] in dates and isinstance(value, (int, float)):
+                    try:
+                        value = from_excel(value, book.epoch, timedelta=found["style_id"] in durations)
+                    except (OverflowError, ValueError):
+                        pass  # a serial no date can have: the number, which the reader says is not a date
+                formula = kind == "f" or (isinstance(value, str) and value.startswith("=") and len(value) > 1)
+                placed.setdefault(row, {})[c] = Cell(value, formula, ref)
+    if far:
+        notes.append((f"{ws.title}!A{far}", f"only the first {L.MAX_ROWS} rows are read", "", ""))
     if errors:
         notes.append(_error_note(errors))
     if wide:
         notes.append((f"{ws.title}!{_letter(wide[1])}{wide[0]}",
                       f"only the first {L.MAX_COLUMNS} columns (A to {_LETTERS[-1]}) are read", "", ""))
+    rows: list[list[Cell | None]] = []
+    for number in range(1, max(placed, default=0) + 1):
+        by_column = placed.get(number, {})
+        cells = [by_column.get(c) for c in range(1, max(by_column, default=0) + 1)]
+        while cells and (cells[-1] is None or cells[-1].blank):
+            cells.pop()
+        rows.append(cells)
     while rows and not rows[-1]:
         rows.pop()
     return Grid(ws.title, rows)
