@@ -14,7 +14,8 @@ _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
-def _escaped(match: re.Match) -> str:
+def escaped_character(match: re.Match) -> str:
+    """One unsafe character as the text that names it: ``\\x1b``, ``\\u202e``, ``\\n``."""
     ch = match.group()
     if ch in _NAMED:
         return _NAMED[ch]
@@ -25,7 +26,7 @@ def _escaped(match: re.Match) -> str:
 def shown(text) -> str:
     """``text`` as one line a terminal shows literally: every control, separator and bidi character
     escaped, newlines included (one printed problem is one line)."""
-    return _UNSAFE.sub(_escaped, "" if text is None else str(text))
+    return _UNSAFE.sub(escaped_character, "" if text is None else str(text))
 
 
 def shown_lines(text: str) -> str:

@@ -1,8 +1,9 @@
 """The Jinja2 environment of the HTML reports: autoescaping, and every value finalised by ``esc``.
 
 ``html.escape`` (which autoescaping does) leaves C0 controls, C1 and bidi characters alone; ``esc``
-turns them into character references too, so a report printed to a terminal cannot drive it and a
-name cannot reorder the page. The look (``CSS``) is shared by the assessment report and the store's
+shows them as the text that names them (``\\u202e``), as the console does: a report printed to a
+terminal cannot drive it and a name cannot reorder the page (a character reference such as
+``&#x202e;`` is the character itself to a browser, and ``&#x0;`` is not allowed at all). The look (``CSS``) is shared by the assessment report and the store's
 documents.
 """
 from __future__ import annotations
@@ -13,7 +14,7 @@ from html import escape
 
 from markupsafe import Markup
 
-from assessor.terminal import BEYOND_C0
+from assessor.terminal import BEYOND_C0, escaped_character
 
 CSS = """
 :root { --ink:#1f2933; --muted:#616e7c; --line:#d9e2ec; --head:#1f3864; }
@@ -58,10 +59,10 @@ _UNPRINTED = re.compile(f"[\x00-\x08\x0b-\x1f]|{BEYOND_C0.pattern}")
 
 
 def esc(value) -> str:
-    """Markup characters, control and bidi characters as character references: the page shows the
-    same, and the HTML printed to a terminal cannot drive it."""
+    """Markup characters as character references; control and bidi characters as the text naming them
+    (the page shows what the cell holds, and neither a browser nor a terminal acts on it)."""
     text = escape("" if value is None else str(value), quote=True)
-    return _UNPRINTED.sub(lambda m: f"&#x{ord(m.group()):x};", text)
+    return _UNPRINTED.sub(escaped_character, text)
 
 
 def css_string(value) -> Markup:
