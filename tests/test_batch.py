@@ -139,7 +139,17 @@ def test_an_office_whose_names_hold_no_letter_is_named_after_its_workbook(tmp_pa
         "north-region.json", "portfolio.json", "portfolio.xlsx", "south-region.json"]
     from assessor.store.keys import name_key
 
-    assert name_key("\U0001f680 \U0001f680") == "\U0001f680\U0001f680" and name_key(" - ... ") == ""
+    assert name_key("\U0001f680 \U0001f680") == "\U0001f680\U0001f680" and name_key(" - ... + $") == ""
+    # an all-emoji organisation beside a PMO name with letters: the workbook names it, not "PMO", "PMO-2"
+    root2 = tmp_path / "clients2"
+    root2.mkdir()
+    for file, organisation in (("acme.xlsx", "\U0001f680"), ("globex.xlsx", "\U0001f6f8")):
+        shutil.copyfile(make_workbook(tmp_path, [_profile(**{"Organisation": organisation, "PMO name": "PMO"})]),
+                        root2 / file)
+    result = invoke("batch", root2, "-o", tmp_path / "out2", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out2").iterdir()) == [
+        "acme - PMO.json", "globex - PMO.json", "portfolio.json", "portfolio.xlsx"]
 
 
 def _profile(**values):

@@ -31,6 +31,11 @@ def stem(text: str, fallback: str = "") -> str:
     return _shorter(cleaned)
 
 
+def readable(text: str) -> bool:
+    """Whether a stem made of ``text`` keeps anything of it (an all-emoji name keeps nothing)."""
+    return bool(_cleaned(text))
+
+
 def _cleaned(text: str) -> str:
     composed = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text.replace("/", " - ")))  # full-width forms become plain
     kept = "".join(ch if ch in " ._-" or unicodedata.category(ch)[0] in "LMN" else " " for ch in composed)

@@ -60,7 +60,10 @@ def run(paths: list[Path], outdir: Path, options: Options, jobs: int | None = No
         groups, unplaced = (grouping.by_folder if options.by_folder else grouping.by_profile)(placements)
         del placements
         batch.failed.extend((p.path, p.error) for p in unplaced)
-        stems = names.unique_stems([g.label for g in groups], [Path(g.files[0]).stem for g in groups])
+        # an organisation whose name no file name can keep (all emoji) is named by its first workbook
+        labels = [g.label if options.by_folder or names.readable(g.organisation) else
+                  f"{Path(g.files[0]).stem} / {g.pmo_name}" for g in groups]
+        stems = names.unique_stems(labels, [Path(g.files[0]).stem for g in groups])
         _refuse_existing(outdir, stems, options, files)
         jobs_list = [(g, s, str(outdir)) for g, s in zip(groups, stems)]
         assessing = True

@@ -15,8 +15,9 @@ def name_key(name) -> str:
     words = " ".join(_NOT_WORD.sub(" ", text).split())
     if words:
         return words
-    # a name of symbols only ("🚀🚀") is still a name, not a blank; punctuation alone ("-", "...") is none
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] == "S")
+    # a name of pictographs only ("🚀🚀") is still a name, not a blank; punctuation and signs alone
+    # ("-", "...", "+", "$") are none
+    return "".join(ch for ch in text if unicodedata.category(ch) == "So")
 
 
 def workbooks_digest(sha256s) -> str:
