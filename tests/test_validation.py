@@ -133,6 +133,8 @@ ERROR_CASES = [
      "Roles!F6", "PMO-HEAD reports to an unknown role", "'CEO'", "a Role ID listed in the Roles sheet", ()),
     ("employees-negative", [("Profile", "B8", -5)],
      "Profile!B8", "Employees is negative", "-5", "0 or more", ()),
+    ("employees-too-large", [("Profile", "B8", 1e308)],   # (a 309-digit integer in the report)
+     "Profile!B8", "Employees is too large", "1e+308", "at most 10,000,000", ()),
     ("employees-not-a-number", [("Profile", "B8", "many")],
      "Profile!B8", "Employees is not a number", "'many'", "a number", ()),
     ("employees-not-whole", [("Profile", "B8", 12.5)],

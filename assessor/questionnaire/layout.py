@@ -35,3 +35,6 @@ MAX_COLUMNS = 200
 # A holder's FTE in one role is a share of one full-time job: far above 1 it is a typing slip (a
 # headcount, a year), and unbounded values would overflow the sums of a person's load.
 MAX_FTE = 10
+# A Profile figure (employees, active projects and programmes, PMO headcount) above this is a typing
+# slip: no organisation is that large, and 1e308 employees became a 309-digit integer in the report.
+MAX_PROFILE_NUMBER = 10_000_000

@@ -264,6 +264,9 @@ def _profile_value(cell: Cell, kind: str, label: str, out: _Collector):
     if number < 0:
         out.error(cell.ref, f"{label} is negative", value, "0 or more")
         return None
+    if number > L.MAX_PROFILE_NUMBER:
+        out.error(cell.ref, f"{label} is too large", value, f"at most {L.MAX_PROFILE_NUMBER:,}")
+        return None
     if kind == "count":
         if number != int(number):
             out.error(cell.ref, f"{label} is not a whole number", value, "a whole number")
