@@ -621,3 +621,16 @@ def test_an_unknown_extension_without_format_is_refused(copy_of_atlas, tmp_path)
     user_error(invoke("assess", copy_of_atlas, "--format", "docx", "-o", tmp_path / "report.xlsx"), "is not one of")
     user_error(invoke("assess", copy_of_atlas, "-o", tmp_path / "missing" / "report.xlsx"), "does not exist")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["atlas.xlsx"]
+
+
+def test_bidi_and_c1_characters_are_shown_named_not_raw(report, tmp_path):
+    """A right-to-left override in a name turned it around in its cell ("Helen ‮rraC" for "Helen Carr")."""
+    data = json.loads(json.dumps(report("atlas").data))
+    data["organisation"]["pmo_name"] = "PMO \u202eeman\u202c \x9b2J"
+    out = api.write_report(data, tmp_path / "bidi.xlsx", "xlsx")
+    wb = openpyxl.load_workbook(out)
+    label = {wb["Summary"].cell(row=i, column=1).value: wb["Summary"].cell(row=i, column=2).value
+             for i in range(2, 12)}
+    assert label["PMO"] == "PMO \\u202eeman\\u202c \\x9b2J"
+    assert not any(isinstance(c.value, str) and re.search("[\u202a-\u202e\u2066-\u2069\x80-\x9f]", c.value)
+                   for _, c in cells(wb))

@@ -12,9 +12,14 @@ SEVERITY_FILL = {"critical": "9C0006", "high": "E15759", "medium": "F28E2B", "lo
 
 
 def _clean(value) -> str:
+    """Text a cell can hold (XML forbids most C0 controls: a space instead), with the C1, separator and
+    bidi characters shown as the text naming them ('\\u202e'), as the console and HTML show them: raw,
+    a right-to-left override turned the name around in its cell."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    return ILLEGAL_CHARACTERS_RE.sub(" ", str(value))
+    from assessor.terminal import BEYOND_C0, escaped_character
+
+    return BEYOND_C0.sub(escaped_character, ILLEGAL_CHARACTERS_RE.sub(" ", str(value)))
 
 
 class Sheets:
