@@ -7,6 +7,7 @@ path before failing once.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -68,8 +69,13 @@ class Question:
     def descriptor(self, answer: int) -> str:
         """What the guidance says an answer of ``answer`` looks like ("4: its completeness and currency are
         monitored, ..."), or "" when the guidance does not spell that answer out."""
-        match = re.search(rf"(?:^|[.;:] ){answer}: (.+?)(?=; [0-5]: |$)", self.guidance)
-        return match.group(1).strip() if match else ""
+        return _descriptor(self.guidance, answer)
+
+
+@functools.lru_cache(maxsize=4096)  # every roadmap asks again for the same few hundred
+def _descriptor(guidance: str, answer: int) -> str:
+    match = re.search(rf"(?:^|[.;:] ){answer}: (.+?)(?=; [0-5]: |$)", guidance)
+    return match.group(1).strip() if match else ""
 
 
 @dataclass(frozen=True)
