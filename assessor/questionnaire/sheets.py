@@ -424,8 +424,8 @@ def _openpyxl_grid(ws, notes) -> Grid:
                     value = _formula_text(value)  # an array or data-table formula comes as an object
                 elif kind == "s" and "_x" in value:
                     value = _ESCAPE.sub(_unescaped, value)
-                elif kind == "n" and found["style_id"] in dates and isinstance(value, (int, float)):
-                    try:
+                elif kind == "n" and found["style_id"] in dates and isinstance(value, (int, float)) and value >= 0:
+                    try:  # (a negative serial is no date either: calamine gives it as a time, not 1899-12-29)
                         value = from_excel(value, book.epoch, timedelta=found["style_id"] in durations)
                     except (OverflowError, ValueError):
                         pass  # a serial no date can have: the number, which the reader says is not a date
