@@ -75,7 +75,8 @@ def run(paths: list[Path], outdir: Path, options: Options, jobs: int | None = No
         batch.interrupted = True
         workers.stop()  # the workers finish the offices they had: those are kept, and counted
         if assessing:
-            batch.offices.extend(r.sharing(pool) for r in workers.finished())
+            kept = {r.stem for r in batch.offices}  # (each office has its own report name)
+            batch.offices.extend(r.sharing(pool) for r in workers.finished() if r.stem not in kept)
     finally:
         workers.stop()
         shutil.rmtree(spool, ignore_errors=True)

@@ -167,11 +167,16 @@ class Workers:
             raise KeyboardInterrupt
         again = []
         for future in as_completed(futures):
-            i = futures.pop(future)  # (as_completed lets go of a yielded future; so does this dict)
+            i = futures[future]
             try:
-                yield future.result()
+                result = future.result()
             except BrokenProcessPool:
                 again.append(i)
+            else:
+                yield result
+            # Let go of it only once the caller has it (as_completed lets go of a yielded future too): a
+            # Ctrl-C between the two would lose a finished office from the count, its report on disk.
+            futures.pop(future, None)
         if not again:
             return
         self.executor.shutdown(wait=False)
@@ -186,7 +191,8 @@ class Workers:
                 single.shutdown(wait=True)
 
     def finished(self) -> list:
-        """After ``stop``: the results of the items the workers completed while winding down (yielded never)."""
+        """After ``stop``: the results of the items the workers completed that the caller may not have had
+        (never yielded, or yielded as the Ctrl-C came: the caller sets aside what it already has)."""
         return [future.result() for future in self._left if future.done() and not future.cancelled()
                 and future.exception() is None]
 
