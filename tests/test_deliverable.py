@@ -528,8 +528,11 @@ def test_confidence_reads_the_same_in_the_summary_and_beside_the_type(path, tmp_
     ok(invoke("assess", path, "-o", tmp_path / "r.xlsx"))
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert f"confidence {model}" in html and f"confidence {tier}" in html
-    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx", read_only=True)["Summary"]
-    texts = [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx", read_only=True)
+    try:
+        texts = [str(v) for row in book["Summary"].iter_rows(values_only=True) for v in row if v is not None]
+    finally:
+        book.close()   # (read-only keeps the file open: an unclosed one fails a later test's warning check)
     assert any(f"(confidence {model}" in t for t in texts) and any(f"(confidence {tier}" in t for t in texts)
 
 
