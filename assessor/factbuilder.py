@@ -114,7 +114,11 @@ def _organisation_facts(submission: Submission, organisation: Organisation, bank
         return Evidence(file, sheet, ref, "" if value is None else str(value), names.get(file, file), attr)
 
     families = {r.id: r.family for r in bank.roles}
-    standard_names = {r.id: r.name for r in bank.roles}
+    # Roles and responsibilities as the workbook names them, else as the catalogue does: the facts' names,
+    # and the names findings' messages use (ids stay their subjects)
+    role_names = {r.id: r.name for r in bank.roles} | {r.role_id: r.name for r in organisation.roles if r.name}
+    duty_names = {r.id: r.name for r in bank.responsibilities} | {
+        r.responsibility_id: r.name for r in organisation.responsibilities if r.name}
     held = {r.role_id for r in organisation.roles if r.holders}
     covered = {c.responsibility: c for c in covered_list}
     escalates = escalation_paths(graph, {r.id for r in bank.roles if r.family == "governance"})
@@ -123,7 +127,7 @@ def _organisation_facts(submission: Submission, organisation: Organisation, bank
         role_letters.setdefault(a.role_id, []).append(a.letters)
     for role in organisation.roles:
         letters = role_letters.get(role.role_id, [])
-        add("role", {"role": role.role_id, "name": role.name or standard_names.get(role.role_id) or role.role_id,
+        add("role", {"role": role.role_id, "name": role_names.get(role.role_id) or role.role_id,
                      "family": families.get(role.role_id, "client"),
                      "held": bool(role.holders), "holders": len(role.holders), "fte": role.fte,
                      "in_pmo": role.in_pmo, "reports_to": role.reports_to, "standard": role.standard,
@@ -162,7 +166,7 @@ def _organisation_facts(submission: Submission, organisation: Organisation, bank
         c = covered.get(row.responsibility_id)
         claim = claims.get(row.responsibility_id)
         add("responsibility", {"responsibility": row.responsibility_id,
-                               "name": row.name or (spec.name if spec else "") or row.responsibility_id,
+                               "name": duty_names.get(row.responsibility_id) or row.responsibility_id,
                                "family": spec.family if spec else "client",
                                "scope": spec.scope if spec else None, "standard": row.standard,
                                "critical": spec.critical if spec else False,
@@ -175,10 +179,6 @@ def _organisation_facts(submission: Submission, organisation: Organisation, bank
             [ev(row.source, row.cell, row.responsibility_id)] + [ev(a.source, a.cell, a.letters) for a in given]
             + [_evidence(f, cell, raw, w, "claim") for f, cell, raw, w in claim_cells.get(row.responsibility_id, [])])
     _pmo_functions(organisation, catalogue, ev, add)
-    # Messages name roles and responsibilities as the workbook and the catalogue do (ids stay the subjects)
-    role_names = {r.id: r.name for r in bank.roles} | {r.role_id: r.name for r in organisation.roles if r.name}
-    duty_names = {r.id: r.name for r in bank.responsibilities} | {
-        r.responsibility_id: r.name for r in organisation.responsibilities if r.name}
     _graph_facts(graph, bank, ev, values, covered_list, people, add, role_names, duty_names)
     for d in organisation.disagreements:
         role_name = role_names.get(d.role) or d.role

@@ -91,9 +91,9 @@ _FORMULA = re.compile(rb"<f[\s/>]")
 _IMPLICIT = re.compile(rb'<(?:c|row)(?=[\s/>])(?! r=")')
 # a cell or row reference past column GR (200) or from row 5000 on: beyond the sheet limits, or near them
 _FAR = re.compile(rb'r="(?:(?:[A-Z]{3,}|G[S-Z]|[H-Z][A-Z])\d|[A-Z]*(?:[5-9]\d{3}|\d{5,})")')
-# a plain formula, as Excel writes one that is neither shared nor an array: <f>TEXT</f> in its cell
 # a position written in lower case (any letter of a cell's or row's r attribute)
 _LOWER = re.compile(rb'<(?:c|row)\s(?:[^>]*\s)?r="[^"]*[a-z]')
+# a plain formula, as Excel writes one that is neither shared nor an array: <f>TEXT</f> in its cell
 _PLAIN_FORMULA = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*>(?:<v>[^<]*</v>)?<f>([^<]*)</f>')
 _ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9A-Fa-f]+);)")
 
@@ -376,7 +376,9 @@ def _error_note(errors: list[tuple[str, str]]) -> tuple:
     """One note per sheet for its error values, at the first: a sheet of failed lookups is one warning."""
     first, value = errors[0]
     others = [ref for ref, _ in errors[1:]]
-    also = f"; also {', '.join(others[:5])}" + (f" and {len(others) - 5} more" if len(others) > 5 else "") if others else ""
+    also = ""
+    if others:
+        also = f"; also {', '.join(others[:5])}" + (f" and {len(others) - 5} more" if len(others) > 5 else "")
     return (first, f"error value Excel could not compute, read as an empty cell{also}", str(value),
             "a value typed in the cell")
 
@@ -406,12 +408,10 @@ def _openpyxl_grid(ws, notes) -> Grid:
                 break
             for found in parsed:
                 row, c, value, kind = found["row"], found["column"], found["value"], found["data_type"]
-                if row > L.MAX_ROWS or c > L.MAX_COLUMNS:
-                    if _blank(value):
-                        pass
-                    elif row > L.MAX_ROWS:
+                if row > L.MAX_ROWS or c > L.MAX_COLUMNS:  # not read: only a value there is worth a note
+                    if not _blank(value) and row > L.MAX_ROWS:
                         far = far or row
-                    else:
+                    elif not _blank(value):
                         wide = wide or (row, c)
                     continue
                 if row < 1 or value is None or value == "":

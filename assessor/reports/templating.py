@@ -3,8 +3,8 @@
 ``html.escape`` (which autoescaping does) leaves C0 controls, C1 and bidi characters alone; ``esc``
 shows them as the text that names them (``\\u202e``), as the console does: a report printed to a
 terminal cannot drive it and a name cannot reorder the page (a character reference such as
-``&#x202e;`` is the character itself to a browser, and ``&#x0;`` is not allowed at all). The look (``CSS``) is shared by the assessment report and the store's
-documents.
+``&#x202e;`` is the character itself to a browser, and ``&#x0;`` is not allowed at all). The look
+(``CSS``) is shared by the assessment report and the store's documents.
 """
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from assessor.terminal import BEYOND_C0, escaped_character
 from assessor.xlsx import column_letter as _letter
 from assessor.xlsx import row_height, wrapped_lines
 
@@ -16,8 +17,6 @@ def _clean(value) -> str:
     bidi characters shown as the text naming them ('\\u202e'), as the console and HTML show them: raw,
     a right-to-left override turned the name around in its cell."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    from assessor.terminal import BEYOND_C0, escaped_character
 
     return BEYOND_C0.sub(escaped_character, ILLEGAL_CHARACTERS_RE.sub(" ", str(value)))
 
@@ -150,9 +149,7 @@ def _header_text(text: str) -> str:
     """Text for a header or footer: no control, separator or bidi character; cut to a length a page
     holds (before escaping, so no code is split); and every "&" doubled, as "&" starts a code there
     (page number, font) and "&&" prints one."""
-    from assessor.terminal import BEYOND_C0
-
-    text = BEYOND_C0.sub(" ", _clean(text).replace("\n", " ").replace("\t", " ").replace("\r", " "))
+    text = _clean(text).replace("\n", " ").replace("\t", " ").replace("\r", " ")  # (_clean names bidi characters)
     if len(text) > HEADER_CHARACTERS:
         text = text[:HEADER_CHARACTERS - 1].rstrip() + "…"
     return text.replace("&", "&&")
