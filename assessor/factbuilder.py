@@ -233,17 +233,18 @@ def _graph_facts(graph, bank: Bank, ev, values: dict, covered, people, add, role
 
     role = lambda r: role_names.get(r) or r  # noqa: E731
     duty = lambda r: f"“{duty_names.get(r) or r}”"  # noqa: E731
+    bodies = frozenset(r.id for r in bank.roles if r.body)
     for load in people:
         add("person", {"person": load.person, "fte": load.fte, "roles": len(load.roles),
                        "accountable": load.accountable, "responsible": load.responsible,
                        "sole_critical": len(load.sole_critical), "role_list": ", ".join(load.roles),
                        "sole_list": ", ".join(load.sole_critical),
                        "role_names": "; ".join(role(r) for r in load.roles),  # a role's name may hold a comma
-                       "sole_names": _quoted([duty_names.get(r) or r for r in load.sole_critical])},
+                       "sole_names": _quoted([duty_names.get(r) or r for r in load.sole_critical]),
+                       "body": bool(load.roles) and all(r in bodies for r in load.roles)},
             [at(cell) for cell in load.cells] + [at(cell, "accountable") for cell in load.accountable_cells]
             + [at(cell, "sole_critical") for cell in load.sole_cells])
     assures = {r.id: r.assures for r in bank.responsibilities if r.assures}
-    bodies = frozenset(r.id for r in bank.roles if r.body)
     for c in conflicts(graph, assures, covered, bodies):
         add("independence", {"delivered": c.delivered, "assurance": c.assurance, "role_delivery": c.role_delivery,
                              "role_assurance": c.role_assurance, "person": c.person or None,

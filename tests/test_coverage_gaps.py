@@ -431,6 +431,23 @@ def test_single_point_of_failure(reports, good_wb, bank):
     assert not findings(below, "COV-SPOF")
 
 
+
+
+def test_a_board_alone_on_critical_responsibilities_is_no_single_person(reports, good_wb):
+    """petrel-robotics was told "Leadership team (founders) is the only person Responsible or Accountable
+    for 3 critical responsibilities": a board is a group, whose members stand in for one another."""
+    three = ("status-reporting", "performance-monitoring", "portfolio-reporting")
+
+    def board_alone(wb):
+        for resp in three:
+            for role_id in row_letters(wb, resp):
+                set_raci(resp, role_id, None)(wb)
+            set_raci(resp, "BOARD", "A/R")(wb)
+    data = reports.good_edited("board-alone", set_role("BOARD", holder="Executive Committee"), board_alone)
+    assert not [f for f in data["findings"] if f["rule"].startswith("COV-SPOF")]
+    person = reports.good_edited("person-alone", set_role("BOARD", holder="Chris Doyle"), board_alone,
+                                 set_role("PMO-HEAD", holder="Chris Doyle"))
+    assert the_finding(person, "COV-SPOF", "Chris Doyle", "high", "resilience")
 # --- independence ----------------------------------------------------------------------------------
 
 def test_one_role_delivers_and_assures(reports, good_wb, bank):

@@ -86,13 +86,14 @@ def load(path: Path) -> tuple[dict[str, Grid], dict[str, str], list]:
 # -- which reader ---------------------------------------------------------------------------------
 
 _FORMULA = re.compile(rb"<f[\s/>]")
-# a cell or row whose first attribute is not its position (Excel, LibreOffice and openpyxl write r first;
-# another writer's order only costs the slower reader)
-_IMPLICIT = re.compile(rb'<(?:c|row)(?=[\s/>])(?! r=")')
-# a cell or row reference past column GR (200) or from row 5000 on: beyond the sheet limits, or near them
-_FAR = re.compile(rb'r="(?:(?:[A-Z]{3,}|G[S-Z]|[H-Z][A-Z])\d|[A-Z]*(?:[5-9]\d{3}|\d{5,})")')
-# a position written in lower case (any letter of a cell's or row's r attribute)
-_LOWER = re.compile(rb'<(?:c|row)\s(?:[^>]*\s)?r="[^"]*[a-z]')
+# A cell or row whose position is not written first as Excel, LibreOffice and openpyxl write it, in
+# capitals, within column GR (200) and below row 5000: left implicit, the sheet's size is not bounded
+# by what we can see; past or near the limits, calamine would build the sheet out to it; in lower case
+# ("xfd1048576") calamine takes it as XFD1048576. Any of them costs only the slower reader. (One
+# pattern of what is good, not three of what is bad: this scan was a tenth of an assessment.)
+_COLUMN = rb"(?:[A-F]?[A-Z]|G[A-R])"
+_ROW = rb"(?:[0-9]{1,3}|[0-4][0-9]{3})"
+_UNBOUNDED = re.compile(rb'<c(?=[\s/>])(?! r="' + _COLUMN + _ROW + rb'")|<row(?=[\s/>])(?! r="' + _ROW + rb'")')
 # a plain formula, as Excel writes one that is neither shared nor an array: <f>TEXT</f> in its cell
 _PLAIN_FORMULA = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*>(?:<v>[^<]*</v>)?<f>([^<]*)</f>')
 _ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9A-Fa-f]+);)")
@@ -109,7 +110,7 @@ def plain(path: Path) -> dict[str, dict] | None:
 
 
 def _plain(archive: zipfile.ZipFile) -> dict[str, dict] | None:
-    assert L.MAX_ROWS == 5000 and L.MAX_COLUMNS == 200, "_FAR spells out the sheet limits"
+    assert L.MAX_ROWS == 5000 and L.MAX_COLUMNS == 200, "_COLUMN and _ROW spell out the sheet limits"
     found = {}
     for name in archive.namelist():
         if name.startswith("xl/worksheets/") and name.endswith(".xml"):
@@ -126,11 +127,7 @@ def _plain_sheet(xml: bytes) -> dict | None:
         return None
     if b' t="e"' in xml:
         return None
-    if _IMPLICIT.search(xml):
-        return None  # a position left implicit: the sheet's size is not bounded by what we can see
-    if _LOWER.search(xml):
-        return None  # "xfd1048576": calamine takes it as XFD1048576 and _FAR (capitals) would not see it
-    if _FAR.search(xml):
+    if _UNBOUNDED.search(xml):
         return None
     if not _FORMULA.search(xml):
         return {}

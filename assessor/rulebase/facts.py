@@ -45,7 +45,10 @@ KINDS: dict[str, dict[str, str]] = {
     "person": {"person": TEXT, "fte": NUMBER, "roles": NUMBER, "accountable": NUMBER, "responsible": NUMBER,
                "sole_critical": NUMBER, "role_list": TEXT, "sole_list": TEXT,
                # the same lists as a sentence shows them: role names, responsibility names quoted
-               "role_names": TEXT, "sole_names": TEXT},
+               "role_names": TEXT, "sole_names": TEXT,
+               # every role they hold is a board or committee (the catalogue's body: true): a group,
+               # whose absence or full-time load is not one person's
+               "body": FLAG},
     "independence": {"delivered": TEXT, "assurance": TEXT, "role_delivery": TEXT, "role_assurance": TEXT,
                      "person": TEXT, "same_role": FLAG, "delivered_name": TEXT, "assurance_name": TEXT,
                      "role_delivery_name": TEXT, "role_assurance_name": TEXT},
