@@ -169,8 +169,9 @@ class Assessment:
 
         requirements = [f.attrs for f in self.outcome.facts if f.kind == "requirement"]
         staffed = frozenset(r.role_id for r in self.factbase.organisation.roles if r.holders)
+        accountable = {c.responsibility: c.accountable_held for c in self.factbase.coverage}
         return plan(list(self.roadmap), self.factbase.merged, requirements, self.bank, self.model.winner,
-                    self.rulebase.setting("roadmap"), TIER_NAMES.get(self.tier.winner + 1), staffed)
+                    self.rulebase.setting("roadmap"), TIER_NAMES.get(self.tier.winner + 1), staffed, accountable)
 
     def _roadmap(self) -> dict:
         tier = self.tier.winner

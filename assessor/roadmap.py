@@ -2,9 +2,10 @@
 office's tier expects, as actions in phases, foundations first.
 
 Pure: items, requirement facts and the rule base's ``roadmap`` setting in, phases out. Phases, effort
-bands and wording are data (``rules/roadmap.yaml``). Each action names the role the catalogue's
-typical RACI makes Accountable for it, an effort band, and what it unlocks: the level its dimension
-reaches once this phase's actions (and the earlier phases') in that dimension are done, or the tier.
+bands and wording are data (``rules/roadmap.yaml``). Each action names its owner (the staffed role the
+office's own RACI makes Accountable for it, else the catalogue's typical one), an effort band, and
+what it unlocks: the level its dimension reaches once this phase's actions (and the earlier phases')
+in that dimension are done, or the tier.
 
 Order: phase by phase; in a phase the tier's prerequisites first, then the practices of the least
 mature dimension first, each dimension's lower-level practices before its higher ones, the larger
@@ -96,17 +97,19 @@ def _template_problem(template, allowed: set) -> str | None:
 
 
 def plan(items: list[dict], answers, requirements: list[dict], bank, model: str, setting: dict | None,
-         next_tier_name: str | None, staffed: frozenset = frozenset()) -> tuple[list[dict], list[dict]]:
+         next_tier_name: str | None, staffed: frozenset = frozenset(), accountable: dict | None = None
+         ) -> tuple[list[dict], list[dict]]:
     """(items in roadmap order, ranked and with their phase, owner, effort and unlocks; the phases).
 
     ``answers``: the merged answers (scoring.MergedAnswer); ``requirements``: the requirement facts'
     attributes (requirements.requirement_facts) of the office's type and tier; ``staffed``: the role
-    ids somebody holds in this office (an owner the office does not staff says so)."""
+    ids somebody holds in this office (an owner the office does not staff says so); ``accountable``:
+    responsibility id -> the staffed roles the office's own RACI makes Accountable for it."""
     setting = setting or shipped_setting()
     phases = setting["phases"]
     phase_of_level = {level: p["id"] for p in phases for level in p["practice_levels"]}
     order = {p["id"]: i for i, p in enumerate(phases)}
-    owners = _owners(bank, model, setting["default_owner"], staffed)
+    owners = _owners(bank, model, setting["default_owner"], staffed, accountable or {})
     bands = sorted(setting["effort"], key=lambda e: e["gap_up_to"])
     words = {**shipped_setting()["wording"], **setting["wording"]}
     next_step = _next_step(bank, words["next_step"], setting.get("established_at", 3))
@@ -123,14 +126,25 @@ def plan(items: list[dict], answers, requirements: list[dict], bank, model: str,
                               -i["weighted_gap"], i["question"]))
     tier_band = next(b for b in bands if b["band"] == setting["tier_effort"])
     tier_actions = {p["tier"]: p["id"] for p in phases if p.get("tier")}
+    # the practice level an owner is first needed for: the lowest level of the bank's questions on it
+    first_level = {}
+    for q in bank.questions:
+        for resp in q.responsibilities:
+            first_level[resp] = min(first_level.get(resp, 5), q.level)
     prerequisites = []
     for scope in ("current", "next"):
         for r in sorted((r for r in requirements if r["subject"] == "responsibility" and r["scope"] == scope
                          and not r["covered"]), key=lambda r: (not r.get("critical"), r["item"])):
             if scope not in tier_actions:
                 continue
+            # A critical responsibility gets its owner in the tier's phase; another when its practices
+            # are due: an owner for benchmarking (a level 5 practice) is no foundation (a portfolio office
+            # was given 22 "Foundations" actions, benchmarking among them, ahead of its inventory).
+            phase = tier_actions[scope]
+            if not r.get("critical") and r["item"] in first_level:
+                phase = max(phase, phase_of_level[first_level[r["item"]]], key=order.get)
             prerequisites.append({
-                "kind": "tier", "phase": tier_actions[scope], "responsibility": r["item"], "name": r["name"],
+                "kind": "tier", "phase": phase, "responsibility": r["item"], "name": r["name"],
                 "text": words["tier_action"].format(name=r["name"], typical=r.get("typical") or "a staffed role"),
                 "owner": owners(r["item"]), "critical": bool(r.get("critical")),
                 "effort": {"band": tier_band["band"], "label": tier_band["label"]},
@@ -182,15 +196,20 @@ def _next_step(bank, sentence: str, established_at: int):
     return action
 
 
-def _owners(bank, model: str, default: str, staffed: frozenset):
-    """responsibility id -> {role, name, staffed}: the Accountable role of the catalogue's typical RACI
-    for this type, and whether somebody in the office holds it."""
+def _owners(bank, model: str, default: str, staffed: frozenset, accountable: dict):
+    """responsibility id -> {role, name, staffed}: the staffed role the office's own RACI makes
+    Accountable for it, else the Accountable role of the catalogue's typical RACI for this type (an
+    action for the head of PMO's responsibility went to an unstaffed resource manager), and whether
+    somebody in the office holds it."""
     catalogue = {r.id: r for r in bank.responsibilities}
     names = {r.id: r.name for r in bank.roles}
 
     def owner(responsibility: str | None) -> dict:
         spec = catalogue.get(responsibility or "")
-        role = next((r for r, v in spec.typical_raci(model) if v in ("A", "A/R")), None) if spec else None
+        own = accountable.get(responsibility or "", ())
+        role = own[0] if own else None
+        if role is None and spec:
+            role = next((r for r, v in spec.typical_raci(model) if v in ("A", "A/R")), None)
         role = role or default
         return {"role": role, "name": names.get(role, role), "staffed": role in staffed}
 

@@ -135,13 +135,14 @@ def test_the_roadmap_starts_with_the_basics(assessed, path):
     for dimension in {i["dimension"] for _, i in seen}:
         steps = [_next_level(i) for _, i in seen if i["dimension"] == dimension]
         assert steps == sorted(steps), dimension
-    # the tier's prerequisites: what the office's own tier expects is in the first phase with tier: current
+    # the tier's prerequisites: what the office's own tier expects from the first phase with tier: current
+    # on, what the next tier needs from the phase with tier: next on (test_an_owner_is_named_in_the_phase...)
     current = next(i for i, p in enumerate(ROADMAP["phases"]) if p.get("tier") == "current")
     nxt = next(i for i, p in enumerate(ROADMAP["phases"]) if p.get("tier") == "next")
     tier_actions = [(i, a) for i, p in enumerate(phases) for a in p["actions"] if a["kind"] == "tier"]
     needs = {m["subject"] for m in data["roadmap"]["next_tier"]["missing"]}
-    assert {a["responsibility"] for i, a in tier_actions if i == nxt} == needs
-    assert all(i in (current, nxt) for i, _ in tier_actions)
+    assert {a["responsibility"] for i, a in tier_actions if a["unlocks"].startswith("tier ")} == needs
+    assert all(i >= (nxt if a["unlocks"].startswith("tier ") else current) for i, a in tier_actions)
     for i, phase in enumerate(phases):
         kinds = [a["kind"] for a in phase["actions"]]
         assert kinds == sorted(kinds, key=lambda k: k != "tier"), "the tier's prerequisites come first"
@@ -227,17 +228,26 @@ def _typical_accountable(responsibility: str, model: str) -> str | None:
 
 @pytest.mark.parametrize("path", OFFICES[:4], ids=lambda p: p.stem)
 def test_every_action_has_an_owner_an_effort_and_what_it_unlocks(assessed, path):
-    data = assessed(path)
+    _check_actions(assessed(path))
+
+
+def _check_actions(data: dict) -> int:
+    """Every action's owner, effort and unlocks; the count of actions the office's own RACI gave another
+    owner than the catalogue's."""
     model = data["classification"]["model"]
     names = _role_names()
     held = {r["id"] for r in data["coverage"]["roles"] if r["holders"]}
     bands = [e["band"] for e in sorted(ROADMAP["effort"], key=lambda e: e["gap_up_to"])]
     items = {i["question"]: i for i in data["roadmap"]["items"]}
-    gaps = []
+    # the office's own staffed Accountable owns the action; else the catalogue's typical one
+    own = {r["id"]: sorted(a for a in r["accountable"] if a in held) for r in data["coverage"]["responsibilities"]}
+    gaps, owned = [], 0
     for phase in data["roadmap"]["phases"]:
         for a in phase["actions"]:
             responsibility = items[a["question"]]["responsibility"] if a["kind"] == "practice" else a["responsibility"]
-            role = _typical_accountable(responsibility, model) or ROADMAP["default_owner"]
+            role = (own.get(responsibility) or [None])[0] or _typical_accountable(responsibility, model) \
+                or ROADMAP["default_owner"]
+            owned += bool(own.get(responsibility)) and role != _typical_accountable(responsibility, model)
             assert a["owner"] == {"role": role, "name": names[role], "staffed": role in held}, a
             assert a["effort"]["label"] == next(e["label"] for e in ROADMAP["effort"] if e["band"] == a["effort"]["band"])
             if a["kind"] == "practice":
@@ -251,6 +261,37 @@ def test_every_action_has_an_owner_an_effort_and_what_it_unlocks(assessed, path)
             else:
                 assert "tier" in a["unlocks"] and not a["unlocks"].startswith("what a a")
     assert gaps and all(b1 <= b2 for (g1, b1) in gaps for (g2, b2) in gaps if g1 < g2), "a bigger gap, no smaller band"
+    return owned
+
+
+def test_an_owner_is_named_in_the_phase_its_practices_are_due(assessed):
+    """A portfolio office was given 22 "Foundations" actions, owners for its level 5 practices among them:
+    a critical responsibility gets its owner first, another in the phase of its first practice's level."""
+    phase_of = {level: p["id"] for p in ROADMAP["phases"] for level in p["practice_levels"]}
+    order = [p["id"] for p in ROADMAP["phases"]]
+    first = {}
+    for q in yaml.safe_load((REPO / "questionnaires" / "pmo-core.yaml").read_text(encoding="utf-8"))["questions"]:
+        for resp in [q.get("responsibility")] + list(q.get("evidences") or []):
+            first[resp] = min(first.get(resp, 5), q["level"])
+    later = 0
+    for path in OFFICES:
+        data = assessed(path)
+        for phase in data["roadmap"]["phases"]:
+            for a in (a for a in phase["actions"] if a["kind"] == "tier"):
+                tier_phase = "grow" if a["unlocks"].startswith("tier ") else "foundations"
+                if a["critical"] or a["responsibility"] not in first:
+                    assert phase["id"] == tier_phase, (path.stem, a)
+                else:
+                    due = max(tier_phase, phase_of[first[a["responsibility"]]], key=order.index)
+                    assert phase["id"] == due, (path.stem, a)
+                    later += due != tier_phase
+    assert later, "some owner comes after the foundations"
+
+
+def test_an_action_goes_to_the_role_the_office_made_accountable(assessed):
+    """An action for a responsibility the head of PMO answers for went to the catalogue's resource manager,
+    a role nobody in the office holds."""
+    assert sum(_check_actions(assessed(p)) for p in OFFICES[:4]) > 0
 
 
 @pytest.mark.parametrize("path", OFFICES, ids=lambda p: p.stem)
