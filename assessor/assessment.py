@@ -146,11 +146,13 @@ class Assessment:
         excluded = set(self.rulebase.setting("overall_excluded", ()) or ())
         counted = [d for d in dimensions if d["level"] is not None and d["id"] not in excluded]
         lowest = min((d["level"] for d in counted), default=None)
+        highest = max((d["level"] for d in counted), default=None)
         share = self.rulebase.setting("overall_share", 0.5)
         return {"level": self.overall_level, "score": self.overall_score,
                 "method": "median" if share == 0.5 else f"the level at least {share:.0%} of them reach",
                 "dimensions": len(counted),
                 "weakest": {"level": lowest, "dimensions": [d["id"] for d in counted if d["level"] == lowest]},
+                "strongest": {"level": highest, "dimensions": [d["id"] for d in counted if d["level"] == highest]},
                 "not_assessed": [d["id"] for d in dimensions if d["status"] == "insufficient evidence"
                                  and d["id"] not in excluded]}
 

@@ -186,8 +186,11 @@ def assess(questionnaire, rules, extra_rules, fmt, output, force, fail_on, targe
     else:
         api.write_report(data, output, fmt, inputs, force, assessor.rule_folders)
         click.echo(f"wrote {shown(output)}", err=True)
-    if fail_on and any(SEVERITY_ORDER[f["severity"]] <= SEVERITY_ORDER[fail_on] for f in data["findings"]):
-        sys.exit(1)
+    if fail_on:
+        at_or_above = sum(SEVERITY_ORDER[f["severity"]] <= SEVERITY_ORDER[fail_on] for f in data["findings"])
+        if at_or_above:  # said, so that a build log shows why the step failed
+            click.echo(f"--fail-on {fail_on}: {at_or_above} finding(s) at or above {fail_on} (exit 1)", err=True)
+            sys.exit(1)
 
 
 class _Only(click.Command):
@@ -328,8 +331,13 @@ def batch(questionnaire, rules, extra_rules, outdir, formats, jobs, by_folder, s
                f"{result.seconds:.1f} s; reports and portfolio.xlsx in {shown(outdir)}{stored}", err=True)
     if result.failed:
         sys.exit(EXIT_INPUT)
-    if fail_on and any(SEVERITY_ORDER[s] <= SEVERITY_ORDER[fail_on] and n for r in result.offices for s, n in r.findings):
-        sys.exit(1)
+    if fail_on:
+        failing = [r for r in result.offices if any(SEVERITY_ORDER[s] <= SEVERITY_ORDER[fail_on] and n for s, n in r.findings)]
+        if failing:
+            named = ", ".join(shown(r.label) for r in failing[:5]) + (f" and {len(failing) - 5} more" if len(failing) > 5 else "")
+            click.echo(f"--fail-on {fail_on}: {len(failing)} office(s) with findings at or above {fail_on}: {named} (exit 1)",
+                       err=True)
+            sys.exit(1)
 
 
 class _Progress:

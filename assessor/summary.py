@@ -45,8 +45,9 @@ def _maturity(m: dict) -> dict:
     assessed = [d for d in m["dimensions"] if d["level"] is not None and d["status"] == "assessed"]
     if o["level"] is None or not assessed:
         return {"topic": "maturity", "text": "Maturity could not be assessed: too few questions were answered."}
-    top = max(d["level"] for d in assessed)
-    strongest = [d["name"] for d in assessed if d["level"] == top]
+    # the dimensions the overall level counts (authority shows the type, not maturity: it is left out)
+    top = o["strongest"]["level"]
+    strongest = [d["name"] for d in m["dimensions"] if d["id"] in o["strongest"]["dimensions"]]
     weakest = {d["id"] for d in m["dimensions"] if d["id"] in o["weakest"]["dimensions"]}
     weak_names = [d["name"] for d in m["dimensions"] if d["id"] in weakest]
     text = f"Overall maturity level {o['level']} of 5 (the median of {o['dimensions']} dimensions)"

@@ -554,7 +554,11 @@ def test_fail_on(run):
     failing = run("assess", "--format", "json", "--fail-on", "medium", HARBOUR)
     assert failing.exit_code == 1, failing.output
     assert json.loads(failing.stdout) == data  # the report is still printed
-    ok(run("assess", "--format", "json", "--fail-on", "critical", HARBOUR))
+    at_or_above = sum(f["severity"] in ("critical", "high", "medium") for f in data["findings"])
+    # the exit 1 is said: a build log showed a failed step and nothing else
+    assert f"--fail-on medium: {at_or_above} finding(s) at or above medium (exit 1)" in failing.stderr
+    passing = ok(run("assess", "--format", "json", "--fail-on", "critical", HARBOUR))
+    assert "--fail-on" not in passing.stderr
 
 
 def test_fail_on_needs_a_known_severity(run):

@@ -255,7 +255,9 @@ def test_exit_codes_and_fail_on(tmp_path):
     root.mkdir()
     shutil.copy(SAMPLES[2], root)
     assert invoke("batch", root, "-o", tmp_path / "a", "--format", "json").exit_code == 0
-    assert invoke("batch", root, "-o", tmp_path / "b", "--format", "json", "--fail-on", "high").exit_code == 1
+    failing = invoke("batch", root, "-o", tmp_path / "b", "--format", "json", "--fail-on", "high")
+    assert failing.exit_code == 1
+    assert "--fail-on high: 1 office(s) with findings at or above high: Meridian Bank / " in failing.output
     result = invoke("batch", tmp_path / "nowhere", "-o", tmp_path / "c")
     assert result.exit_code == 2 and "not found" in result.output and "Traceback" not in result.output
     result = invoke("batch", root, "-o", tmp_path / "d", "--format", "pdf")

@@ -71,6 +71,15 @@ def test_key_messages_say_what_the_client_must_know_without_cells(assessed, path
     names = {d["id"]: d["name"] for d in m["dimensions"]}
     assert f"level {m['overall']['level']} of 5" in messages[1]["text"]
     assert names[m["overall"]["weakest"]["dimensions"][0]] in messages[1]["text"]
+    # strongest and weakest among the dimensions the median counts: authority (the type, not maturity)
+    # was named among the strongest of an office whose overall level leaves it out
+    excluded = [names[d] for d in yaml.safe_load((REPO / "rules" / "maturity.yaml").read_text(encoding="utf-8"))[
+        "settings"]["overall_excluded"]]
+    assert excluded and not any(n in messages[1]["text"] for n in excluded), messages[1]["text"]
+    counted = [d for d in m["dimensions"] if d["level"] is not None and d["name"] not in excluded]
+    assert len(counted) == m["overall"]["dimensions"]
+    top = max(d["level"] for d in counted)
+    assert m["overall"]["strongest"] == {"level": top, "dimensions": [d["id"] for d in counted if d["level"] == top]}
     if data["priorities"]:
         top = data["priorities"][:3]
         text = messages[2]["text"]
