@@ -16,6 +16,7 @@ from assessor.errors import quote
 from assessor.model import Response, Submission
 from assessor.organisation import COLUMNS, Organisation, cell_values, merge_organisation
 from assessor.questionnaire.bank import SCOPES, Bank
+from assessor.requirements import quoted_list
 from assessor.responsibility import (build_graph, conflicts, coverage, escalation_paths, loads, located,
                                      reporting_cycles)
 from assessor.rulebase.facts import Evidence, Fact, normalise
@@ -217,14 +218,6 @@ def _votes_text(d) -> str:
     return "; ".join(f"{v.respondent} gave {_shown(v.value)} ({Path(v.file).name} {v.cell})" for v in d.votes)
 
 
-def _quoted(names: list[str]) -> str:
-    """“Plan capacity”, “Fund the portfolio” and “Report on it”: names in a sentence, whatever their grammar."""
-    quoted = [f"“{n}”" for n in names]
-    if len(quoted) < 2:
-        return "".join(quoted)
-    return ", ".join(quoted[:-1]) + f" and {quoted[-1]}"
-
-
 def _graph_facts(graph, bank: Bank, ev, values: dict, covered, people, add, role_names: dict,
                  duty_names: dict) -> None:
     def at(cell, attr=""):
@@ -240,7 +233,7 @@ def _graph_facts(graph, bank: Bank, ev, values: dict, covered, people, add, role
                        "sole_critical": len(load.sole_critical), "role_list": ", ".join(load.roles),
                        "sole_list": ", ".join(load.sole_critical),
                        "role_names": "; ".join(role(r) for r in load.roles),  # a role's name may hold a comma
-                       "sole_names": _quoted([duty_names.get(r) or r for r in load.sole_critical]),
+                       "sole_names": quoted_list([duty_names.get(r) or r for r in load.sole_critical]),
                        "body": bool(load.roles) and all(r in bodies for r in load.roles)},
             [at(cell) for cell in load.cells] + [at(cell, "accountable") for cell in load.accountable_cells]
             + [at(cell, "sole_critical") for cell in load.sole_cells])

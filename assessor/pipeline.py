@@ -6,7 +6,7 @@ from assessor.classification import decide
 from assessor.factbuilder import build_facts
 from assessor.model import Submission
 from assessor.questionnaire.bank import PMO_TYPES, TIERS, Bank
-from assessor.requirements import office_size, requirement_facts
+from assessor.requirements import office_size, requirement_facts, sole_holder_facts
 from assessor.targets import resolve, roadmap
 from assessor.rulebase import session
 from assessor.rulebase.rules import Rulebase
@@ -65,10 +65,13 @@ def evaluate_rules(factbase, bank: Bank, rulebase: Rulebase, engine):
         # A requirement rests on its row in the workbook: the RACI row (or Roles row) and its cells.
         rows = {(f.kind, f.get(f.kind)): tuple(e for e in f.evidence if not e.attr) for f in factbase.facts
                 if f.kind in ("responsibility", "role")}
-        return [(kind, attrs, rows.get((attrs.get("subject"), attrs.get("item")), ())) for kind, attrs in
-                requirement_facts(bank, decided["model"].winner, decided["tier"].winner, size,
-                                  {c.responsibility: c for c in factbase.coverage}, present, held,
-                                  rulebase.setting("tier_functions"))]
+        coverage = {c.responsibility: c for c in factbase.coverage}
+        required = requirement_facts(bank, decided["model"].winner, decided["tier"].winner, size, coverage, present,
+                                     held, rulebase.setting("tier_functions"))
+        people = {f.get("person"): f for f in factbase.facts if f.kind == "person"}
+        names = {f.get("responsibility"): f.get("name") for f in factbase.facts if f.kind == "responsibility"}
+        return [(kind, attrs, rows.get((attrs.get("subject"), attrs.get("item")), ())) for kind, attrs in required] \
+            + sole_holder_facts(factbase.loads, people, required, coverage, names)
 
     evaluation = session.evaluate(engine, rulebase, list(factbase.facts), on_settled=classified)
     return evaluation, decided["model"], decided["tier"]

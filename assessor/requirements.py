@@ -117,3 +117,39 @@ def _work_out(bank: Bank, model: str, tier: int, size: str):
                "critical": resp.critical, "function": resp.scope, "function_name": SCOPE_NAMES.get(resp.scope, resp.scope),
                "family": resp.family, "size": size,
                "_typical": accountable}
+
+
+def sole_holder_facts(people, person_facts: dict, requirements: list[tuple[str, dict]], coverage: dict,
+                      names: dict[str, str]) -> list[tuple[str, dict, tuple]]:
+    """One fact per person who is the only Responsible or Accountable person for critical responsibilities
+    this office's own type and tier expect (a single point of failure is high only for what the office
+    is there to do: an office was faulted for carrying capacity planning alone, which its tier does not
+    expect). ``people``: responsibility.Load per person; ``person_facts``: name -> its person fact, whose
+    cells the fact rests on (the holder's, and the RACI cells of those responsibilities); ``names``:
+    responsibility id -> its name as the facts give it."""
+    expected = {a["item"] for kind, a in requirements
+                if kind == "requirement" and a["subject"] == "responsibility" and a["scope"] == "current"
+                and a.get("critical")}
+    out = []
+    for load in people:
+        mine = [r for r in load.sole_critical if r in expected]
+        person = person_facts.get(load.person)
+        if not mine or person is None:
+            continue
+        rows = {cell for r in mine for cell in (coverage[r].cells if r in coverage else ())}
+        # the holder's cells, and the RACI cells that make this fact's count (its `critical`)
+        evidence = tuple(e if not e.attr else e._replace(attr="critical") for e in person.evidence
+                         if not e.attr or (e.attr == "sole_critical" and (e.file, e.ref) in rows))
+        out.append(("sole_holder", {"person": load.person, "body": person.get("body", False), "critical": len(mine),
+                                    "list": ", ".join(mine), "names": quoted_list([names.get(r) or r for r in mine])},
+                    evidence))
+    return out
+
+
+def quoted_list(names: list[str]) -> str:
+    """“Plan capacity”, “Fund the portfolio” and “Report on it”: names in a sentence, whatever their grammar."""
+    quoted = [f"“{n}”" for n in names]
+    if len(quoted) < 2:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + f" and {quoted[-1]}"
+

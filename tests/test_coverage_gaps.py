@@ -418,31 +418,43 @@ def test_person_accountable_for_too_much(reports, good_wb):
 def test_single_point_of_failure(reports, good_wb, bank):
     assert SETTINGS["spof_min_critical"] == 3
     critical = {r.id for r in bank.responsibilities if r.critical}
-    assert {"status-reporting", "performance-monitoring", "portfolio-reporting"} <= critical
+    assert {"status-reporting", "performance-monitoring", "budget-control", "portfolio-reporting"} <= critical
     two = (set_raci("status-reporting", "PMO-ANALYST", None), set_raci("performance-monitoring", "PMO-ANALYST", None))
-    data = reports.good_edited("spof", *two, set_raci("portfolio-reporting", "PMO-HEAD", "A"))
+    data = reports.good_edited("spof", *two, _alone("budget-control", "PMO-HEAD"))
     f = the_finding(data, "COV-SPOF", "Alex Morgan", "high", "resilience")
     assert "3 critical responsibilities" in f["message"]
-    for resp in ("performance-monitoring", "portfolio-reporting", "status-reporting"):
+    for resp in ("performance-monitoring", "budget-control", "status-reporting"):
         assert said(resp) in f["message"]
-    assert {role_ref(good_wb, "PMO-HEAD", "Role ID"), role_ref(good_wb, "PMO-HEAD", "Holder")} <= refs(f)
+    assert {role_ref(good_wb, "PMO-HEAD", "Role ID"), role_ref(good_wb, "PMO-HEAD", "Holder"),
+            raci_ref(good_wb, "budget-control", "PMO-HEAD")} <= refs(f)
     assert "deputy" in f["recommendation"]
     below = reports.good_edited("spof-two", *two)
     assert not findings(below, "COV-SPOF")
+    # a critical responsibility this office's tier does not expect (a project office's portfolio reporting)
+    # is no part of a high single point of failure: the office was faulted for what it is not there to do
+    assert data["classification"]["tier"] == 1
+    beyond = reports.good_edited("spof-beyond", *two, _alone("portfolio-reporting", "PMO-HEAD"))
+    assert "portfolio-reporting" in next(p for p in beyond["coverage"]["people"] if p["person"] == "Alex Morgan")["sole_critical"]
+    assert not findings(beyond, "COV-SPOF")
 
 
+def _alone(responsibility: str, role_id: str):
+    """``role_id`` the only R and A of one RACI row (A/R)."""
+    def edit(wb):
+        for other in row_letters(wb, responsibility):
+            set_raci(responsibility, other, None)(wb)
+        set_raci(responsibility, role_id, "A/R")(wb)
+    return edit
 
 
 def test_a_board_alone_on_critical_responsibilities_is_no_single_person(reports, good_wb):
     """petrel-robotics was told "Leadership team (founders) is the only person Responsible or Accountable
     for 3 critical responsibilities": a board is a group, whose members stand in for one another."""
-    three = ("status-reporting", "performance-monitoring", "portfolio-reporting")
+    three = ("status-reporting", "performance-monitoring", "budget-control")
 
     def board_alone(wb):
         for resp in three:
-            for role_id in row_letters(wb, resp):
-                set_raci(resp, role_id, None)(wb)
-            set_raci(resp, "BOARD", "A/R")(wb)
+            _alone(resp, "BOARD")(wb)
     data = reports.good_edited("board-alone", set_role("BOARD", holder="Executive Committee"), board_alone)
     assert not [f for f in data["findings"] if f["rule"].startswith("COV-SPOF")]
     person = reports.good_edited("person-alone", set_role("BOARD", holder="Chris Doyle"), board_alone,

@@ -71,6 +71,9 @@ KINDS: dict[str, dict[str, str]] = {
                     "function_name": TEXT, "function_missing": FLAG, "function_critical": FLAG,
                     "family": TEXT, "family_name": TEXT,
                     "typical": TEXT, "typical_held": FLAG, "size": TEXT, "gap": TEXT},
+    # one per person who is the only R or A person for critical responsibilities the office's own type
+    # and tier expect: how many (critical), their ids (list) and their names as a sentence shows them
+    "sole_holder": {"person": TEXT, "body": FLAG, "critical": NUMBER, "list": TEXT, "names": TEXT},
     # --- concluded by rules -------------------------------------------------------------------
     "type_evidence": {"type": TEXT, "points": NUMBER, "reason": TEXT},
     "tier_evidence": {"tier": NUMBER, "points": NUMBER, "reason": TEXT},
@@ -79,7 +82,8 @@ KINDS: dict[str, dict[str, str]] = {
 }
 
 INPUT_KINDS = ("profile", "answer", "criterion", "dimension", "role", "holding", "assignment", "responsibility",
-               "person", "independence", "reporting_cycle", "pmo_function", "disagreement", "requirement")
+               "person", "independence", "reporting_cycle", "pmo_function", "disagreement", "requirement",
+               "sole_holder")
 
 # Asserted by the session after derivations settle; absence (``not``) rules wait for it.
 PHASE_KIND = "phase"
@@ -182,6 +186,7 @@ DOMAINS: dict[tuple[str, str], tuple] = {
     ("requirement", "scope"): ("current", "next"),
     ("requirement", "tier"): (1, 4),
     ("person", "sole_critical"): (0, 10000),
+    ("sole_holder", "critical"): (1, 10000),
     ("disagreement", "field"): ("holder", "fte", "in_pmo", "reports_to", "raci"),
     ("disagreement", "column"): ("Holder", "FTE", "In PMO", "Reports to", "RACI letter"),
     ("disagreement", "respondents"): (2, 10000),

@@ -50,6 +50,20 @@ def run(engine, rulebase: Rulebase, facts: list[Fact], on_settled=None) -> Outco
     return explain(rulebase, evaluate(engine, rulebase, facts, on_settled))
 
 
+def _late(feed: Feed, batch: list[Fact], fed: list[Fact]) -> list[Fact]:
+    """The late facts to feed, in their order: each kind pruned on its own (``Feed.select_late``), with
+    what the other kinds bring counted as fed (a partner it offers may be pruned itself: that only
+    keeps a fact that could have gone, never loses one that could match)."""
+    kinds = list(dict.fromkeys(f.kind for f in batch))
+    if len(kinds) < 2:
+        return feed.select_late(batch, fed)
+    keep = set()
+    for kind in kinds:
+        others = feed.select([f for f in batch if f.kind != kind])
+        keep.update(f.id for f in feed.select_late([f for f in batch if f.kind == kind], fed + others))
+    return [f for f in batch if f.id in keep]
+
+
 def evaluate(engine, rulebase: Rulebase, facts: list[Fact], on_settled=None) -> Evaluation:
     """The engine run. ``on_settled(derived)``, called once with the facts derived so far when the
     first derivations settle, may return more facts as (kind, attrs, evidence): the pipeline uses
@@ -73,7 +87,7 @@ def evaluate(engine, rulebase: Rulebase, facts: list[Fact], on_settled=None) -> 
                     by_id[next_id] = fact
                     batch.append(fact)
                     next_id += 1
-                new = feed.select_late(batch, fed)
+                new = _late(feed, batch, fed)
             if not new:
                 break
             matches = sorted(engine.add([feed.payload(f) for f in new]), key=lambda m: _order(rulebase, m))
