@@ -20,20 +20,26 @@ class Decision:
 
 
 def decide(points: dict, possible: dict, order: list, threshold: float, runner_up_threshold: float,
-           requires: dict | None = None) -> Decision:
+           requires: dict | None = None, eligible: set | None = None) -> Decision:
+    """``requires``: class -> the classes that must qualify with it (a P3MO is a programme office and a
+    portfolio office); ``eligible``: the classes that may be awarded at all (a tier whose function is
+    in place), None for every class. With none qualified, the best supported eligible class wins, else
+    the first."""
     requires = requires or {}
     support = {c: round(points.get(c, 0) / possible[c], 4) if possible.get(c) else 0.0 for c in order}
+    allowed = set(order) if eligible is None else set(eligible)
 
     def qualifies(c, seen=()):
-        if support[c] < threshold:
+        if support[c] < threshold or c not in allowed:
             return False
         return all(qualifies(r, seen + (c,)) for r in requires.get(c, []) if r not in seen)
 
     qualified = [c for c in order if qualifies(c)]
+    candidates = [c for c in order if c in allowed and support[c]]
     if qualified:
         winner = qualified[-1]
-    elif any(support.values()):
-        winner = max(order, key=lambda c: (support[c], -order.index(c)))
+    elif candidates:
+        winner = max(candidates, key=lambda c: (support[c], -order.index(c)))
     else:
         winner = order[0]
     i = order.index(winner)

@@ -85,9 +85,14 @@ def classify(facts, rulebase: Rulebase):
                    list(setting("type_order", PMO_TYPES)), setting("type_threshold", 0.5),
                    setting("runner_up_threshold", 0.25))
     requires = {int(k): [int(x) for x in v] for k, v in (setting("tier_requires", {}) or {}).items()}
-    tier = decide(_points([f for f in derived if f.kind == "tier_evidence"], "tier"),
-                  rulebase.possible_points("tier_evidence", "tier"), list(TIERS),
-                  setting("tier_threshold", 0.5), setting("runner_up_threshold", 0.25), requires)
+    evidence = [f for f in derived if f.kind == "tier_evidence"]
+    # A tier is its functions: one whose function rule did not fire is not awarded on roles and counts
+    # alone (job titles and a programme count made an office without a programme function tier 2).
+    fired = {f.derived_by for f in evidence}
+    needs = {int(k): set(v) for k, v in (setting("tier_function_rules", {}) or {}).items()}
+    eligible = {t for t in TIERS if not needs.get(t) or needs[t] & fired}
+    tier = decide(_points(evidence, "tier"), rulebase.possible_points("tier_evidence", "tier"), list(TIERS),
+                  setting("tier_threshold", 0.5), setting("runner_up_threshold", 0.25), requires, eligible)
     return model, tier
 
 

@@ -917,3 +917,14 @@ def test_a_missing_function_is_one_finding_naming_its_responsibilities_and_their
     # one root cause: the programme responsibilities are not reported again family by family
     assert not set(programme) & {d["subject"] for g in data["findings"] if g["rule"].startswith("COV-REQ")
                                  for d in g["details"]}
+
+
+def test_programme_titles_alone_make_no_programme_office(reports):
+    """Job titles and a programme count gave an office that runs no programme function tier 2 (4 of the
+    tier's 7 points, over the threshold, without the function rule): a tier is its functions."""
+    data = reports.good_edited("programme-titles", set_role("PROG-MGR", holder="Dana Cole", fte=1),
+                               set_role("BENEFITS-MGR", holder="Lee Ford", fte=0.5))
+    fired = {e["rule"] for e in data["classification"]["evidence"]["tier"]}
+    assert {"TIER-2-02", "TIER-2-03", "TIER-2-04"} <= fired and "TIER-2-01" not in fired
+    assert data["classification"]["support"]["tier"]["2"] >= 0.5
+    assert data["classification"]["tier"] == 1
