@@ -21,6 +21,7 @@ REQUIRED = ("id", "owner", "due", "status")
 MAX_ROWS = 20_000     # a report has a row per finding: hundreds at most
 MAX_TEXT = 500        # an owner or a status is a name or a phrase
 DONE = "done"
+OPEN = "Open"
 
 
 class PlanError(InputError):
@@ -183,8 +184,12 @@ def carry_forward(plan: Plan, report: dict) -> dict:
         if entry is None:
             new.append(f["id"])
             continue
-        persisting.append({"id": f["id"], "owner": entry.owner, "due": entry.due, "status": entry.status,
-                           "reopened": (entry.status or "").casefold() == DONE, "was": entry.cell})
+        # Done but still found is not done: it comes back Open (the flag says why), and a finding whose
+        # Status was cleared is Open too, as the report's Status column shows it
+        reopened = (entry.status or "").casefold() == DONE
+        persisting.append({"id": f["id"], "owner": entry.owner, "due": entry.due,
+                           "status": OPEN if reopened or not entry.status else entry.status,
+                           "reopened": reopened, "was": entry.cell})
     resolved = [{"id": e.finding, "severity": e.severity, "message": e.message, "owner": e.owner, "due": e.due,
                  "status": e.status, "was": e.cell} for e in plan.entries if e.finding not in found]
     return {"source": Path(plan.source).name, "assessment_date": plan.assessment_date,

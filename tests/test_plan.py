@@ -76,6 +76,27 @@ def test_owner_due_and_status_come_forward_for_persisting_findings(earlier, late
     assert hashlib.sha256(plan.read_bytes()).hexdigest() == before                 # the plan is only read
 
 
+def test_a_finding_marked_done_but_still_found_comes_back_open_in_every_format(earlier, later, tmp_path):
+    ids = _ids(earlier)
+    load, spof = ids["COV-A-LOAD:Dana Whitfield"], ids["COV-SPOF:Dana Whitfield"]
+    plan = _typed(earlier, tmp_path, {load: {"I": "Dana Whitfield", "K": "Done"}, spof: {"K": None}})
+    ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.json"))
+    carried = {p["id"]: p for p in json.loads((tmp_path / "may.json").read_text())["plan"]["persisting"]}
+    assert carried["COV-A-LOAD:Dana Whitfield"]["status"] == "Open"          # as the README says
+    assert carried["COV-A-LOAD:Dana Whitfield"]["reopened"] is True
+    assert carried["COV-SPOF:Dana Whitfield"]["status"] == "Open"            # cleared: Open, as Excel shows it
+    ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.xlsx"))
+    ws = openpyxl().load_workbook(tmp_path / "may.xlsx")["Findings"]
+    status = ws.cell(row=_ids(tmp_path / "may.xlsx")["COV-A-LOAD:Dana Whitfield"], column=11)
+    assert status.value == "Open" and "Marked Done in plan.xlsx" in status.comment.text
+    ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.html"))
+    page = (tmp_path / "may.html").read_text()
+    assert "<td>Open <span class=\"muted\">(reopened: marked Done in plan.xlsx, still found)</span></td>" in page
+    console = ok(invoke("assess", later, "--plan", plan)).stdout
+    assert ("COV-A-LOAD:Dana Whitfield: Dana Whitfield, due -, Open (reopened: marked Done in plan.xlsx, "
+            "still found)") in console
+
+
 def test_resolved_findings_are_listed_as_resolved_and_new_ones_as_new(earlier, later, tmp_path):
     ids = _ids(earlier)
     gone = ids["COV-OVERLOAD:Ruth Adeyemi"]

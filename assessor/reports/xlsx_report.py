@@ -191,16 +191,16 @@ class _Book(Sheets):
             plan = carried.get(f["id"], {})
             rows.append((row["id"], row["severity"], row["category"], row["subject"], finding_text(f), row["where"],
                          row["recommendation"], row["rule"], plan.get("owner"), _due(plan.get("due")),
-                         "Open" if not plan or plan["reopened"] else (plan.get("status") or "Open")))
+                         plan.get("status") or "Open"))
         last = self.rows(ws, 2, rows, wrap_cols=(1, 3, 4, 5, 6, 7, 8)) if rows else 1
         for r, f in enumerate(findings, start=2):
             ws.cell(row=r, column=2).fill = self.fills.get(f["severity"], self.fills["info"])
             ws.cell(row=r, column=10).number_format = "yyyy-mm-dd"
             if carried.get(f["id"], {}).get("reopened"):
                 from openpyxl.comments import Comment
-                ws.cell(row=r, column=11).comment = Comment(
-                    f"Marked {carried[f['id']]['status']} in {self.data['plan']['source']} "
-                    f"({carried[f['id']]['was']}), but still found: reopened.", "pmo-assess")
+                ws.cell(row=r, column=11).comment = Comment(_clean(
+                    f"Marked Done in {self.data['plan']['source']} ({carried[f['id']]['was']}), but still found: "
+                    "reopened."), "pmo-assess")
         end = max(last, 2)
         table = Table(displayName="Findings", ref=f"A1:K{end}")
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
