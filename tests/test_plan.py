@@ -61,7 +61,7 @@ def test_owner_due_and_status_come_forward_for_persisting_findings(earlier, late
     spof = ids["COV-SPOF:Dana Whitfield"]
     load = ids["COV-A-LOAD:Dana Whitfield"]
     plan = _typed(earlier, tmp_path, {spof: {"I": "Priya Nair", "J": dt.datetime(2027, 3, 31), "K": "In progress"},
-                                      load: {"I": "Dana Whitfield", "J": "end of Q2", "K": "Done"}})
+                                      load: {"I": "Dana Whitfield", "J": "30/06/2027", "K": "Done"}})
     before = hashlib.sha256(plan.read_bytes()).hexdigest()
     out = tmp_path / "may.xlsx"
     result = ok(invoke("assess", later, "--plan", plan, "-o", out))
@@ -72,7 +72,7 @@ def test_owner_due_and_status_come_forward_for_persisting_findings(earlier, late
     assert row[8:] == ["Priya Nair", dt.datetime(2027, 3, 31), "In progress"]
     reopened = ws.cell(row=now["COV-A-LOAD:Dana Whitfield"], column=11)
     assert reopened.value == "Open" and "still found" in reopened.comment.text   # Done, but not done
-    assert ws.cell(row=now["COV-A-LOAD:Dana Whitfield"], column=10).value == "end of Q2"
+    assert ws.cell(row=now["COV-A-LOAD:Dana Whitfield"], column=10).value == dt.datetime(2027, 6, 30)
     assert hashlib.sha256(plan.read_bytes()).hexdigest() == before                 # the plan is only read
 
 
@@ -130,17 +130,85 @@ def test_without_a_plan_the_report_is_as_before(earlier, tmp_path):
 
 
 def test_hostile_owners_stay_text(earlier, later, tmp_path):
-    spof = _ids(earlier)["COV-SPOF:Dana Whitfield"]
-    plan = _typed(earlier, tmp_path, {spof: {"I": "<script>alert(1)</script>\u202e", "K": "@SUM(1+1)"}})
+    ids = _ids(earlier)
+    spof, load = ids["COV-SPOF:Dana Whitfield"], ids["COV-A-LOAD:Dana Whitfield"]
+    plan = _typed(earlier, tmp_path, {spof: {"I": "<script>alert(1)</script>\u202e",
+                                             "K": "<img src=x onerror=alert(2)>"},
+                                      load: {"I": "@SUM(1+1)"}})
     ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.xlsx"))
     ws = openpyxl().load_workbook(tmp_path / "may.xlsx")["Findings"]
-    status = ws.cell(row=_ids(tmp_path / "may.xlsx")["COV-SPOF:Dana Whitfield"], column=11)
-    assert status.value == "@SUM(1+1)" and status.data_type == "s" and status.quotePrefix
+    now = _ids(tmp_path / "may.xlsx")
+    owner = ws.cell(row=now["COV-A-LOAD:Dana Whitfield"], column=9)
+    assert owner.value == "@SUM(1+1)" and owner.data_type == "s" and owner.quotePrefix
+    status = ws.cell(row=now["COV-SPOF:Dana Whitfield"], column=11)   # not a status: a note, as text
+    assert status.value == "Open" and "'<img src=x onerror=alert(2)>'" in status.comment.text
     ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.html"))
     page = (tmp_path / "may.html").read_text()
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)" in page and "\u202e" not in page
+    assert "<img" not in page and "&lt;img src=x onerror=alert(2)&gt;" in page
     console = ok(invoke("assess", later, "--plan", plan))
     assert "\u202e" not in console.stdout
+
+
+def test_a_status_the_plan_does_not_offer_and_a_due_that_is_no_date_are_warnings_naming_the_cell(earlier, later,
+                                                                                                  tmp_path):
+    ids = _ids(earlier)
+    spof, load = ids["COV-SPOF:Dana Whitfield"], ids["COV-A-LOAD:Dana Whitfield"]
+    plan = _typed(earlier, tmp_path, {spof: {"I": "Priya Nair", "J": "not a date", "K": "Finished"},
+                                      load: {"J": "end of Q2", "K": "Done"}})
+    result = ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.json"))
+    assert (f"plan.xlsx: Findings!K{spof}: warning: Status of COV-SPOF:Dana Whitfield is not one of the plan's "
+            "statuses, so it is not carried forward (found 'Finished'; expected Open, In progress, Done, Accepted "
+            "risk or Not applicable, as the Status dropdown offers)") in result.stderr
+    assert (f"plan.xlsx: Findings!J{spof}: warning: Due of COV-SPOF:Dana Whitfield is not a date, so it is not "
+            "carried forward (found 'not a date'; expected a date such as 2027-03-31 or 31/03/2027)") in result.stderr
+    assert f"Findings!J{load}: warning: Due of COV-A-LOAD:Dana Whitfield is not a date" in result.stderr
+    report = json.loads((tmp_path / "may.json").read_text())
+    import jsonschema
+    jsonschema.validate(report, json.loads(SCHEMA.read_text()))
+    carried = {p["id"]: p for p in report["plan"]["persisting"]}
+    spof_plan = carried["COV-SPOF:Dana Whitfield"]
+    assert (spof_plan["owner"], spof_plan["due"], spof_plan["status"]) == ("Priya Nair", None, "Open")
+    assert [n["column"] for n in spof_plan["notes"]] == ["Due", "Status"]
+    assert f"'not a date' in Findings!J{spof}" in spof_plan["notes"][0]["text"]
+    assert f"'Finished' in Findings!K{spof}" in spof_plan["notes"][1]["text"]
+    assert carried["COV-A-LOAD:Dana Whitfield"]["due"] is None                  # never text in the date
+
+    ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.xlsx"))
+    ws = openpyxl().load_workbook(tmp_path / "may.xlsx")["Findings"]
+    row = _ids(tmp_path / "may.xlsx")["COV-A-LOAD:Dana Whitfield"]
+    due = ws.cell(row=row, column=10)
+    assert due.value is None and "'end of Q2'" in due.comment.text             # kept, in the cell's note
+    status = ws.cell(row=_ids(tmp_path / "may.xlsx")["COV-SPOF:Dana Whitfield"], column=11)
+    assert status.value == "Open" and "'Finished'" in status.comment.text
+    ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.html"))
+    assert "Status typed as &#x27;Finished&#x27;" in (tmp_path / "may.html").read_text()
+    console = ok(invoke("assess", later, "--plan", plan)).stdout
+    assert f"note: Due typed as 'end of Q2' in Findings!J{load} is not a date, so it was left blank." in console
+
+
+def test_dates_typed_day_first_or_iso_and_statuses_in_any_case_are_read(earlier, later, tmp_path):
+    ids = _ids(earlier)
+    spof, load, overload = (ids[k] for k in ("COV-SPOF:Dana Whitfield", "COV-A-LOAD:Dana Whitfield",
+                                             "COV-OVERLOAD:Ruth Adeyemi"))
+    plan = _typed(earlier, tmp_path, {spof: {"J": "30/09/2026", "K": "  in   PROGRESS "},
+                                      load: {"J": "2026-07-31", "K": "done"},
+                                      overload: {"J": "03/04/2026", "K": "accepted risk"}})
+    result = ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.json"))
+    assert f"Findings!J{spof}" not in result.stderr and f"Findings!K{spof}" not in result.stderr
+    assert (f"Findings!J{overload}: warning: Due of COV-OVERLOAD:Ruth Adeyemi read as 3 April 2026 (day first; "
+            "type 2026-03-04 instead if 4 March 2026 was meant) (found '03/04/2026')") in result.stderr
+    plan_section = json.loads((tmp_path / "may.json").read_text())["plan"]
+    carried = {p["id"]: p for p in plan_section["persisting"] + plan_section["resolved"]}
+    assert [(carried[k]["due"], carried[k]["status"]) for k in
+            ("COV-SPOF:Dana Whitfield", "COV-A-LOAD:Dana Whitfield", "COV-OVERLOAD:Ruth Adeyemi")] == [
+        ("2026-09-30", "In progress"), ("2026-07-31", "Open"), ("2026-04-03", "Accepted risk")]
+    assert carried["COV-A-LOAD:Dana Whitfield"]["reopened"]                      # "done" is Done
+    assert "read as 3 April 2026" in carried["COV-OVERLOAD:Ruth Adeyemi"]["notes"][0]["text"]
+    ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.xlsx"))
+    ws = openpyxl().load_workbook(tmp_path / "may.xlsx")["Findings"]
+    row = _ids(tmp_path / "may.xlsx")["COV-SPOF:Dana Whitfield"]
+    assert [c.value for c in ws[row]][9:] == [dt.datetime(2026, 9, 30), "In progress"]
 
 
 def test_a_plan_from_another_office_is_refused(earlier, tmp_path):
