@@ -8,6 +8,7 @@ guards, formulas refused, every problem named by its cell); ``carry_forward`` is
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,10 @@ COLUMNS = {"id": "ID", "severity": "Severity", "message": "Message", "owner": "O
 REQUIRED = ("id", "owner", "due", "status")
 MAX_ROWS = 20_000     # a report has a row per finding: hundreds at most
 MAX_TEXT = 500        # an owner or a status is a name or a phrase
+# A message is the whole Message cell (a grouped finding's details under it): only a cell's own limit
+# in Excel, which the Resolved sheet must write it back into
+MAX_MESSAGE = 32_767
+_DETAIL = re.compile(r"\n[ \t]*- ")  # the report writes a grouped finding's details as "\n- ..." lines
 # The statuses the report's Status dropdown offers (the xlsx reporter's list is this one)
 STATUSES = ("Open", "In progress", "Done", "Accepted risk", "Not applicable")
 OPEN, DONE = "Open", "Done"
@@ -35,11 +40,12 @@ class PlanEntry:
     finding: str
     cell: str                 # where the row is: Findings!A7
     severity: str | None
-    message: str | None
+    message: str | None       # the finding's message, in full
     owner: str | None
     due: str | None           # an ISO date; a Due that is no date is None, and said in a note
     status: str | None        # one of STATUSES, as the dropdown spells it; None if blank or not one of them
     notes: tuple[tuple[str, str], ...] = ()   # (column, sentence): what was typed but not carried as it was
+    details: tuple[str, ...] = ()             # a grouped finding's single matches, as its Message cell listed them
 
 
 @dataclass(frozen=True)
@@ -158,9 +164,23 @@ def _entries(ws, file: str) -> tuple[list[PlanEntry], list[Problem]]:
                                     "warning"))
             notes.append(("Status", f"Status typed as {_typed(values['status'])} in {status_cell} is not one of "
                                     f"the plan's statuses ({', '.join(STATUSES)}), so it was not carried forward."))
-        entries.append(PlanEntry(finding, where, _text(values.get("severity")), _text(values.get("message")),
-                                 _text(values["owner"]), due, status, tuple(notes)))
+        message, details = _message(values.get("message"))
+        entries.append(PlanEntry(finding, where, _text(values.get("severity")), message,
+                                 _text(values["owner"]), due, status, tuple(notes), details))
     return entries, problems
+
+
+def _message(value) -> tuple[str | None, tuple[str, ...]]:
+    """A Message cell as the report wrote it: the message, then a grouped finding's details on lines of
+    their own, each "- ..." (``finding_text``). Whole: only text beyond a cell's limit is cut, at a word,
+    with an ellipsis."""
+    if value is None:
+        return None, ()
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    if len(text) > MAX_MESSAGE:
+        text = text[:MAX_MESSAGE - 1].rsplit(None, 1)[0] + "…"
+    message, *details = (" ".join(part.split()) for part in _DETAIL.split(text.strip()))
+    return message or None, tuple(d for d in details if d)
 
 
 def _status(value) -> str | None:
@@ -234,8 +254,9 @@ def carry_forward(plan: Plan, report: dict) -> dict:
         persisting.append({"id": f["id"], "owner": entry.owner, "due": entry.due,
                            "status": OPEN if reopened or not entry.status else entry.status,
                            "reopened": reopened, "was": entry.cell, "notes": _notes(entry)})
-    resolved = [{"id": e.finding, "severity": e.severity, "message": e.message, "owner": e.owner, "due": e.due,
-                 "status": e.status, "was": e.cell, "notes": _notes(e)} for e in plan.entries if e.finding not in found]
+    resolved = [{"id": e.finding, "severity": e.severity, "message": e.message, "details": list(e.details),
+                 "owner": e.owner, "due": e.due, "status": e.status, "was": e.cell, "notes": _notes(e)}
+                for e in plan.entries if e.finding not in found]
     return {"source": Path(plan.source).name, "assessment_date": plan.assessment_date,
             "persisting": persisting, "resolved": resolved, "new": new}
 

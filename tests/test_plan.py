@@ -124,6 +124,53 @@ def test_resolved_findings_are_listed_as_resolved_and_new_ones_as_new(earlier, l
     assert "Remediation plan from plan.xlsx: 6 persisting, 1 resolved, 1 new" in console.stdout
 
 
+def test_a_resolved_grouped_finding_keeps_its_whole_message_and_its_details_apart(tmp_path):
+    # three respondents disagree (DQ-03, DQ-06: grouped findings, DQ-06's Message cell over 1,000
+    # characters); the next assessment has one respondent, so both are resolved
+    three = [MERIDIAN] + sorted((REPO / "samples" / "more-respondents").glob("meridian-bank-*.xlsx"))
+    ok(invoke("assess", *three, "-o", tmp_path / "november.xlsx"))
+    ok(invoke("assess", *three, "-o", tmp_path / "november.json"))
+    before = {f["id"]: f for f in json.loads((tmp_path / "november.json").read_text())["findings"]}
+    cells = {r[0].value: r[4].value for r in openpyxl().load_workbook(tmp_path / "november.xlsx")["Findings"].iter_rows(
+        min_row=2) if r[0].value}
+    assert len(cells["DQ-06"]) > 1000
+
+    ok(invoke("assess", MERIDIAN, "--plan", tmp_path / "november.xlsx", "-o", tmp_path / "may.json"))
+    resolved = {r["id"]: r for r in json.loads((tmp_path / "may.json").read_text())["plan"]["resolved"]}
+    for finding in ("DQ-03", "DQ-06"):
+        assert resolved[finding]["message"] == before[finding]["message"]
+        assert resolved[finding]["details"] == [d["message"] for d in before[finding]["details"]]
+    ok(invoke("assess", MERIDIAN, "--plan", tmp_path / "november.xlsx", "-o", tmp_path / "may.xlsx"))
+    sheet = openpyxl().load_workbook(tmp_path / "may.xlsx")["Resolved"]
+    shown = {r[0].value: r[2].value for r in sheet.iter_rows(min_row=3)}
+    assert shown["DQ-06"] == cells["DQ-06"] and shown["DQ-03"] == cells["DQ-03"]    # as the earlier report had it
+    console = ok(invoke("assess", MERIDIAN, "--plan", tmp_path / "november.xlsx")).stdout
+    assert ("  resolved: Respondents are two or more levels apart on 3 questions: FN-03, FN-04, PB-03 (the median is "
+            "used).\n    - Respondents disagree on FN-03: answers range from 2 to 4 (median 4 used).\n") in console
+    ok(invoke("assess", MERIDIAN, "--plan", tmp_path / "november.xlsx", "-o", tmp_path / "may.html"))
+    assert ("<li>Respondents disagree on FN-03: answers range from 2 to 4 (median 4 used).</li>"
+            in (tmp_path / "may.html").read_text())
+
+
+def test_a_message_longer_than_a_cell_holds_is_shortened_at_a_word(earlier, later, tmp_path):
+    # Excel holds 32,767 characters a cell, and the Resolved sheet writes the message back into one
+    # (openpyxl would cut it there mid-word); only a hand-made file holds more, so this one is patched
+    import zipfile
+
+    row = _ids(earlier)["COV-OVERLOAD:Ruth Adeyemi"]
+    typed = _typed(earlier, tmp_path, {row: {"A": "COV-GONE:Someone", "E": "LONG-MESSAGE"}}, name="typed.xlsx")
+    plan = tmp_path / "plan.xlsx"
+    with zipfile.ZipFile(typed) as source, zipfile.ZipFile(plan, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if b"LONG-MESSAGE" in data:
+                data = data.replace(b"LONG-MESSAGE", b"overloaded " * 4000)
+            target.writestr(item, data)
+    ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.xlsx"))
+    message = openpyxl().load_workbook(tmp_path / "may.xlsx")["Resolved"]["C3"].value
+    assert len(message) <= 32_767 and message.endswith("overloaded…")
+
+
 def test_without_a_plan_the_report_is_as_before(earlier, tmp_path):
     ok(invoke("assess", MERIDIAN, "-o", tmp_path / "r.json"))
     assert "plan" not in json.loads((tmp_path / "r.json").read_text())

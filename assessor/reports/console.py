@@ -103,6 +103,7 @@ def _plan(plan: dict) -> list[str]:
             lines += _notes(p)
     for r in plan["resolved"]:
         lines.append(f"  resolved: {_plain(r['message'] or r['id'])}" + (f" ({_plain(r['owner'])})" if r["owner"] else ""))
+        lines += [f"    - {_plain(d)}" for d in r["details"]]
         lines += _notes(r)
     return lines
 

@@ -224,8 +224,9 @@ class _Book(Sheets):
                  + (f" ({plan['assessment_date']})" if plan.get("assessment_date") else "")).font = self.bold
         self.table_head(ws, 2, ("ID", "Severity", "Message", "Owner", "Due", "Status before", "Was at"),
                         (26, 10, 70, 16, 12, 14, 14))
-        rows = [(r["id"], r["severity"], r["message"], r["owner"], _due(r["due"]), r["status"], r["was"])
-                for r in plan["resolved"]]
+        # the message whole, its details under it, as the earlier Findings sheet wrote them
+        rows = [(r["id"], r["severity"], "\n- ".join([r["message"] or ""] + r["details"]) or None, r["owner"],
+                 _due(r["due"]), r["status"], r["was"]) for r in plan["resolved"]]
         if rows:
             self.rows(ws, 3, rows, wrap_cols=(3,))
             for r, item in enumerate(plan["resolved"], start=3):
