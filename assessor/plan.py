@@ -8,6 +8,7 @@ guards, formulas refused, every problem named by its cell); ``carry_forward`` is
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,14 @@ COLUMNS = {"id": "ID", "severity": "Severity", "message": "Message", "owner": "O
 REQUIRED = ("id", "owner", "due", "status")
 MAX_ROWS = 20_000     # a report has a row per finding: hundreds at most
 MAX_TEXT = 500        # an owner or a status is a name or a phrase
-DONE = "done"
+# A message is the whole Message cell (a grouped finding's details under it): only a cell's own limit
+# in Excel, which the Resolved sheet must write it back into
+MAX_MESSAGE = 32_767
+_DETAIL = re.compile(r"\n[ \t]*- ")  # the report writes a grouped finding's details as "\n- ..." lines
+# The statuses the report's Status dropdown offers (the xlsx reporter's list is this one)
+STATUSES = ("Open", "In progress", "Done", "Accepted risk", "Not applicable")
+OPEN, DONE = "Open", "Done"
+DUE_EXPECTED = "a date such as 2027-03-31 or 31/03/2027"
 
 
 class PlanError(InputError):
@@ -32,10 +40,12 @@ class PlanEntry:
     finding: str
     cell: str                 # where the row is: Findings!A7
     severity: str | None
-    message: str | None
+    message: str | None       # the finding's message, in full
     owner: str | None
-    due: str | None           # an ISO date, or the text the client typed ("end of Q1")
-    status: str | None
+    due: str | None           # an ISO date; a Due that is no date is None, and said in a note
+    status: str | None        # one of STATUSES, as the dropdown spells it; None if blank or not one of them
+    notes: tuple[tuple[str, str], ...] = ()   # (column, sentence): what was typed but not carried as it was
+    details: tuple[str, ...] = ()             # a grouped finding's single matches, as its Message cell listed them
 
 
 @dataclass(frozen=True)
@@ -134,13 +144,54 @@ def _entries(ws, file: str) -> tuple[list[PlanEntry], list[Problem]]:
                                     "the first row is carried forward", "", "", "warning"))
             continue
         seen[finding] = where
-        due, bad = _due(values["due"])
-        if bad:
-            problems.append(Problem(file, f"{SHEET}!{_letter(columns['due'])}{r}", "not a date", quote(values["due"]),
-                                    "a date (2027-03-31) or a short text", "error"))
-        entries.append(PlanEntry(finding, where, _text(values.get("severity")), _text(values.get("message")),
-                                 _text(values["owner"]), due, _text(values["status"])))
+        notes = []
+        due_cell, status_cell = (f"{SHEET}!{_letter(columns[k])}{r}" for k in ("due", "status"))
+        due, assumed, readable = _due(values["due"])
+        typed = _typed(values["due"])
+        if not readable:  # never text in the new report's date column: blank there, what was typed in a note
+            problems.append(Problem(file, due_cell, f"Due of {finding} is not a date, so it is not carried forward",
+                                    quote(values["due"]), DUE_EXPECTED, "warning"))
+            notes.append(("Due", f"Due typed as {typed} in {due_cell} is not a date, so it was left blank."))
+        elif assumed:
+            problems.append(Problem(file, due_cell, f"Due of {finding} {assumed}", quote(values["due"]), "",
+                                    "warning"))
+            notes.append(("Due", f"Due typed as {typed} in {due_cell}: {assumed}."))
+        status = _status(values["status"])
+        if status is None and _text(values["status"]):
+            problems.append(Problem(file, status_cell, f"Status of {finding} is not one of the plan's statuses, so it "
+                                    "is not carried forward", quote(values["status"]),
+                                    f"{', '.join(STATUSES[:-1])} or {STATUSES[-1]}, as the Status dropdown offers",
+                                    "warning"))
+            notes.append(("Status", f"Status typed as {_typed(values['status'])} in {status_cell} is not one of "
+                                    f"the plan's statuses ({', '.join(STATUSES)}), so it was not carried forward."))
+        message, details = _message(values.get("message"))
+        entries.append(PlanEntry(finding, where, _text(values.get("severity")), message,
+                                 _text(values["owner"]), due, status, tuple(notes), details))
     return entries, problems
+
+
+def _message(value) -> tuple[str | None, tuple[str, ...]]:
+    """A Message cell as the report wrote it: the message, then a grouped finding's details on lines of
+    their own, each "- ..." (``finding_text``). Whole: only text beyond a cell's limit is cut, at a word,
+    with an ellipsis."""
+    if value is None:
+        return None, ()
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    if len(text) > MAX_MESSAGE:
+        text = text[:MAX_MESSAGE - 1].rsplit(None, 1)[0] + "…"
+    message, *details = (" ".join(part.split()) for part in _DETAIL.split(text.strip()))
+    return message or None, tuple(d for d in details if d)
+
+
+def _status(value) -> str | None:
+    """The plan's status a typed one names, whatever its case and spacing ("in  progress "); None if none."""
+    text = (_text(value) or "").casefold()
+    return next((s for s in STATUSES if s.casefold() == text), None) if text else None
+
+
+def _typed(value) -> str:
+    """A typed value in full, for a note that keeps what was not carried (``quote`` shortens long ones)."""
+    return repr(_text(value)) if isinstance(value, str) and _text(value) else quote(value)
 
 
 def _text(value) -> str | None:
@@ -158,18 +209,32 @@ def _date_text(value) -> str | None:
     return _text(value)
 
 
-def _due(value) -> tuple[str | None, bool]:
-    """An ISO date for a date (or an Excel serial number), else the text as typed; (value, unreadable)."""
+def _due(value) -> tuple[str | None, str | None, bool]:
+    """A Due as an ISO date: a date cell, an Excel serial number, or a date typed as text the way the
+    questionnaire reader takes one (2026-09-30, 30/09/2026, 30.09.2026, 30 September 2026; day first
+    when it reads two ways). Returns (the date, how an ambiguous text was read, whether it is a date)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None, True
+    if isinstance(value, (dt.datetime, dt.date)):
+        return _date_text(value), None, True
     if isinstance(value, bool):
-        return None, True
+        return None, None, False
     if isinstance(value, (int, float)):
         from openpyxl.utils.datetime import from_excel
 
+        if not value >= 1:  # 0 and below are no day of Excel's calendar (and nan is no number)
+            return None, None, False
         try:
-            return from_excel(value).date().isoformat(), False
+            return from_excel(value).date().isoformat(), None, True
         except (ValueError, OverflowError, TypeError):
-            return None, True
-    return _date_text(value), False
+            return None, None, False
+    from assessor.questionnaire.answers import parse_date
+
+    try:
+        date, assumed = parse_date(_text(value))
+    except (ValueError, OverflowError):
+        return None, None, False
+    return date.isoformat(), assumed, True
 
 
 def carry_forward(plan: Plan, report: dict) -> dict:
@@ -183,12 +248,21 @@ def carry_forward(plan: Plan, report: dict) -> dict:
         if entry is None:
             new.append(f["id"])
             continue
-        persisting.append({"id": f["id"], "owner": entry.owner, "due": entry.due, "status": entry.status,
-                           "reopened": (entry.status or "").casefold() == DONE, "was": entry.cell})
-    resolved = [{"id": e.finding, "severity": e.severity, "message": e.message, "owner": e.owner, "due": e.due,
-                 "status": e.status, "was": e.cell} for e in plan.entries if e.finding not in found]
+        # Done but still found is not done: it comes back Open (the flag says why), and a finding whose
+        # Status was cleared is Open too, as the report's Status column shows it
+        reopened = entry.status == DONE
+        persisting.append({"id": f["id"], "owner": entry.owner, "due": entry.due,
+                           "status": OPEN if reopened or not entry.status else entry.status,
+                           "reopened": reopened, "was": entry.cell, "notes": _notes(entry)})
+    resolved = [{"id": e.finding, "severity": e.severity, "message": e.message, "details": list(e.details),
+                 "owner": e.owner, "due": e.due, "status": e.status, "was": e.cell, "notes": _notes(e)}
+                for e in plan.entries if e.finding not in found]
     return {"source": Path(plan.source).name, "assessment_date": plan.assessment_date,
             "persisting": persisting, "resolved": resolved, "new": new}
+
+
+def _notes(entry: PlanEntry) -> list[dict]:
+    return [{"column": column, "text": text} for column, text in entry.notes]
 
 
 def check_office(plan: Plan, report: dict) -> None:

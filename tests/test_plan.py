@@ -61,7 +61,7 @@ def test_owner_due_and_status_come_forward_for_persisting_findings(earlier, late
     spof = ids["COV-SPOF:Dana Whitfield"]
     load = ids["COV-A-LOAD:Dana Whitfield"]
     plan = _typed(earlier, tmp_path, {spof: {"I": "Priya Nair", "J": dt.datetime(2027, 3, 31), "K": "In progress"},
-                                      load: {"I": "Dana Whitfield", "J": "end of Q2", "K": "Done"}})
+                                      load: {"I": "Dana Whitfield", "J": "30/06/2027", "K": "Done"}})
     before = hashlib.sha256(plan.read_bytes()).hexdigest()
     out = tmp_path / "may.xlsx"
     result = ok(invoke("assess", later, "--plan", plan, "-o", out))
@@ -72,8 +72,29 @@ def test_owner_due_and_status_come_forward_for_persisting_findings(earlier, late
     assert row[8:] == ["Priya Nair", dt.datetime(2027, 3, 31), "In progress"]
     reopened = ws.cell(row=now["COV-A-LOAD:Dana Whitfield"], column=11)
     assert reopened.value == "Open" and "still found" in reopened.comment.text   # Done, but not done
-    assert ws.cell(row=now["COV-A-LOAD:Dana Whitfield"], column=10).value == "end of Q2"
+    assert ws.cell(row=now["COV-A-LOAD:Dana Whitfield"], column=10).value == dt.datetime(2027, 6, 30)
     assert hashlib.sha256(plan.read_bytes()).hexdigest() == before                 # the plan is only read
+
+
+def test_a_finding_marked_done_but_still_found_comes_back_open_in_every_format(earlier, later, tmp_path):
+    ids = _ids(earlier)
+    load, spof = ids["COV-A-LOAD:Dana Whitfield"], ids["COV-SPOF:Dana Whitfield"]
+    plan = _typed(earlier, tmp_path, {load: {"I": "Dana Whitfield", "K": "Done"}, spof: {"K": None}})
+    ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.json"))
+    carried = {p["id"]: p for p in json.loads((tmp_path / "may.json").read_text())["plan"]["persisting"]}
+    assert carried["COV-A-LOAD:Dana Whitfield"]["status"] == "Open"          # as the README says
+    assert carried["COV-A-LOAD:Dana Whitfield"]["reopened"] is True
+    assert carried["COV-SPOF:Dana Whitfield"]["status"] == "Open"            # cleared: Open, as Excel shows it
+    ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.xlsx"))
+    ws = openpyxl().load_workbook(tmp_path / "may.xlsx")["Findings"]
+    status = ws.cell(row=_ids(tmp_path / "may.xlsx")["COV-A-LOAD:Dana Whitfield"], column=11)
+    assert status.value == "Open" and "Marked Done in plan.xlsx" in status.comment.text
+    ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.html"))
+    page = (tmp_path / "may.html").read_text()
+    assert "<td>Open <span class=\"muted\">(reopened: marked Done in plan.xlsx, still found)</span></td>" in page
+    console = ok(invoke("assess", later, "--plan", plan)).stdout
+    assert ("COV-A-LOAD:Dana Whitfield: Dana Whitfield, due -, Open (reopened: marked Done in plan.xlsx, "
+            "still found)") in console
 
 
 def test_resolved_findings_are_listed_as_resolved_and_new_ones_as_new(earlier, later, tmp_path):
@@ -103,23 +124,138 @@ def test_resolved_findings_are_listed_as_resolved_and_new_ones_as_new(earlier, l
     assert "Remediation plan from plan.xlsx: 6 persisting, 1 resolved, 1 new" in console.stdout
 
 
+def test_a_resolved_grouped_finding_keeps_its_whole_message_and_its_details_apart(tmp_path):
+    # three respondents disagree (DQ-03, DQ-06: grouped findings, DQ-06's Message cell over 1,000
+    # characters); the next assessment has one respondent, so both are resolved
+    three = [MERIDIAN] + sorted((REPO / "samples" / "more-respondents").glob("meridian-bank-*.xlsx"))
+    ok(invoke("assess", *three, "-o", tmp_path / "november.xlsx"))
+    ok(invoke("assess", *three, "-o", tmp_path / "november.json"))
+    before = {f["id"]: f for f in json.loads((tmp_path / "november.json").read_text())["findings"]}
+    cells = {r[0].value: r[4].value for r in openpyxl().load_workbook(tmp_path / "november.xlsx")["Findings"].iter_rows(
+        min_row=2) if r[0].value}
+    assert len(cells["DQ-06"]) > 1000
+
+    ok(invoke("assess", MERIDIAN, "--plan", tmp_path / "november.xlsx", "-o", tmp_path / "may.json"))
+    resolved = {r["id"]: r for r in json.loads((tmp_path / "may.json").read_text())["plan"]["resolved"]}
+    for finding in ("DQ-03", "DQ-06"):
+        assert resolved[finding]["message"] == before[finding]["message"]
+        assert resolved[finding]["details"] == [d["message"] for d in before[finding]["details"]]
+    ok(invoke("assess", MERIDIAN, "--plan", tmp_path / "november.xlsx", "-o", tmp_path / "may.xlsx"))
+    sheet = openpyxl().load_workbook(tmp_path / "may.xlsx")["Resolved"]
+    shown = {r[0].value: r[2].value for r in sheet.iter_rows(min_row=3)}
+    assert shown["DQ-06"] == cells["DQ-06"] and shown["DQ-03"] == cells["DQ-03"]    # as the earlier report had it
+    console = ok(invoke("assess", MERIDIAN, "--plan", tmp_path / "november.xlsx")).stdout
+    assert ("  resolved: Respondents are two or more levels apart on 3 questions: FN-03, FN-04, PB-03 (the median is "
+            "used).\n    - Respondents disagree on FN-03: answers range from 2 to 4 (median 4 used).\n") in console
+    ok(invoke("assess", MERIDIAN, "--plan", tmp_path / "november.xlsx", "-o", tmp_path / "may.html"))
+    assert ("<li>Respondents disagree on FN-03: answers range from 2 to 4 (median 4 used).</li>"
+            in (tmp_path / "may.html").read_text())
+
+
+def test_a_message_longer_than_a_cell_holds_is_shortened_at_a_word(earlier, later, tmp_path):
+    # Excel holds 32,767 characters a cell, and the Resolved sheet writes the message back into one
+    # (openpyxl would cut it there mid-word); only a hand-made file holds more, so this one is patched
+    import zipfile
+
+    row = _ids(earlier)["COV-OVERLOAD:Ruth Adeyemi"]
+    typed = _typed(earlier, tmp_path, {row: {"A": "COV-GONE:Someone", "E": "LONG-MESSAGE"}}, name="typed.xlsx")
+    plan = tmp_path / "plan.xlsx"
+    with zipfile.ZipFile(typed) as source, zipfile.ZipFile(plan, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if b"LONG-MESSAGE" in data:
+                data = data.replace(b"LONG-MESSAGE", b"overloaded " * 4000)
+            target.writestr(item, data)
+    ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.xlsx"))
+    message = openpyxl().load_workbook(tmp_path / "may.xlsx")["Resolved"]["C3"].value
+    assert len(message) <= 32_767 and message.endswith("overloaded…")
+
+
 def test_without_a_plan_the_report_is_as_before(earlier, tmp_path):
     ok(invoke("assess", MERIDIAN, "-o", tmp_path / "r.json"))
     assert "plan" not in json.loads((tmp_path / "r.json").read_text())
 
 
 def test_hostile_owners_stay_text(earlier, later, tmp_path):
-    spof = _ids(earlier)["COV-SPOF:Dana Whitfield"]
-    plan = _typed(earlier, tmp_path, {spof: {"I": "<script>alert(1)</script>\u202e", "K": "@SUM(1+1)"}})
+    ids = _ids(earlier)
+    spof, load = ids["COV-SPOF:Dana Whitfield"], ids["COV-A-LOAD:Dana Whitfield"]
+    plan = _typed(earlier, tmp_path, {spof: {"I": "<script>alert(1)</script>\u202e",
+                                             "K": "<img src=x onerror=alert(2)>"},
+                                      load: {"I": "@SUM(1+1)"}})
     ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.xlsx"))
     ws = openpyxl().load_workbook(tmp_path / "may.xlsx")["Findings"]
-    status = ws.cell(row=_ids(tmp_path / "may.xlsx")["COV-SPOF:Dana Whitfield"], column=11)
-    assert status.value == "@SUM(1+1)" and status.data_type == "s" and status.quotePrefix
+    now = _ids(tmp_path / "may.xlsx")
+    owner = ws.cell(row=now["COV-A-LOAD:Dana Whitfield"], column=9)
+    assert owner.value == "@SUM(1+1)" and owner.data_type == "s" and owner.quotePrefix
+    status = ws.cell(row=now["COV-SPOF:Dana Whitfield"], column=11)   # not a status: a note, as text
+    assert status.value == "Open" and "'<img src=x onerror=alert(2)>'" in status.comment.text
     ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.html"))
     page = (tmp_path / "may.html").read_text()
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)" in page and "\u202e" not in page
+    assert "<img" not in page and "&lt;img src=x onerror=alert(2)&gt;" in page
     console = ok(invoke("assess", later, "--plan", plan))
     assert "\u202e" not in console.stdout
+
+
+def test_a_status_the_plan_does_not_offer_and_a_due_that_is_no_date_are_warnings_naming_the_cell(earlier, later,
+                                                                                                  tmp_path):
+    ids = _ids(earlier)
+    spof, load = ids["COV-SPOF:Dana Whitfield"], ids["COV-A-LOAD:Dana Whitfield"]
+    plan = _typed(earlier, tmp_path, {spof: {"I": "Priya Nair", "J": "not a date", "K": "Finished"},
+                                      load: {"J": "end of Q2", "K": "Done"}})
+    result = ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.json"))
+    assert (f"plan.xlsx: Findings!K{spof}: warning: Status of COV-SPOF:Dana Whitfield is not one of the plan's "
+            "statuses, so it is not carried forward (found 'Finished'; expected Open, In progress, Done, Accepted "
+            "risk or Not applicable, as the Status dropdown offers)") in result.stderr
+    assert (f"plan.xlsx: Findings!J{spof}: warning: Due of COV-SPOF:Dana Whitfield is not a date, so it is not "
+            "carried forward (found 'not a date'; expected a date such as 2027-03-31 or 31/03/2027)") in result.stderr
+    assert f"Findings!J{load}: warning: Due of COV-A-LOAD:Dana Whitfield is not a date" in result.stderr
+    report = json.loads((tmp_path / "may.json").read_text())
+    import jsonschema
+    jsonschema.validate(report, json.loads(SCHEMA.read_text()))
+    carried = {p["id"]: p for p in report["plan"]["persisting"]}
+    spof_plan = carried["COV-SPOF:Dana Whitfield"]
+    assert (spof_plan["owner"], spof_plan["due"], spof_plan["status"]) == ("Priya Nair", None, "Open")
+    assert [n["column"] for n in spof_plan["notes"]] == ["Due", "Status"]
+    assert f"'not a date' in Findings!J{spof}" in spof_plan["notes"][0]["text"]
+    assert f"'Finished' in Findings!K{spof}" in spof_plan["notes"][1]["text"]
+    assert carried["COV-A-LOAD:Dana Whitfield"]["due"] is None                  # never text in the date
+
+    ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.xlsx"))
+    ws = openpyxl().load_workbook(tmp_path / "may.xlsx")["Findings"]
+    row = _ids(tmp_path / "may.xlsx")["COV-A-LOAD:Dana Whitfield"]
+    due = ws.cell(row=row, column=10)
+    assert due.value is None and "'end of Q2'" in due.comment.text             # kept, in the cell's note
+    status = ws.cell(row=_ids(tmp_path / "may.xlsx")["COV-SPOF:Dana Whitfield"], column=11)
+    assert status.value == "Open" and "'Finished'" in status.comment.text
+    ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.html"))
+    assert "Status typed as &#x27;Finished&#x27;" in (tmp_path / "may.html").read_text()
+    console = ok(invoke("assess", later, "--plan", plan)).stdout
+    assert f"note: Due typed as 'end of Q2' in Findings!J{load} is not a date, so it was left blank." in console
+
+
+def test_dates_typed_day_first_or_iso_and_statuses_in_any_case_are_read(earlier, later, tmp_path):
+    ids = _ids(earlier)
+    spof, load, overload = (ids[k] for k in ("COV-SPOF:Dana Whitfield", "COV-A-LOAD:Dana Whitfield",
+                                             "COV-OVERLOAD:Ruth Adeyemi"))
+    plan = _typed(earlier, tmp_path, {spof: {"J": "30/09/2026", "K": "  in   PROGRESS "},
+                                      load: {"J": "2026-07-31", "K": "done"},
+                                      overload: {"J": "03/04/2026", "K": "accepted risk"}})
+    result = ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.json"))
+    assert f"Findings!J{spof}" not in result.stderr and f"Findings!K{spof}" not in result.stderr
+    assert (f"Findings!J{overload}: warning: Due of COV-OVERLOAD:Ruth Adeyemi read as 3 April 2026 (day first; "
+            "type 2026-03-04 instead if 4 March 2026 was meant) (found '03/04/2026')") in result.stderr
+    plan_section = json.loads((tmp_path / "may.json").read_text())["plan"]
+    carried = {p["id"]: p for p in plan_section["persisting"] + plan_section["resolved"]}
+    assert [(carried[k]["due"], carried[k]["status"]) for k in
+            ("COV-SPOF:Dana Whitfield", "COV-A-LOAD:Dana Whitfield", "COV-OVERLOAD:Ruth Adeyemi")] == [
+        ("2026-09-30", "In progress"), ("2026-07-31", "Open"), ("2026-04-03", "Accepted risk")]
+    assert carried["COV-A-LOAD:Dana Whitfield"]["reopened"]                      # "done" is Done
+    assert "read as 3 April 2026" in carried["COV-OVERLOAD:Ruth Adeyemi"]["notes"][0]["text"]
+    ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.xlsx"))
+    ws = openpyxl().load_workbook(tmp_path / "may.xlsx")["Findings"]
+    row = _ids(tmp_path / "may.xlsx")["COV-SPOF:Dana Whitfield"]
+    assert [c.value for c in ws[row]][9:] == [dt.datetime(2026, 9, 30), "In progress"]
 
 
 def test_a_plan_from_another_office_is_refused(earlier, tmp_path):

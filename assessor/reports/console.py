@@ -95,13 +95,22 @@ class ConsoleReporter(TextReporter):
 def _plan(plan: dict) -> list[str]:
     lines = ["", f"Remediation plan from {_plain(plan['source'])}: {len(plan['persisting'])} persisting, "
                  f"{len(plan['resolved'])} resolved, {len(plan['new'])} new"]
+    reopened = f" (reopened: marked Done in {_plain(plan['source'])}, still found)"
     for p in plan["persisting"]:
-        if p["owner"] or p["due"] or p["reopened"]:
+        if p["owner"] or p["due"] or p["reopened"] or p["notes"]:
             lines.append(f"  {_plain(p['id'])}: {_plain(p['owner'] or 'no owner')}, due {_plain(p['due'] or '-')}, "
-                         + ("reopened (was Done)" if p["reopened"] else _plain(p["status"] or "Open")))
+                         + _plain(p["status"] or "Open") + (reopened if p["reopened"] else ""))
+            lines += _notes(p)
     for r in plan["resolved"]:
         lines.append(f"  resolved: {_plain(r['message'] or r['id'])}" + (f" ({_plain(r['owner'])})" if r["owner"] else ""))
+        lines += [f"    - {_plain(d)}" for d in r["details"]]
+        lines += _notes(r)
     return lines
+
+
+def _notes(item: dict) -> list[str]:
+    """What the earlier plan held that was not carried as typed (a Due that is no date, say)."""
+    return [f"      note: {_plain(n['text'])}" for n in item["notes"]]
 
 
 REPORTER = ConsoleReporter()

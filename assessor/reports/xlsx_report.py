@@ -13,9 +13,9 @@ hold, so a respondent's ``=HYPERLINK(...)`` stays inert.
 from __future__ import annotations
 
 
+from assessor.plan import STATUSES as STATUS_CHOICES  # what --plan reads back is what the dropdown offers
 from assessor.reports.base import TextReporter
 
-STATUS_CHOICES = ("Open", "In progress", "Done", "Accepted risk", "Not applicable")
 STATUS_WORDS = {"dont_know": "don't know", "unanswered": "blank", "not_applicable": "N/A"}
 
 
@@ -191,16 +191,17 @@ class _Book(Sheets):
             plan = carried.get(f["id"], {})
             rows.append((row["id"], row["severity"], row["category"], row["subject"], finding_text(f), row["where"],
                          row["recommendation"], row["rule"], plan.get("owner"), _due(plan.get("due")),
-                         "Open" if not plan or plan["reopened"] else (plan.get("status") or "Open")))
+                         plan.get("status") or "Open"))
         last = self.rows(ws, 2, rows, wrap_cols=(1, 3, 4, 5, 6, 7, 8)) if rows else 1
         for r, f in enumerate(findings, start=2):
             ws.cell(row=r, column=2).fill = self.fills.get(f["severity"], self.fills["info"])
             ws.cell(row=r, column=10).number_format = "yyyy-mm-dd"
-            if carried.get(f["id"], {}).get("reopened"):
-                from openpyxl.comments import Comment
-                ws.cell(row=r, column=11).comment = Comment(
-                    f"Marked {carried[f['id']]['status']} in {self.data['plan']['source']} "
-                    f"({carried[f['id']]['was']}), but still found: reopened.", "pmo-assess")
+            plan = carried.get(f["id"])
+            if plan:
+                reopened = ([f"Marked Done in {self.data['plan']['source']} ({plan['was']}), but still found: "
+                             "reopened."] if plan["reopened"] else [])
+                _note(ws.cell(row=r, column=10), _texts(plan, "Due"))
+                _note(ws.cell(row=r, column=11), reopened + _texts(plan, "Status"))
         end = max(last, 2)
         table = Table(displayName="Findings", ref=f"A1:K{end}")
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
@@ -223,12 +224,15 @@ class _Book(Sheets):
                  + (f" ({plan['assessment_date']})" if plan.get("assessment_date") else "")).font = self.bold
         self.table_head(ws, 2, ("ID", "Severity", "Message", "Owner", "Due", "Status before", "Was at"),
                         (26, 10, 70, 16, 12, 14, 14))
-        rows = [(r["id"], r["severity"], r["message"], r["owner"], _due(r["due"]), r["status"], r["was"])
-                for r in plan["resolved"]]
+        # the message whole, its details under it, as the earlier Findings sheet wrote them
+        rows = [(r["id"], r["severity"], "\n- ".join([r["message"] or ""] + r["details"]) or None, r["owner"],
+                 _due(r["due"]), r["status"], r["was"]) for r in plan["resolved"]]
         if rows:
             self.rows(ws, 3, rows, wrap_cols=(3,))
-            for r in range(3, 3 + len(rows)):
+            for r, item in enumerate(plan["resolved"], start=3):
                 ws.cell(row=r, column=5).number_format = "yyyy-mm-dd"
+                _note(ws.cell(row=r, column=5), _texts(item, "Due"))
+                _note(ws.cell(row=r, column=6), _texts(item, "Status"))
 
     def coverage(self, ws):
         from openpyxl.formatting.rule import CellIsRule, FormulaRule
@@ -323,13 +327,27 @@ class _Book(Sheets):
 
 
 def _due(value):
-    """A carried Due as a date cell when it is one, else the text the client typed."""
+    """A carried Due as a date cell; nothing else goes into the date column (the plan carries only ISO
+    dates: a Due that was not a date is None, and its note says what was typed)."""
     import datetime as dt
 
     try:
         return dt.date.fromisoformat(value) if value else None
     except (TypeError, ValueError):
-        return value
+        return None
+
+
+def _texts(item: dict, column: str) -> list[str]:
+    return [n["text"] for n in item.get("notes", ()) if n["column"] == column]
+
+
+def _note(cell, texts: list[str]) -> None:
+    """An Excel note (comment) on the cell: what the plan held there that the cell does not show.
+    A note is text only; it is never evaluated."""
+    if texts:
+        from openpyxl.comments import Comment
+
+        cell.comment = Comment(_clean("\n".join(texts)), "pmo-assess", height=120, width=260)
 
 
 REPORTER = XlsxReporter()
