@@ -237,6 +237,70 @@ def test_reports_do_not_go_among_the_client_workbooks(tmp_path):
     assert inside.exit_code == 0 and "1 office(s) from 1 file(s)" in inside.stderr, inside.output
 
 
+def _regions(tmp_path) -> Path:
+    """clients/emea with two offices' workbooks, clients/apac with a third."""
+    root = tmp_path / "clients"
+    for region, samples in (("emea", SAMPLES[1:3]), ("apac", SAMPLES[3:4])):
+        (root / region).mkdir(parents=True)
+        for path in samples:
+            shutil.copy(path, root / region)
+    return root
+
+
+def test_a_subfolder_holding_client_workbooks_is_refused_as_the_output_folder(tmp_path):
+    """`-o clients/emea` said "1 office(s) from 1 file(s), 0 failed": emea's two workbooks were skipped
+    as the output folder, and the reports went in beside them."""
+    root = _regions(tmp_path)
+    emea = sorted(p.name for p in (root / "emea").iterdir())
+    result = invoke("batch", root, "-o", root / "emea", "--format", "json")
+    assert result.exit_code == 2, result.output
+    assert f"{root / 'emea'}: the output folder holds input workbooks ({emea[0]}); a batch does not read its own " \
+           "output folder, so they would not be assessed" in result.stderr
+    assert f"choose another folder (a new one, or a subfolder such as {root / 'emea' / 'reports'}" in result.stderr
+    assert "Traceback" not in result.output and "batch:" not in result.stderr    # before any work
+    assert sorted(p.name for p in (root / "emea").iterdir()) == emea
+    # deeper down too: the workbooks of a folder inside the output folder would be skipped as well
+    (root / "apac" / "sydney").mkdir()
+    shutil.move(root / "apac" / SAMPLES[3].name, root / "apac" / "sydney")
+    deeper = invoke("batch", root, "-o", root / "apac", "--format", "json")
+    assert deeper.exit_code == 2 and f"holds input workbooks ({Path('sydney') / SAMPLES[3].name})" in deeper.stderr
+    # the folder given itself, its workbooks all in subfolders: the reports would be read by the next batch
+    top = invoke("batch", root, "-o", root, "--format", "json")
+    assert top.exit_code == 2 and f"{root}: the output folder holds input workbooks (apac" in top.stderr, top.output
+    assert sorted(p.name for p in root.iterdir()) == ["apac", "emea"]
+
+
+def test_a_subfolder_of_earlier_reports_is_still_skipped_when_reading(tmp_path, make_workbook):
+    root = _regions(tmp_path)
+    out, db = root / "reports", f"sqlite:///{tmp_path / 'store.db'}"
+    first = invoke("batch", root, "-o", out, "--format", "xlsx,json", "--save", "--db", db)
+    assert first.exit_code == 0 and "3 office(s) from 3 file(s), 0 failed" in first.stderr, first.output
+    assert invoke("history", "Meridian Bank", "-o", out / "Meridian trend.xlsx", "--db", db).exit_code == 0
+    report = next(out.glob("Meridian*.xlsx"))
+    wb = openpyxl().load_workbook(report)        # the client types its plan into the report, and saves it
+    wb["Findings"]["I2"] = "Dana (PMO lead)"
+    wb.save(report)
+    (out / "archive").mkdir()
+    shutil.copy(out / "portfolio.xlsx", out / "archive" / "portfolio-march.xlsx")
+    again = invoke("batch", root, "-o", out, "--format", "xlsx,json", "--force")
+    assert again.exit_code == 0 and "3 office(s) from 3 file(s), 0 failed" in again.stderr, again.output
+    # but not a client's workbook among them, stamped or not, nor a workbook the tool did not write
+    def copied_into_a_new_file(wb):
+        wb.properties.creator = "Dana Whitfield"
+    for name, edits in (("filled.xlsx", ()), ("unstamped.xlsx", [("delete_stamp",)]),
+                        ("copied.xlsx", [("delete_stamp",), copied_into_a_new_file])):
+        extra = make_workbook(out / "archive", edits, name=name)
+        refused = invoke("batch", root, "-o", out, "--format", "xlsx,json", "--force")
+        assert refused.exit_code == 2, (name, refused.output)
+        assert f"holds input workbooks ({Path('archive') / name}); a batch does not read" in refused.stderr
+        extra.unlink()
+    notes = openpyxl().Workbook()
+    notes.active["A1"] = "call Dana on Monday"
+    notes.save(out / "notes.xlsx")
+    refused = invoke("batch", root, "-o", out, "--format", "xlsx,json", "--force")
+    assert refused.exit_code == 2 and "holds input workbooks (notes.xlsx)" in refused.stderr, refused.output
+
+
 def test_reports_already_there_are_kept_unless_forced(tmp_path):
     root = tmp_path / "clients"
     root.mkdir()
