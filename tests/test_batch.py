@@ -341,6 +341,66 @@ def test_save_keeps_every_office_in_the_store(tmp_path):
     assert all(name in listed.stdout for name in ("Harbour City Council", "Meridian Bank", "Northwind Energy"))
 
 
+def test_a_folder_of_several_organisations_is_named_after_it_and_never_saved_as_one_of_them(tmp_path):
+    """--by-folder --save on a folder holding Meridian's and Harbour City's workbooks: the merged office was
+    saved as another Meridian Bank assessment of the same date (its history jumping between two offices'
+    levels), and its report and portfolio row said "Meridian Bank"."""
+    root = tmp_path / "clients"
+    for folder, samples in (("emea", ("meridian-bank.xlsx", "harbour-city-council.xlsx")),
+                            ("apac", ("atlas-rail.xlsx",))):
+        (root / folder).mkdir(parents=True)
+        for name in samples:
+            shutil.copy(REPO / "samples" / name, root / folder)
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    assert invoke("batch", root, "-o", tmp_path / "each", "--format", "json", "--save", "--db", db).exit_code == 0
+    before = {org: invoke("history", org, "-o", "-", "--db", db).stdout
+              for org in ("Meridian Bank", "Harbour City Council", "Atlas Rail Infrastructure")}
+
+    out = tmp_path / "out"
+    result = invoke("batch", root, "-o", out, "--by-folder", "--format", "xlsx,html,json", "--save", "--db", db)
+    assert result.exit_code == 2, result.output                         # asked to save, and one office was not
+    emea = root / "emea"
+    assert (f"not saved: emea: its workbooks name 2 organisations ('Meridian Bank': {emea / 'meridian-bank.xlsx'}; "
+            f"'Harbour City Council': {emea / 'harbour-city-council.xlsx'}), and the store keeps each organisation's "
+            "own history") in result.stderr
+    assert "run the batch without --by-folder" in result.stderr
+    assert ("batch: 2 office(s) from 3 file(s), 0 failed" in result.stderr
+            and "0 saved to the store, 1 already there, 1 not saved (workbooks of several organisations)" in result.stderr)
+    # the store is as it was: no client's history gained the merged office, and no "emea" office appeared
+    assert {org: invoke("history", org, "-o", "-", "--db", db).stdout for org in before} == before
+    assert "emea" not in invoke("history", "--db", db).stdout
+    assert invoke("history", "emea", "--db", db).exit_code == 2
+    # its reports and its portfolio row name the folder, not the first organisation
+    report = json.loads((out / "emea.json").read_text())
+    assert report["organisation"]["organisation"] == "emea" and report["organisation"]["pmo_name"] is None
+    assert len(report["respondents"]) == 2
+    assert "<h1>PMO assessment - emea</h1>" in (out / "emea.html").read_text()
+    summary = openpyxl().load_workbook(out / "emea.xlsx")["Summary"]
+    assert summary["A1"].value == "PMO assessment: emea"
+    rows = {o["report"]: o for o in json.loads((out / "portfolio.json").read_text())["offices"]}
+    assert (rows["emea"]["organisation"], rows["emea"]["pmo_name"]) == ("emea", "")
+    assert rows["apac"]["organisation"] == "Atlas Rail Infrastructure"            # one organisation: as before
+    offices = openpyxl().load_workbook(out / "portfolio.xlsx")["Offices"]
+    assert [c.value for c in offices[2]][:2] == ["Atlas Rail Infrastructure", "Capital Delivery P3O"]
+    assert [c.value for c in offices[3]][:2] == ["emea", None]
+    # without --save nothing is refused: the folder was asked to be one office
+    plain = invoke("batch", root, "-o", tmp_path / "plain", "--by-folder", "--format", "json")
+    assert plain.exit_code == 0 and "not saved" not in plain.stderr, plain.output
+
+
+def test_a_folder_of_one_organisation_spelled_two_ways_is_saved_as_that_organisation(tmp_path, make_workbook):
+    root = tmp_path / "clients"
+    (root / "acme").mkdir(parents=True)
+    make_workbook(root / "acme", [_profile(Organisation="Acme Ltd", Respondent="Ann")], name="a.xlsx")
+    make_workbook(root / "acme", [_profile(Organisation="ACME LTD.", Respondent="Bob")], name="b.xlsx")
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    result = invoke("batch", root, "-o", tmp_path / "out", "--by-folder", "--format", "json", "--save", "--db", db)
+    assert result.exit_code == 0 and "1 saved to the store" in result.stderr, result.output
+    history = json.loads(invoke("history", "Acme Ltd", "-o", "-", "--db", db).stdout)
+    assert len(history["assessments"]) == 1
+    assert json.loads((tmp_path / "out" / "acme.json").read_text())["organisation"]["organisation"] == "Acme Ltd"
+
+
 def test_hostile_names_make_safe_file_names_and_inert_cells(tmp_path):
     root = tmp_path / "clients"
     root.mkdir()
