@@ -304,7 +304,8 @@ def batch(questionnaire, rules, extra_rules, outdir, formats, jobs, by_folder, s
     \b
       pmo-assess batch clients/ -o out/
       pmo-assess batch clients/ -o out/ --format xlsx,json --save -j 4
-    Exit codes: 0 all assessed, 1 a finding at or above --fail-on, 2 a file could not be assessed.
+    Exit codes: 0 all assessed, 1 a finding at or above --fail-on, 2 a file could not be assessed (or,
+    with --save, an office could not be saved).
     """
     from assessor.findings import SEVERITY_ORDER
     from assessor.portfolio.runner import Options, run
@@ -323,13 +324,18 @@ def batch(questionnaire, rules, extra_rules, outdir, formats, jobs, by_folder, s
         click.echo(f"interrupted: {offices} office report(s) kept in {shown(outdir)}; no portfolio written", err=True)
         sys.exit(130)
     stored = ""
-    if save:  # "saved: assessment 7", "already stored: ...", "updated: ..." per office
+    if save:  # "saved: assessment 7", "already stored: ...", "updated: ...", "not saved: why" per office
         status = [r.saved.partition(":")[0] for r in result.offices if r.saved]
+        for r in result.offices:
+            if r.saved.startswith("not saved:"):
+                click.echo(shown(r.saved), err=True)
         stored = (f"; {status.count('saved')} saved to the store, {status.count('already stored')} already there"
-                  + (f", {status.count('updated')} updated" if "updated" in status else ""))
+                  + (f", {status.count('updated')} updated" if "updated" in status else "")
+                  + (f", {status.count('not saved')} not saved (workbooks of several organisations)"
+                     if "not saved" in status else ""))
     click.echo(f"batch: {offices} office(s) from {result.files} file(s), {len(result.failed)} failed, in "
                f"{result.seconds:.1f} s; reports and portfolio.xlsx in {shown(outdir)}{stored}", err=True)
-    if result.failed:
+    if result.failed or any(r.saved.startswith("not saved:") for r in result.offices):
         sys.exit(EXIT_INPUT)
     if fail_on:
         failing = [r for r in result.offices if any(SEVERITY_ORDER[s] <= SEVERITY_ORDER[fail_on] and n for s, n in r.findings)]

@@ -11,6 +11,10 @@ from __future__ import annotations
 import functools
 import sys
 
+# Every workbook the tool writes names it as its creator ("pmo-assess 0.1.0" or "pmo-assess"): a batch
+# tells its own earlier reports from client workbooks by it (portfolio.discover.is_report).
+CREATOR = "pmo-assess"
+
 
 def openpyxl():
     if "openpyxl" in sys.modules:

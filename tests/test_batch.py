@@ -237,6 +237,70 @@ def test_reports_do_not_go_among_the_client_workbooks(tmp_path):
     assert inside.exit_code == 0 and "1 office(s) from 1 file(s)" in inside.stderr, inside.output
 
 
+def _regions(tmp_path) -> Path:
+    """clients/emea with two offices' workbooks, clients/apac with a third."""
+    root = tmp_path / "clients"
+    for region, samples in (("emea", SAMPLES[1:3]), ("apac", SAMPLES[3:4])):
+        (root / region).mkdir(parents=True)
+        for path in samples:
+            shutil.copy(path, root / region)
+    return root
+
+
+def test_a_subfolder_holding_client_workbooks_is_refused_as_the_output_folder(tmp_path):
+    """`-o clients/emea` said "1 office(s) from 1 file(s), 0 failed": emea's two workbooks were skipped
+    as the output folder, and the reports went in beside them."""
+    root = _regions(tmp_path)
+    emea = sorted(p.name for p in (root / "emea").iterdir())
+    result = invoke("batch", root, "-o", root / "emea", "--format", "json")
+    assert result.exit_code == 2, result.output
+    assert f"{root / 'emea'}: the output folder holds input workbooks ({emea[0]}); a batch does not read its own " \
+           "output folder, so they would not be assessed" in result.stderr
+    assert f"choose another folder (a new one, or a subfolder such as {root / 'emea' / 'reports'}" in result.stderr
+    assert "Traceback" not in result.output and "batch:" not in result.stderr    # before any work
+    assert sorted(p.name for p in (root / "emea").iterdir()) == emea
+    # deeper down too: the workbooks of a folder inside the output folder would be skipped as well
+    (root / "apac" / "sydney").mkdir()
+    shutil.move(root / "apac" / SAMPLES[3].name, root / "apac" / "sydney")
+    deeper = invoke("batch", root, "-o", root / "apac", "--format", "json")
+    assert deeper.exit_code == 2 and f"holds input workbooks ({Path('sydney') / SAMPLES[3].name})" in deeper.stderr
+    # the folder given itself, its workbooks all in subfolders: the reports would be read by the next batch
+    top = invoke("batch", root, "-o", root, "--format", "json")
+    assert top.exit_code == 2 and f"{root}: the output folder holds input workbooks (apac" in top.stderr, top.output
+    assert sorted(p.name for p in root.iterdir()) == ["apac", "emea"]
+
+
+def test_a_subfolder_of_earlier_reports_is_still_skipped_when_reading(tmp_path, make_workbook):
+    root = _regions(tmp_path)
+    out, db = root / "reports", f"sqlite:///{tmp_path / 'store.db'}"
+    first = invoke("batch", root, "-o", out, "--format", "xlsx,json", "--save", "--db", db)
+    assert first.exit_code == 0 and "3 office(s) from 3 file(s), 0 failed" in first.stderr, first.output
+    assert invoke("history", "Meridian Bank", "-o", out / "Meridian trend.xlsx", "--db", db).exit_code == 0
+    report = next(out.glob("Meridian*.xlsx"))
+    wb = openpyxl().load_workbook(report)        # the client types its plan into the report, and saves it
+    wb["Findings"]["I2"] = "Dana (PMO lead)"
+    wb.save(report)
+    (out / "archive").mkdir()
+    shutil.copy(out / "portfolio.xlsx", out / "archive" / "portfolio-march.xlsx")
+    again = invoke("batch", root, "-o", out, "--format", "xlsx,json", "--force")
+    assert again.exit_code == 0 and "3 office(s) from 3 file(s), 0 failed" in again.stderr, again.output
+    # but not a client's workbook among them, stamped or not, nor a workbook the tool did not write
+    def copied_into_a_new_file(wb):
+        wb.properties.creator = "Dana Whitfield"
+    for name, edits in (("filled.xlsx", ()), ("unstamped.xlsx", [("delete_stamp",)]),
+                        ("copied.xlsx", [("delete_stamp",), copied_into_a_new_file])):
+        extra = make_workbook(out / "archive", edits, name=name)
+        refused = invoke("batch", root, "-o", out, "--format", "xlsx,json", "--force")
+        assert refused.exit_code == 2, (name, refused.output)
+        assert f"holds input workbooks ({Path('archive') / name}); a batch does not read" in refused.stderr
+        extra.unlink()
+    notes = openpyxl().Workbook()
+    notes.active["A1"] = "call Dana on Monday"
+    notes.save(out / "notes.xlsx")
+    refused = invoke("batch", root, "-o", out, "--format", "xlsx,json", "--force")
+    assert refused.exit_code == 2 and "holds input workbooks (notes.xlsx)" in refused.stderr, refused.output
+
+
 def test_reports_already_there_are_kept_unless_forced(tmp_path):
     root = tmp_path / "clients"
     root.mkdir()
@@ -277,6 +341,66 @@ def test_save_keeps_every_office_in_the_store(tmp_path):
     assert "0 saved to the store, 3 already there" in again.stderr
     listed = invoke("history", "--db", db)
     assert all(name in listed.stdout for name in ("Harbour City Council", "Meridian Bank", "Northwind Energy"))
+
+
+def test_a_folder_of_several_organisations_is_named_after_it_and_never_saved_as_one_of_them(tmp_path):
+    """--by-folder --save on a folder holding Meridian's and Harbour City's workbooks: the merged office was
+    saved as another Meridian Bank assessment of the same date (its history jumping between two offices'
+    levels), and its report and portfolio row said "Meridian Bank"."""
+    root = tmp_path / "clients"
+    for folder, samples in (("emea", ("meridian-bank.xlsx", "harbour-city-council.xlsx")),
+                            ("apac", ("atlas-rail.xlsx",))):
+        (root / folder).mkdir(parents=True)
+        for name in samples:
+            shutil.copy(REPO / "samples" / name, root / folder)
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    assert invoke("batch", root, "-o", tmp_path / "each", "--format", "json", "--save", "--db", db).exit_code == 0
+    before = {org: invoke("history", org, "-o", "-", "--db", db).stdout
+              for org in ("Meridian Bank", "Harbour City Council", "Atlas Rail Infrastructure")}
+
+    out = tmp_path / "out"
+    result = invoke("batch", root, "-o", out, "--by-folder", "--format", "xlsx,html,json", "--save", "--db", db)
+    assert result.exit_code == 2, result.output                         # asked to save, and one office was not
+    emea = root / "emea"
+    assert (f"not saved: emea: its workbooks name 2 organisations ('Meridian Bank': {emea / 'meridian-bank.xlsx'}; "
+            f"'Harbour City Council': {emea / 'harbour-city-council.xlsx'}), and the store keeps each organisation's "
+            "own history") in result.stderr
+    assert "run the batch without --by-folder" in result.stderr
+    assert ("batch: 2 office(s) from 3 file(s), 0 failed" in result.stderr
+            and "0 saved to the store, 1 already there, 1 not saved (workbooks of several organisations)" in result.stderr)
+    # the store is as it was: no client's history gained the merged office, and no "emea" office appeared
+    assert {org: invoke("history", org, "-o", "-", "--db", db).stdout for org in before} == before
+    assert "emea" not in invoke("history", "--db", db).stdout
+    assert invoke("history", "emea", "--db", db).exit_code == 2
+    # its reports and its portfolio row name the folder, not the first organisation
+    report = json.loads((out / "emea.json").read_text())
+    assert report["organisation"]["organisation"] == "emea" and report["organisation"]["pmo_name"] is None
+    assert len(report["respondents"]) == 2
+    assert "<h1>PMO assessment - emea</h1>" in (out / "emea.html").read_text()
+    summary = openpyxl().load_workbook(out / "emea.xlsx")["Summary"]
+    assert summary["A1"].value == "PMO assessment: emea"
+    rows = {o["report"]: o for o in json.loads((out / "portfolio.json").read_text())["offices"]}
+    assert (rows["emea"]["organisation"], rows["emea"]["pmo_name"]) == ("emea", "")
+    assert rows["apac"]["organisation"] == "Atlas Rail Infrastructure"            # one organisation: as before
+    offices = openpyxl().load_workbook(out / "portfolio.xlsx")["Offices"]
+    assert [c.value for c in offices[2]][:2] == ["Atlas Rail Infrastructure", "Capital Delivery P3O"]
+    assert [c.value for c in offices[3]][:2] == ["emea", None]
+    # without --save nothing is refused: the folder was asked to be one office
+    plain = invoke("batch", root, "-o", tmp_path / "plain", "--by-folder", "--format", "json")
+    assert plain.exit_code == 0 and "not saved" not in plain.stderr, plain.output
+
+
+def test_a_folder_of_one_organisation_spelled_two_ways_is_saved_as_that_organisation(tmp_path, make_workbook):
+    root = tmp_path / "clients"
+    (root / "acme").mkdir(parents=True)
+    make_workbook(root / "acme", [_profile(Organisation="Acme Ltd", Respondent="Ann")], name="a.xlsx")
+    make_workbook(root / "acme", [_profile(Organisation="ACME LTD.", Respondent="Bob")], name="b.xlsx")
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    result = invoke("batch", root, "-o", tmp_path / "out", "--by-folder", "--format", "json", "--save", "--db", db)
+    assert result.exit_code == 0 and "1 saved to the store" in result.stderr, result.output
+    history = json.loads(invoke("history", "Acme Ltd", "-o", "-", "--db", db).stdout)
+    assert len(history["assessments"]) == 1
+    assert json.loads((tmp_path / "out" / "acme.json").read_text())["organisation"]["organisation"] == "Acme Ltd"
 
 
 def test_hostile_names_make_safe_file_names_and_inert_cells(tmp_path):

@@ -30,6 +30,9 @@ class OfficeGroup:
     files: tuple[str, ...]
     label: str          # what its report files are named after: "organisation / PMO", or the folder
     spooled: tuple[str, ...] = ()   # the files as read (pickles in the spool), in the order of ``files``
+    # A folder's office whose workbooks name several organisations: each name (as its first workbook
+    # spells it) with its files. Such an office is named after its folder, and is no organisation's.
+    organisations: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def by_profile(placements: list[Placement]) -> tuple[list[OfficeGroup], list[Placement]]:
@@ -49,7 +52,8 @@ def by_profile(placements: list[Placement]) -> tuple[list[OfficeGroup], list[Pla
 
 
 def by_folder(placements: list[Placement]) -> tuple[list[OfficeGroup], list[Placement]]:
-    """One office per folder: its workbooks are its respondents, whatever their Profiles say."""
+    """One office per folder: its workbooks are its respondents, whatever their Profiles say. When they
+    name several organisations, the office is the folder's, named after it."""
     groups: dict[str, list[Placement]] = {}
     unplaced = []
     for p in placements:
@@ -77,5 +81,21 @@ def _group(key, members: list[Placement], folder: str | None = None) -> OfficeGr
     members = sorted(members, key=lambda m: m.path)
     first = min(members, key=lambda m: (m.order, m.path))  # the office's first respondent, as its report has it
     label = folder if folder is not None else f"{first.organisation} / {first.pmo_name}".rstrip(" /")
-    return OfficeGroup(key, first.organisation or (folder or ""), first.pmo_name,
-                       tuple(m.path for m in members), label, tuple(m.spooled for m in members))
+    files, spooled = tuple(m.path for m in members), tuple(m.spooled for m in members)
+    organisations = _named(members, "organisation")
+    if len(organisations) > 1:  # (only a folder's office can hold several: by_profile groups by the name)
+        pmo = _named(members, "pmo_name")
+        return OfficeGroup(key, label, next(iter(pmo)) if len(pmo) == 1 else "", files, label, spooled,
+                           tuple((name, tuple(paths)) for name, paths in organisations.items()))
+    return OfficeGroup(key, first.organisation or (folder or ""), first.pmo_name, files, label, spooled)
+
+
+def _named(members: list[Placement], field: str) -> dict[str, list[str]]:
+    """The names ``field`` holds in the members' Profiles, spelled any way, each as the first respondent
+    naming it spells it, with the files naming it; a blank names nothing."""
+    named: dict[str, tuple[str, list[str]]] = {}
+    for m in sorted(members, key=lambda m: (m.order, m.path)):
+        value = getattr(m, field)
+        if name_key(value):
+            named.setdefault(name_key(value), (value, []))[1].append(m.path)
+    return {name: sorted(paths) for name, paths in named.values()}

@@ -38,7 +38,7 @@ def run(paths: list[Path], outdir: Path, options: Options, jobs: int | None = No
     files = [str(p) for p in discover.workbooks(list(paths), exclude=outdir)]
     if not files:
         raise InputError("no workbooks found: expected .xlsx files in " + ", ".join(str(p) for p in paths))
-    _refuse_input_folder(outdir, files)
+    _refuse_input_folder(outdir, list(paths), files)
     outdir.mkdir(parents=True, exist_ok=True)
     batch = Batch(files=len(files))
     if options.save:
@@ -100,17 +100,32 @@ def _note_store(line: str) -> None:
     print(line, file=sys.stderr)
 
 
-def _refuse_input_folder(outdir: Path, files: list[str]) -> None:
-    """Reports written among the client workbooks would be read as workbooks by the next batch over
-    that folder (and fail); a subfolder is fine: the output folder is skipped when reading."""
+def _refuse_input_folder(outdir: Path, paths: list[Path], files: list[str]) -> None:
+    """The reports may not go among the client workbooks. In a folder the batch reads, the next batch
+    over it would read them as workbooks (and fail them); in a folder inside one, the batch skips the
+    output folder when reading, so the workbooks there would silently not be assessed. A folder inside
+    holding only our own earlier reports (the same -o again) is fine, and still skipped."""
     if not outdir.is_dir():
         return
     here = real_path(outdir)
-    mixed = next((f for f in files if real_path(Path(f).parent) == here), None)
+    folders = {real_path(p) for p in paths if Path(p).is_dir()}
+
+    def read_back(file: str) -> bool:  # a workbook read from the output folder itself, or below it when given
+        parent = real_path(Path(file).parent)
+        return parent == here or (here in folders and here in parent.parents)
+
+    mixed = next((real_path(Path(f).parent) / Path(f).name for f in files if read_back(f)), None)
+    why = "the reports would be mixed with them and read as workbooks by the next batch"
+    if mixed is None and folders.intersection(here.parents):
+        read = {real_path(f) for f in files}  # (a folder inside the output folder may be given as well)
+        mixed = next((real_path(f.parent) / f.name for f in discover.under(outdir)
+                      if real_path(f) not in read and not discover.is_report(f)), None)
+        why = ("a batch does not read its own output folder, so they would not be assessed, and the reports "
+               "would be mixed with them")
     if mixed is not None:
-        raise OutputError(f"{outdir}: the output folder holds input workbooks ({Path(mixed).name}); the reports would "
-                          "be mixed with them and read as workbooks by the next batch: choose another folder (a new "
-                          f"one, or a subfolder such as {outdir / 'reports'}, which a batch skips when reading)")
+        raise OutputError(f"{outdir}: the output folder holds input workbooks ({os.path.relpath(mixed, here)}); "
+                          f"{why}: choose another folder (a new one, or a subfolder such as {outdir / 'reports'}, "
+                          "which a batch skips when reading)")
 
 
 def _refuse_existing(outdir: Path, stems: list[str], options: Options, files: list[str]) -> None:

@@ -42,7 +42,7 @@ def render(batch) -> bytes:
     """The workbook, written row by row (openpyxl's write-only mode): a portfolio of thousands of offices
     is streamed to the file rather than held as a sheet of cell objects in the parent's memory. Each
     sheet's layout (widths, frozen head, print setup) is set before its first row, as that mode needs."""
-    from assessor.xlsx import openpyxl
+    from assessor.xlsx import CREATOR, openpyxl
 
     wb = openpyxl().Workbook(write_only=True)
     sheets = [wb.create_sheet(title) for title in ("Offices", "Failed files", "Distribution")]
@@ -51,7 +51,7 @@ def render(batch) -> bytes:
     book.offices(sheets[0], batch)
     book.failed(sheets[1], batch)
     book.distribution(sheets[2], batch)
-    wb.properties.creator = "pmo-assess"
+    wb.properties.creator = CREATOR
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

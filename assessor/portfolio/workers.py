@@ -93,6 +93,9 @@ def _assess_office(group: OfficeGroup, stem: str, outdir: Path) -> OfficeResult:
                 pmo_name=group.pmo_name)
     assessment = assessor.assess_submission(submission_of(responses, assessor.bank, not options.by_folder))
     data = assessment.to_dict()
+    if group.organisations:  # a folder of several organisations' workbooks: its reports name the folder
+        data["organisation"] = {**data["organisation"], "organisation": group.organisation,
+                                "pmo_name": group.pmo_name or None}
     _WORKER["assessed"] += 1
     if _WORKER["assessed"] % COLLECT_EVERY == 0:
         import gc
@@ -107,7 +110,9 @@ def _assess_office(group: OfficeGroup, stem: str, outdir: Path) -> OfficeResult:
             raise OutputError(f"{target}: cannot write the report: {exc.strerror or exc}") from None
         written.append(target.name)
     saved = ""
-    if options.save:
+    if options.save and group.organisations:
+        saved = f"not saved: {_not_saved(group)}"
+    elif options.save:
         if _WORKER["store"] is None:
             _WORKER["store"] = api.open_store(options.db)
         result = _WORKER["store"].save(assessment)
@@ -123,6 +128,19 @@ def _assess_office(group: OfficeGroup, stem: str, outdir: Path) -> OfficeResult:
                         score=m["overall"]["score"],
                         dimensions=tuple((d["id"], d["name"], d["level"]) for d in m["dimensions"]),
                         findings=tuple(counts.items()), reports=tuple(written), saved=saved)
+
+
+def _not_saved(group: OfficeGroup) -> str:
+    """Why a folder's office of several organisations is kept out of the store: saved under one of them
+    it would be another assessment of that client (its history jumping to another office's levels on
+    one date); saved under the folder's name, an office no client has, named by how the batch was run,
+    and a peer in every benchmark."""
+    from assessor.errors import quote
+
+    named = "; ".join(f"{quote(name)}: {', '.join(files)}" for name, files in group.organisations)
+    return (f"{group.label}: its workbooks name {len(group.organisations)} organisations ({named}), and the store "
+            "keeps each organisation's own history: its reports are written; to save, run the batch without "
+            "--by-folder (an office per organisation), or make the Profiles name one organisation")
 
 
 class Workers:

@@ -11,7 +11,7 @@ from assessor import __version__
 from assessor.model import PROFILE_FIELDS
 from assessor.questionnaire import layout as L
 from assessor.questionnaire.bank import Bank
-from assessor.xlsx import row_height, wrapped_lines
+from assessor.xlsx import CREATOR, row_height, wrapped_lines
 
 HEADER_FILL = "1F3864"
 ANSWER_FILL = "FFF2CC"
@@ -247,4 +247,4 @@ def _stamp(wb, bank: Bank):
     for name, value in ((L.PROP_ID, bank.id), (L.PROP_VERSION, bank.version), (L.PROP_HASH, bank.questions_hash)):
         wb.custom_doc_props.append(StringProperty(name=name, value=value))
     wb.properties.title = bank.title
-    wb.properties.creator = f"pmo-assess {__version__}"
+    wb.properties.creator = f"{CREATOR} {__version__}"

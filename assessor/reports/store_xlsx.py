@@ -21,7 +21,7 @@ class StoreXlsxReporter(TextReporter):
     def render(self, data: dict) -> bytes:
         import io
 
-        from assessor.xlsx import openpyxl
+        from assessor.xlsx import CREATOR, openpyxl
 
         wb = openpyxl().Workbook()
         book = _Book(wb)
@@ -30,7 +30,7 @@ class StoreXlsxReporter(TextReporter):
         title = {"history": "Maturity history", "comparison": "What moved", "benchmark": "Among peers"}[data["kind"]]
         page_furniture(wb, f"{title}: " + " - ".join(str(x) for x in (office.get("organisation"), office.get("pmo_name"))
                                                       if x), "pmo-assess")
-        wb.properties.creator = "pmo-assess"
+        wb.properties.creator = CREATOR
         buffer = io.BytesIO()
         wb.save(buffer)
         return buffer.getvalue()

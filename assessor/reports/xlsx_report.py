@@ -24,7 +24,7 @@ from assessor.reports.base import (GAP_STATUSES, WARN_STATUSES, finding_text, ov
                                    raci_letters)
 from assessor.reports.xlsx_cells import SEVERITY_FILL, Sheets, _clean, landscape, page_furniture
 from assessor.xlsx import column_letter as _letter
-from assessor.xlsx import row_height, wrapped_lines
+from assessor.xlsx import CREATOR, row_height, wrapped_lines
 
 
 class XlsxReporter(TextReporter):
@@ -58,7 +58,7 @@ class XlsxReporter(TextReporter):
         date = data["organisation"].get("assessment_date")
         page_furniture(wb, "PMO assessment" + (f": {place}" if place else ""), f"assessed {date}" if date else "")
         wb.properties.title = _clean(f"PMO assessment - {org}")[:200]
-        wb.properties.creator = f"pmo-assess {data['tool']['version']}"
+        wb.properties.creator = f"{CREATOR} {data['tool']['version']}"
         return wb
 
 
