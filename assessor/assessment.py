@@ -188,7 +188,28 @@ class Assessment:
         items, phases = self.phased
         return {"items": items, "phases": phases,
                 "next_tier": {"tier": tier + 1 if tier < 4 else None,
-                              "tier_name": TIER_NAMES.get(tier + 1), "missing": missing}}
+                              "tier_name": TIER_NAMES.get(tier + 1), "missing": missing,
+                              "functions": self._functions_to_take_on(tier + 1)}}
+
+    def _functions_to_take_on(self, tier: int) -> list[dict]:
+        """The function rules (tier_function_rules) of ``tier`` and of the tiers it requires that did not
+        fire: what the office would have to run, not only staff, to be that tier."""
+        setting = self.rulebase.setting
+        needs = {int(k): list(v) for k, v in (setting("tier_function_rules", {}) or {}).items()}
+        requires = {int(k): [int(x) for x in v] for k, v in (setting("tier_requires", {}) or {}).items()}
+        fired = {f.derived_by for f in self.outcome.derived("tier_evidence")}
+        tiers, todo = [], [tier] if tier <= 4 else []
+        while todo:
+            t = todo.pop(0)
+            if t not in tiers:
+                tiers.append(t)
+                todo += requires.get(t, [])
+        out = []
+        for t in sorted(tiers):
+            rules = needs.get(t, [])
+            if rules and not fired & set(rules):
+                out += [{"rule": r, "tier": t, "title": self.rulebase.rule(r).title} for r in rules]
+        return out
 
     def _coverage(self) -> dict:
         organisation = self.factbase.organisation

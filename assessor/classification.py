@@ -47,9 +47,11 @@ def decide(points: dict, possible: dict, order: list, threshold: float, runner_u
     lower = order[i - 1] if i > 0 else None
     # Evidence for the next class up pulls the award into doubt; none means the support stands.
     confidence = support[winner] * (1 - 0.5 * support[higher]) if higher else support[winner]
+    # The runner-up is a class the office could be: "already does some of the work of a P3MO" said of
+    # one with a methodology owner in post and no centre of excellence overstated it.
     runner_up = None
-    if higher and support[higher] >= runner_up_threshold:
+    if higher and support[higher] >= runner_up_threshold and higher in allowed:
         runner_up = higher
-    elif lower and support[winner] < 0.75 and support[lower] >= runner_up_threshold:
+    elif lower and support[winner] < 0.75 and support[lower] >= runner_up_threshold and lower in allowed:
         runner_up = lower
     return Decision(winner, round(confidence, 2), runner_up, support)

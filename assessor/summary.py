@@ -96,15 +96,29 @@ def _next_tier(nxt: dict, c: dict) -> dict | None:
     if nxt["tier"] is None:  # the top tier: nothing above it to grow into
         return {"topic": "next tier", "text": f"Already a {c['tier_name']} (tier {c['tier']}), the top tier: the "
                                               "roadmap deepens the practices rather than adding functions."}
-    missing = nxt["missing"]
+    missing, functions = nxt["missing"], nxt.get("functions") or []
+    # the functions it does not run first: owners alone do not make the next tier
+    run = f"functions not in place yet: {_sentence([f['title'] for f in functions])}"
     if not missing:
+        if functions:
+            return {"topic": "next tier", "text": f"To grow into a {nxt['tier_name']} (tier {nxt['tier']}), {run}."}
         return {"topic": "next tier",
                 "text": f"Every responsibility a {nxt['tier_name']} (tier {nxt['tier']}) needs already has an "
                         "owner: its practices decide the move."}
     first = f"“{missing[0]['name']}”"
+    owners = (f"{len(missing)} responsibilit{'y needs' if len(missing) == 1 else 'ies need'} an owner, "
+              f"among them {first}")
     return {"topic": "next tier",
-            "text": f"To grow into a {nxt['tier_name']} (tier {nxt['tier']}), {len(missing)} responsibilit"
-                    f"{'y needs' if len(missing) == 1 else 'ies need'} an owner, among them {first}."}
+            "text": f"To grow into a {nxt['tier_name']} (tier {nxt['tier']}), "
+                    + (f"{run}; and {owners}." if functions else f"{owners}.")}
+
+
+def _sentence(titles: list[str]) -> str:
+    """'the office runs programme management; a centre of excellence operates': rule titles as one clause."""
+    def lowered(title: str) -> str:  # "PPM tool in use" keeps its acronym
+        first = title.split(" ", 1)[0]
+        return title if len(first) > 1 and first.isupper() else title[:1].lower() + title[1:]
+    return "; ".join(lowered(t) for t in titles)
 
 
 def _start(phases: list[dict]) -> dict | None:

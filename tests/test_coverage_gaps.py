@@ -928,3 +928,12 @@ def test_programme_titles_alone_make_no_programme_office(reports):
     assert {"TIER-2-02", "TIER-2-03", "TIER-2-04"} <= fired and "TIER-2-01" not in fired
     assert data["classification"]["support"]["tier"]["2"] >= 0.5
     assert data["classification"]["tier"] == 1
+    # nor is it the runner-up ("already does some of the work of a programme office"), and the next tier
+    # names the function to take on, not only the owners to find
+    assert data["classification"]["runner_up"]["tier"] != 2
+    assert not any("programme office" in m["text"] for m in data["summary"] if m["topic"] == "office")
+    assert data["roadmap"]["next_tier"]["functions"] == [
+        {"rule": "TIER-2-01", "tier": 2, "title": "The office runs programme management"}]
+    (step,) = [m["text"] for m in data["summary"] if m["topic"] == "next tier"]
+    assert step.startswith("To grow into a programme office (tier 2), functions not in place yet: "
+                           "the office runs programme management"), step
