@@ -161,6 +161,9 @@ def test_in_pmo_is_a_yes_no_dropdown_and_fte_a_decimal(wb):
     assert in_pmo.showInputMessage and in_pmo.prompt
     fte = validation_for(ws, "D2")
     assert fte.type == "decimal" and fte.showInputMessage and "0.5" in fte.prompt
+    # Excel's bounds are the reader's: it warned at 6 FTE, which the import accepts
+    from assessor.questionnaire import layout as L
+    assert (float(fte.formula1), float(fte.formula2)) == (0, L.MAX_FTE)
 
 
 # --- protection, layout and printing -------------------------------------------------------------

@@ -558,3 +558,15 @@ def test_reports_to_in_lower_case_is_read_as_the_role_id(make_workbook, tmp_path
     roles = {r.role_id: r for r in read_submission([path], bank).responses[0].roles}
     row13 = [r for r in roles.values() if r.cell == "Roles!A13"][0]
     assert row13.reports_to == "PMO-HEAD"
+
+
+@pytest.mark.parametrize("name", ["report.json", "verdicts.yaml", "answers"])
+def test_a_text_file_of_another_kind_is_not_called_renamed(tmp_path, bank, name):
+    """`--plan out/k.json` and `validate verdicts.yaml` were told 'this is a CSV or text file renamed to .xlsx'."""
+    path = tmp_path / name
+    path.write_text('{"not": "a workbook"}\n', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_submission([path], bank)
+    (problem,) = caught.value.problems
+    suffix = path.suffix or "no extension"
+    assert problem.message == f"this is a text file ({suffix}), not an Excel workbook: give the path of the .xlsx workbook"

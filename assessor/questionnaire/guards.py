@@ -99,13 +99,13 @@ def _check(path, limits: Limits) -> None:
         raise _Refused(f"the file cannot be read ({error.strerror}): check its permissions") from None
     with file:
         try:
-            _check_open_file(file, limits)
+            _check_open_file(file, limits, os.path.splitext(path)[1].lower())
         except OSError as error:
             raise _Refused(f"the file cannot be read ({error.strerror or error}): "
                            "copy it to a local disk and try again") from None
 
 
-def _check_open_file(file, limits: Limits) -> None:
+def _check_open_file(file, limits: Limits, suffix: str = ".xlsx") -> None:
     size = os.fstat(file.fileno()).st_size
     if size == 0:
         raise _Refused("the file is empty (0 bytes): save or export the workbook again")
@@ -116,7 +116,7 @@ def _check_open_file(file, limits: Limits) -> None:
     if head.startswith(_OLE_MAGIC):
         _refuse_ole(file, head, limits)
     if not zipfile.is_zipfile(file):
-        _refuse_non_zip(head)
+        _refuse_non_zip(head, suffix)
     _check_directory_size(file, size, limits)
     try:
         archive = zipfile.ZipFile(file)
@@ -163,7 +163,7 @@ def _has_encrypted_stream(file, head: bytes, limits: Limits) -> bool:
     return False
 
 
-def _refuse_non_zip(head: bytes) -> None:
+def _refuse_non_zip(head: bytes, suffix: str = ".xlsx") -> None:
     if head.startswith(b"PK\x03\x04"):
         raise _Refused(f"{_DAMAGED} (perhaps an incomplete download or copy): {_FRESH_COPY}",
                        found="a zip archive without its end", expected="a complete .xlsx file")
@@ -177,6 +177,9 @@ def _refuse_non_zip(head: bytes) -> None:
         if start.startswith("<"):
             raise _Refused("this is an XML file (perhaps an Excel 2003 XML spreadsheet), "
                            f"not an .xlsx workbook: {_RESAVE}")
+        if suffix not in (".xlsx", ".xlsm"):  # a report.json or a rules .yaml given where a workbook goes
+            raise _Refused(f"this is a text file ({suffix or 'no extension'}), not an Excel workbook: "
+                           "give the path of the .xlsx workbook", expected="an .xlsx workbook")
         raise _Refused(f"this is a CSV or text file renamed to .xlsx, not a workbook: {_RESAVE}")
     raise _Refused(f"not an Excel .xlsx workbook (not a zip archive): {_RESAVE}")
 

@@ -202,7 +202,8 @@ def _roles(ws, bank: Bank, lists):
     _dropdown(ws, lists["YesNo"], f"E2:E{last}", "In PMO", "Yes if the role sits in the PMO, otherwise No.")
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    fte = DataValidation(type="decimal", operator="between", formula1="0", formula2="5", allow_blank=True)
+    # the limit the reader holds FTEs to: a warning in Excel, an error at import
+    fte = DataValidation(type="decimal", operator="between", formula1="0", formula2=str(L.MAX_FTE), allow_blank=True)
     fte.promptTitle, fte.prompt = "FTE", "Share of a full-time job each holder spends in this role, e.g. 0.5"
     fte.showInputMessage = fte.showErrorMessage = True
     fte.errorStyle = "warning"
