@@ -83,6 +83,18 @@ def test_unknown_bank_id_names_the_shipped_banks():
     assert "pmo-core" in message
 
 
+def test_a_yaml_file_that_is_no_bank_is_called_so(tmp_path):
+    """`template -q targets.yaml` said only "roles.yaml: error: file not found" (the catalogue it looked
+    for beside it)."""
+    targets = tmp_path / "targets.yaml"
+    targets.write_text("default: 3\n", encoding="utf-8")
+    with pytest.raises(BankError) as caught:
+        load_bank(targets)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.message) == (str(targets), "not a question bank (it has no questions)")
+    assert "roles.yaml" not in str(caught.value)
+
+
 # --- broken copies of the bank ----------------------------------------------------------------
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assessor import paths
-from assessor.errors import BankError
+from assessor.errors import BankError, Problem
 from assessor.schema import Checker, label
 from assessor.yamlfile import load_yaml
 
@@ -197,6 +197,10 @@ def load_bank(ref: str | Path | None = None) -> Bank:
     check.keys(top, "(top level)",
                ["id", "version", "title", "scale", "not_applicable", "dont_know", "dimensions", "questions"],
                ["description", "roles", "responsibilities", "instructions", "previous_versions"])
+    if "questions" not in top:  # another YAML file (a targets file, a rule file): its catalogues are no news
+        message = "not a question bank (it has no questions)"
+        expected = "a question bank's .yaml, or the id of a shipped one"
+        raise BankError(f"{path}: {message}", [Problem(str(path), "", message, expected=expected)])
     scale = _scale(check, top.get("scale"))
     dimensions = _dimensions(check, top.get("dimensions"))
     roles_file = path.parent / str(top.get("roles", "roles.yaml"))
