@@ -219,16 +219,18 @@ def _graph(assessor, paths, only: str | None):
 
 # -- the store: history, comparison, benchmarks ---------------------------------------------------
 
-def open_store(db: str | None = None, notice=None):
-    """The assessment store at ``db`` (a URL), else ``PMO_ASSESS_DB``, else the user's data folder."""
+def open_store(db: str | None = None, notice=None, create: bool = False):
+    """The assessment store at ``db`` (a URL), else ``PMO_ASSESS_DB``, else the user's data folder.
+    Only a caller that writes passes ``create``: reading a URL that holds no store is refused, so a
+    mistyped URL makes no empty store."""
     from assessor.store import Store
 
-    return Store(db, notice)
+    return Store(db, notice, create)
 
 
 def save(assessment, db: str | None = None, notice=None):
     """Store one assessment; saving the same workbooks again finds it already there."""
-    with open_store(db, notice) as store:
+    with open_store(db, notice, create=True) as store:
         return store.save(assessment)
 
 
@@ -309,13 +311,17 @@ def import_benchmark(file: str | Path, db: str | None = None, notice=None) -> tu
     import json
 
     from assessor.store import StoreError
-    from assessor.store.store import import_benchmark as add
+    from assessor.store.exchange import validate
+    from assessor.store.store import add_peer_records
 
     try:
         document = json.loads(Path(file).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise StoreError(f"{file}: file not found") from None
+    except OSError as exc:
+        raise StoreError(f"{file}: cannot read the file: {exc.strerror or exc}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise StoreError(f"{file}: not a pmo-assess benchmark file (not JSON: {exc})") from None
-    with open_store(db, notice) as store:
-        return add(store, document, str(file))
+    records, source = validate(document, str(file))  # before the store is opened: a bad file makes none
+    with open_store(db, notice, create=True) as store:
+        return add_peer_records(store, records, source, str(file))

@@ -299,10 +299,62 @@ def test_a_store_from_a_newer_tool_is_refused(db):
 # --- bad input ----------------------------------------------------------------------------------------
 
 def test_an_empty_store_and_an_unknown_id_say_so(db):
+    Store(db).close()   # a store with nothing in it yet
     result = invoke("history", "--db", db)
     assert result.exit_code == 0 and "the store holds no assessments yet" in result.stdout
     _user_error(invoke("compare", "--db", db, "4", "5"), "no stored assessment 4")
     _user_error(invoke("history", "--db", db, "Meridian Bank"), "no stored office of 'Meridian Bank'")
+
+
+READING = [("history",), ("history", "Meridian Bank"), ("compare", "1", "2"), ("benchmark", "Meridian Bank"),
+           ("benchmark", "export", "-o", "peers.json"), ("alias", "Meridian Group", "Meridian Bank")]
+
+
+def _tables(url: str) -> list[str]:
+    from sqlalchemy import create_engine, inspect
+
+    engine = create_engine(url)
+    try:
+        return inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("command", READING, ids=" ".join)
+def test_reading_a_url_where_no_store_is_says_so_and_makes_none(tmp_path, db, command, monkeypatch):
+    """A mistyped --db made an empty store there (and its folders), then said it held nothing."""
+    monkeypatch.chdir(tmp_path)
+    result = _user_error(invoke(*command, "--db", db), "no assessment store", "pmo-assess assess FILE --save")
+    assert "creating a new assessment store" not in result.output
+    if db.startswith("sqlite"):
+        assert f"at {tmp_path / 'store.db'} (no such file)" in result.stderr
+        assert list(tmp_path.iterdir()) == []
+    else:
+        assert "in this database (it is empty)" in result.stderr and _tables(db) == []
+    assert invoke("assess", MERIDIAN, "--save", "--db", db, "--format", "json").exit_code == 0   # this one makes it
+
+
+def test_a_mistyped_sqlite_path_is_named_as_resolved_and_the_slashes_explained(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    relative = _user_error(invoke("history", "Meridian Bank", "--db", "sqlite:///tmp/x/store.db"))
+    assert f"no assessment store at {tmp_path / 'tmp' / 'x' / 'store.db'} (no such file)" in relative.stderr
+    assert "for /tmp/x/store.db write sqlite:////tmp/x/store.db" in relative.stderr
+    absolute = _user_error(invoke("history", "--db", f"sqlite:///{tmp_path}/nonexistent/dir/x.db"))
+    assert f"no assessment store at {tmp_path}/nonexistent/dir/x.db" in absolute.stderr
+    assert "three slashes" not in absolute.stderr
+    (tmp_path / "empty.db").touch()
+    _user_error(invoke("history", "--db", "sqlite:///empty.db"), f"at {tmp_path / 'empty.db'} (an empty file)")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.db"] and (tmp_path / "empty.db").stat().st_size == 0
+
+
+def test_a_failed_import_leaves_no_new_store(tmp_path, db, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "peers.json").write_text(json.dumps({"format": "something else"}))
+    _user_error(invoke("benchmark", "import", "--db", db, "peers.json"), "not a pmo-assess benchmark file")
+    if db.startswith("sqlite"):
+        assert [p.name for p in tmp_path.iterdir()] == ["peers.json"]
+    else:
+        assert _tables(db) == []
 
 
 def test_a_corrupt_sqlite_file_is_one_line_and_stays_as_it_was(tmp_path):

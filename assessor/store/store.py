@@ -38,9 +38,12 @@ class Office:
 
 
 class Store:
-    def __init__(self, url: str | None = None, notice=None):
+    """The store at ``url``: made there when missing, unless ``create`` is False (then a URL that holds
+    no store is refused, and nothing is made)."""
+
+    def __init__(self, url: str | None = None, notice=None, create: bool = True):
         self.url = url or default_url()
-        self.engine = connect(self.url, notice)
+        self.engine = connect(self.url, notice, create)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -324,7 +327,11 @@ def import_benchmark(store: Store, document, file: str) -> tuple[int, int]:
     """Add another store's anonymised records; (added, already there). Anything else is refused whole."""
     from assessor.store.exchange import validate
 
-    records, source = validate(document, file)
+    return add_peer_records(store, *validate(document, file), file)
+
+
+def add_peer_records(store: Store, records: list[dict], source: str, file: str) -> tuple[int, int]:
+    """Add records ``exchange.validate`` has passed; (added, already there)."""
     own, _ = _store_identity(store)
     if source == own:
         raise StoreError(f"{file}: these records were exported from this store; they are already here")
