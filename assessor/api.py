@@ -268,11 +268,14 @@ def history_document(store, organisation: str) -> dict:
 
 
 def compare_sides(before: list[str], after: list[str], db: str | None = None, assessor=None, notice=None) -> dict:
-    """Compare two assessments, each a stored assessment id or a set of workbooks (assessed, not saved)."""
-    from assessor.comparison import compare
+    """Compare two assessments, each a stored assessment id or a set of workbooks (assessed, not saved).
+    Two offices are set side by side (the store's aliases count as one office); one assessment on
+    both sides is refused, as there is nothing to compare."""
+    from assessor.comparison import ComparisonError, compare
+    from assessor.store.keys import workbooks_digest
 
     store = None
-    reports = []
+    sides = []  # (report, what the side is, stored office id or None, workbooks digest)
     try:
         for side in (before, after):
             if len(side) == 1 and str(side[0]).isdigit():
@@ -280,14 +283,36 @@ def compare_sides(before: list[str], after: list[str], db: str | None = None, as
                     store = open_store(db, notice)
                 report = store.report(int(side[0]))
                 report["stored_id"] = int(side[0])
+                office, digest = store.identity(int(side[0]))
+                sides.append((report, f"stored assessment {int(side[0])}", office, digest))
             else:
                 assessor = assessor or Assessor()
-                report = assessor.assess(list(side)).to_dict()
-            reports.append(report)
+                assessment = assessor.assess(list(side))
+                sides.append((assessment.to_dict(), "workbooks " + ", ".join(map(str, side)), None,
+                              workbooks_digest(assessment.submission.digests)))
+        (a, what_a, office_a, digest_a), (b, what_b, office_b, digest_b) = sides
+        one_office = None  # told by the names, unless the store knows
+        if store is not None:
+            if office_a is None:
+                office_a = store.office_id(a["organisation"].get("organisation"), a["organisation"].get("pmo_name"))
+            if office_b is None:
+                office_b = store.office_id(b["organisation"].get("organisation"), b["organisation"].get("pmo_name"))
+            if office_a is not None or office_b is not None:
+                one_office = office_a == office_b
     finally:
         if store is not None:
             store.close()
-    return compare(*reports)
+    if digest_a == digest_b and a["rulebase"]["fingerprint"] == b["rulebase"]["fingerprint"] \
+            and a["questionnaire"] == b["questionnaire"]:
+        from assessor.comparison import office_name
+        org = a["organisation"]
+        where = f"{office_name(org)}, {org.get('assessment_date') or 'no date'}"
+        said = what_a if what_a == what_b else f"{what_a} and {what_b}"
+        raise ComparisonError(f"compare: {said}: both sides are the same assessment ({where}: the same workbooks, "
+                              "questionnaire and rule base), so nothing can have moved; compare it with another "
+                              f"assessment (`pmo-assess history \"{org.get('organisation') or 'ORGANISATION'}\"` "
+                              "lists them)")
+    return compare(a, b, one_office)
 
 
 def benchmark(organisation: str, peers: str | None = None, db: str | None = None, notice=None) -> dict:

@@ -417,8 +417,11 @@ def compare(db, output, force, sides):
       pmo-assess compare 3 7
       pmo-assess compare march.xlsx -- september.xlsx
       pmo-assess compare march-1.xlsx march-2.xlsx -- 7
+    Two different offices are set side by side as A and B (findings only in A, only in B, in both),
+    with a warning.
     """
     from assessor import api
+    from assessor.comparison import warnings
     from assessor.reports import tables
 
     if SIDES in sides:
@@ -432,6 +435,8 @@ def compare(db, output, force, sides):
     if not before or not after:
         raise AssessorError("compare: one side is empty; expected FILES -- FILES or two assessment ids")
     result = api.compare_sides(before, after, db, notice=_note)
+    for line in warnings(result):
+        click.echo(shown(line), err=True)
     if output is None:
         click.echo(tables.comparison(result), nl=False)
     else:

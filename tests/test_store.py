@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -157,13 +158,64 @@ def test_compare_takes_workbook_sets_on_either_side(tmp_path):
 
 
 def test_different_bank_versions_are_compared_by_question_id(tmp_path):
-    old = REPO / "tests" / "fixtures" / "bank-1.0.0"
-    workbook = next(old.glob("*.xlsx"))
+    workbook = REPO / "tests" / "fixtures" / "bank-1.0.0" / "meridian-bank.xlsx"   # the same office, on the old bank
     result = invoke("compare", workbook, "--", MERIDIAN, "-o", tmp_path / "c.json")
     assert result.exit_code == 0, result.output
     compat = json.loads((tmp_path / "c.json").read_text())["compatibility"]
     assert compat["comparable"] is False and compat["same_questionnaire"] is False
     assert "compared by question id" in compat["notes"][0]
+
+
+# --- two offices, or one assessment twice ---------------------------------------------------------
+
+NORTHWIND = REPO / "samples" / "northwind-energy.xlsx"
+TIME_WORDS = ("new", "resolved", "persisting", "->", "before", "after")
+
+
+def test_two_stored_offices_are_set_side_by_side_and_said_to_be_two(portfolio, tmp_path):
+    """compare 3 4 (Meridian Bank, Northwind Energy) was headed by Northwind alone, its findings "new" and
+    "resolved", and the JSON said comparable: true with no note."""
+    result = invoke("compare", "--db", portfolio, "3", "4")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == ["warning: comparing two different offices, A Meridian Bank / Enterprise "
+                                          "Portfolio Office and B Northwind Energy / Grid Modernisation Programme "
+                                          "Office: shown side by side, not as one office's progress"]
+    lines = result.stdout.splitlines()
+    assert lines[0] == "A: Meridian Bank / Enterprise Portfolio Office (2026-11-03)"
+    assert lines[1] == "B: Northwind Energy / Grid Modernisation Programme Office (2026-09-28)"
+    assert "type: directive vs controlling" in lines
+    counts = next(line for line in lines if line.startswith("findings:"))
+    assert re.fullmatch(r"findings: \d+ only in A, \d+ only in B, \d+ in both", counts), counts
+    assert not [w for w in TIME_WORDS if re.search(rf"(^|\s){re.escape(w)}(\s|$)", result.stdout)]
+    out = tmp_path / "peers.json"
+    assert invoke("compare", "--db", portfolio, "3", "4", "-o", out).exit_code == 0
+    document = json.loads(out.read_text())
+    compat = document["compatibility"]
+    assert compat["comparable"] is False and compat["same_office"] is False
+    assert compat["notes"][0].startswith("two different offices: A is Meridian Bank / Enterprise Portfolio Office, "
+                                         "B is Northwind Energy")
+    assert set(document["findings"]) == {"only_in_a", "only_in_b", "in_both"}
+    assert any("Dana Whitfield" in f["message"] for f in document["findings"]["only_in_a"])   # Meridian's head
+
+
+def test_workbooks_of_two_offices_are_set_side_by_side_too(tmp_path):
+    result = invoke("compare", MERIDIAN, "--", NORTHWIND)
+    assert result.exit_code == 0, result.output
+    assert "comparing two different offices" in result.stderr
+    assert result.stdout.startswith("A: Meridian Bank / Enterprise Portfolio Office (2026-11-03)\n"
+                                    "B: Northwind Energy / Grid Modernisation Programme Office (2026-09-28)\n")
+
+
+def test_an_assessment_compared_with_itself_is_said_to_be_the_same(portfolio, tmp_path):
+    """compare 1 1 showed a comparison of nothing: every level "=", every finding persisting."""
+    for sides, named in ((["3", "3"], "compare: stored assessment 3: "),
+                         (["3", MERIDIAN], f"compare: stored assessment 3 and workbooks {MERIDIAN}: "),
+                         ([MERIDIAN, "--", MERIDIAN], f"compare: workbooks {MERIDIAN}: ")):
+        result = _user_error(invoke("compare", "--db", portfolio, *sides, "-o", tmp_path / "same.json"),
+                             named + "both sides are the same assessment (Meridian Bank / Enterprise Portfolio "
+                             "Office, 2026-11-03", '`pmo-assess history "Meridian Bank"` lists them')
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
 
 
 # --- benchmarks ---------------------------------------------------------------------------------------
@@ -391,9 +443,13 @@ def test_renamed_client_joins_its_history_through_an_alias(tmp_path, db, assesso
     renamed = tmp_path / "renamed.xlsx"
     wb.save(renamed)
     assert invoke("alias", "--db", db, "Meridian Group", "Meridian Bank").exit_code == 0
+    # one office through the alias, before the renamed workbook is saved and after
+    compared = invoke("compare", "--db", db, "1", renamed)
+    assert compared.exit_code == 0 and "different offices" not in compared.output and " new," in compared.stdout
     invoke("assess", renamed, "--save", "--db", db, "--format", "json")
     result = invoke("history", "--db", db, "Meridian Group")
     assert "2 assessment(s)" in result.stdout
+    assert json.loads(invoke("compare", "--db", db, "1", "2", "-o", "-").stdout)["compatibility"]["same_office"] is True
 
 
 def _spelled(tmp_path, source, name, organisation, pmo, date=None) -> Path:

@@ -213,6 +213,25 @@ class Store:
             raise StoreError(f"no stored assessment {assessment_id}: `pmo-assess history ORG` lists them with their ids")
         return json.loads(text)
 
+    def identity(self, assessment_id: int) -> tuple[int, str]:
+        """A stored assessment's office id and the digest of its set of workbooks."""
+        a = t.assessments
+        with self.engine.connect() as connection:
+            row = connection.execute(select(a.c.office_id, a.c.digest).where(a.c.id == assessment_id)).first()
+        if row is None:
+            raise StoreError(f"no stored assessment {assessment_id}: `pmo-assess history ORG` lists them with their ids")
+        return row.office_id, row.digest
+
+    def office_id(self, organisation, pmo_name) -> int | None:
+        """The stored office of an organisation (by its name or an alias) and a PMO name, if there is one."""
+        with self.engine.connect() as connection:
+            organisation_id = self._organisation_id(connection, name_key(organisation))
+            if organisation_id is None:
+                return None
+            return connection.execute(select(t.offices.c.id).where(
+                t.offices.c.organisation_id == organisation_id,
+                t.offices.c.key == name_key(pmo_name or "PMO"))).scalar()
+
     def count(self) -> int:
         with self.engine.connect() as connection:
             return connection.execute(select(func.count()).select_from(t.assessments)).scalar_one()
