@@ -478,7 +478,9 @@ def benchmark():
 @benchmark.command("place", hidden=True)
 @DB
 @click.option("--peers", metavar="KEY=VALUE,...", default=None,
-              help="The peer group: industry, tier, size, model, employees (e.g. industry=energy,tier=2).")
+              help="The peer group: industry (a band or a word of one), tier (1-4), size (small, medium, large), "
+                   "model or type (supportive, controlling, directive), employees (a head count, put in its band, "
+                   "or a band), e.g. industry=energy,tier=2 or 'employees=5,000 and over,size=large'.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
               help="Write the placement with a percentile chart and the office's trend (.xlsx, .html or .json; "
                    "'-': JSON to stdout); without it a table is printed.")

@@ -249,6 +249,35 @@ def test_a_peer_group_under_five_is_refused_saying_how_many(portfolio):
     _user_error(invoke("benchmark", "Nobody Ltd", "--db", portfolio), "no stored office of 'Nobody Ltd'")
 
 
+@pytest.mark.parametrize("peers, group", [
+    ("employees=6800", "(employees=5,000 and over) has 3 office(s)"),          # a head count: its band
+    ("employees=6,800", "(employees=5,000 and over) has 3 office(s)"),
+    ("employees=5,000 and over", "(employees=5,000 and over) has 3 office(s)"),  # a band label with its comma
+    ("size=large,employees=5000 AND over", "(size=large, employees=5,000 and over) has 2 office(s)"),
+    ("type=controlling, industry=Health", "(model=controlling, industry=Health) has 1 office(s)"),
+])
+def test_peers_take_head_counts_and_band_labels_as_written(portfolio, peers, group):
+    """employees=6800 matched no office (the text was compared with the band labels), and a band label's
+    comma was taken for the start of another filter."""
+    _user_error(invoke("benchmark", "Meridian Bank", "--db", portfolio, "--peers", peers), f"the peer group {group}")
+
+
+@pytest.mark.parametrize("peers, said", [
+    ("size=huge", "size='huge' is not an office size (expected one of: small, medium, large)"),
+    ("model=pmo", "model='pmo' is not a PMO type (expected one of: supportive, controlling, directive)"),
+    ("type=pmo", "model='pmo' is not a PMO type"),
+    ("tier=9", "tier='9' is not a tier (expected 1, 2, 3 or 4)"),
+    ("employees=lots", "employees='lots' is neither a head count nor an employees band (expected a number of "
+                       "employees such as 6800, or a band: under 250; 250-999; 1,000-4,999; 5,000 and over)"),
+    ("industry=finanse", "industry='finanse' names no industry band (expected a band: Financial services; "),
+    ("size=huge,tier=9", "size='huge' is not an office size (expected one of: small, medium, large); tier='9'"),
+])
+def test_a_peers_value_a_filter_cannot_take_is_refused_listing_what_it_can(portfolio, peers, said):
+    """size=huge formed a group of 0 offices and asked to widen --peers."""
+    result = _user_error(invoke("benchmark", "Meridian Bank", "--db", portfolio, "--peers", peers), "--peers: " + said)
+    assert "widen" not in result.output and len(result.stderr.strip().splitlines()) == 1
+
+
 def test_export_is_anonymous_and_import_adds_it_to_another_store(portfolio, tmp_path):
     out = tmp_path / "peers.json"
     assert invoke("benchmark", "export", "--db", portfolio, "-o", out).exit_code == 0
