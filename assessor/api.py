@@ -219,16 +219,18 @@ def _graph(assessor, paths, only: str | None):
 
 # -- the store: history, comparison, benchmarks ---------------------------------------------------
 
-def open_store(db: str | None = None, notice=None):
-    """The assessment store at ``db`` (a URL), else ``PMO_ASSESS_DB``, else the user's data folder."""
+def open_store(db: str | None = None, notice=None, create: bool = False):
+    """The assessment store at ``db`` (a URL), else ``PMO_ASSESS_DB``, else the user's data folder.
+    Only a caller that writes passes ``create``: reading a URL that holds no store is refused, so a
+    mistyped URL makes no empty store."""
     from assessor.store import Store
 
-    return Store(db, notice)
+    return Store(db, notice, create)
 
 
 def save(assessment, db: str | None = None, notice=None):
     """Store one assessment; saving the same workbooks again finds it already there."""
-    with open_store(db, notice) as store:
+    with open_store(db, notice, create=True) as store:
         return store.save(assessment)
 
 
@@ -266,11 +268,14 @@ def history_document(store, organisation: str) -> dict:
 
 
 def compare_sides(before: list[str], after: list[str], db: str | None = None, assessor=None, notice=None) -> dict:
-    """Compare two assessments, each a stored assessment id or a set of workbooks (assessed, not saved)."""
-    from assessor.comparison import compare
+    """Compare two assessments, each a stored assessment id or a set of workbooks (assessed, not saved).
+    Two offices are set side by side (the store's aliases count as one office); one assessment on
+    both sides is refused, as there is nothing to compare."""
+    from assessor.comparison import ComparisonError, compare
+    from assessor.store.keys import workbooks_digest
 
     store = None
-    reports = []
+    sides = []  # (report, what the side is, stored office id or None, workbooks digest)
     try:
         for side in (before, after):
             if len(side) == 1 and str(side[0]).isdigit():
@@ -278,14 +283,36 @@ def compare_sides(before: list[str], after: list[str], db: str | None = None, as
                     store = open_store(db, notice)
                 report = store.report(int(side[0]))
                 report["stored_id"] = int(side[0])
+                office, digest = store.identity(int(side[0]))
+                sides.append((report, f"stored assessment {int(side[0])}", office, digest))
             else:
                 assessor = assessor or Assessor()
-                report = assessor.assess(list(side)).to_dict()
-            reports.append(report)
+                assessment = assessor.assess(list(side))
+                sides.append((assessment.to_dict(), "workbooks " + ", ".join(map(str, side)), None,
+                              workbooks_digest(assessment.submission.digests)))
+        (a, what_a, office_a, digest_a), (b, what_b, office_b, digest_b) = sides
+        one_office = None  # told by the names, unless the store knows
+        if store is not None:
+            if office_a is None:
+                office_a = store.office_id(a["organisation"].get("organisation"), a["organisation"].get("pmo_name"))
+            if office_b is None:
+                office_b = store.office_id(b["organisation"].get("organisation"), b["organisation"].get("pmo_name"))
+            if office_a is not None or office_b is not None:
+                one_office = office_a == office_b
     finally:
         if store is not None:
             store.close()
-    return compare(*reports)
+    if digest_a == digest_b and a["rulebase"]["fingerprint"] == b["rulebase"]["fingerprint"] \
+            and a["questionnaire"] == b["questionnaire"]:
+        from assessor.comparison import office_name
+        org = a["organisation"]
+        where = f"{office_name(org)}, {org.get('assessment_date') or 'no date'}"
+        said = what_a if what_a == what_b else f"{what_a} and {what_b}"
+        raise ComparisonError(f"compare: {said}: both sides are the same assessment ({where}: the same workbooks, "
+                              "questionnaire and rule base), so nothing can have moved; compare it with another "
+                              f"assessment (`pmo-assess history \"{org.get('organisation') or 'ORGANISATION'}\"` "
+                              "lists them)")
+    return compare(a, b, one_office)
 
 
 def benchmark(organisation: str, peers: str | None = None, db: str | None = None, notice=None) -> dict:
@@ -309,13 +336,17 @@ def import_benchmark(file: str | Path, db: str | None = None, notice=None) -> tu
     import json
 
     from assessor.store import StoreError
-    from assessor.store.store import import_benchmark as add
+    from assessor.store.exchange import validate
+    from assessor.store.store import add_peer_records
 
     try:
         document = json.loads(Path(file).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise StoreError(f"{file}: file not found") from None
+    except OSError as exc:
+        raise StoreError(f"{file}: cannot read the file: {exc.strerror or exc}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise StoreError(f"{file}: not a pmo-assess benchmark file (not JSON: {exc})") from None
-    with open_store(db, notice) as store:
-        return add(store, document, str(file))
+    records, source = validate(document, str(file))  # before the store is opened: a bad file makes none
+    with open_store(db, notice, create=True) as store:
+        return add_peer_records(store, records, source, str(file))

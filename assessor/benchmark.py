@@ -15,6 +15,8 @@ from assessor.errors import AssessorError
 
 BANDS_FILE = Path(__file__).resolve().parent / "store" / "bands.yaml"
 FILTERS = ("industry", "tier", "size", "model", "employees")
+KEY_ALIASES = {"type": "model"}  # the reports call the model the office's type
+TIERS = (1, 2, 3, 4)
 
 
 class BenchmarkError(AssessorError):
@@ -45,23 +47,94 @@ def employees_band(count) -> str | None:
     return None
 
 
+# -- --peers: each filter's value in the form profiles hold, or why it cannot be one ----------------
+
+def _label_key(text: str) -> str:
+    """A band label however it is typed: "5,000 and over", "5000 and over", "5,000 AND OVER"."""
+    return re.sub(r"[\s,]+", "", str(text).casefold())
+
+
+def _one_of(values, what: str):
+    def parse(value: str):
+        if value.casefold() in values:
+            return value.casefold()
+        raise ValueError(f"is not {what} (expected one of: {', '.join(values)})")
+    return parse
+
+
+def _tier(value: str) -> int:
+    if value.strip() in {str(t) for t in TIERS}:
+        return int(value)
+    raise ValueError(f"is not a tier (expected {', '.join(map(str, TIERS[:-1]))} or {TIERS[-1]})")
+
+
+_HEAD_COUNT = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
+
+
+def _employees(value: str) -> str:
+    """A head count (6800, 6,800) is put in its band; a band is named by its label."""
+    labels = [entry["band"] for entry in bands()["employees"]]
+    if _HEAD_COUNT.fullmatch(value):
+        return employees_band(int(value.replace(",", "")))
+    by_key = {_label_key(label): label for label in labels}
+    if _label_key(value) in by_key:
+        return by_key[_label_key(value)]
+    raise ValueError("is neither a head count nor an employees band (expected a number of employees such as "
+                     f"6800, or a band: {'; '.join(labels)})")
+
+
+def _industry(value: str) -> str:
+    """An industry band by its name, or by a word of it (energy, bank, council...)."""
+    entries = bands()["industries"]
+    by_key = {_label_key(e["band"]): e["band"] for e in entries}
+    if _label_key(value) in by_key:
+        return by_key[_label_key(value)]
+    band = industry_band(value)
+    if band != entries[-1]["band"]:  # the last band is where a word no band knows falls
+        return band
+    examples = ", ".join(str(e["words"][0]) for e in entries if e["words"])
+    raise ValueError(f"names no industry band (expected a band: {'; '.join(e['band'] for e in entries)}; or a word "
+                     f"of one, such as {examples})")
+
+
+def _parsers() -> dict:
+    from assessor.store.exchange import MODELS, SIZES
+
+    return {"industry": _industry, "tier": _tier, "size": _one_of(SIZES, "an office size"),
+            "model": _one_of(MODELS, "a PMO type"), "employees": _employees}
+
+
+# A comma followed by a key= starts the next filter: a comma inside a value ("5,000 and over") does not.
+_NEXT_FILTER = re.compile(r",(?=\s*[A-Za-z_][\w-]*\s*=)")
+
+
 def parse_peers(spec: str | None) -> dict:
-    """``industry=energy,tier=2,size=medium`` -> the filters, each value in band form."""
+    """``industry=energy,tier=2,size=medium`` -> the filters, each value in band form (a head count
+    in its band, an industry word in its industry's band). Every filter that is not one is said, at once."""
     wanted: dict = {}
-    for part in filter(None, (p.strip() for p in (spec or "").split(","))):
+    wrong: list[str] = []
+    parsers = _parsers()
+    for part in filter(None, (p.strip() for p in _NEXT_FILTER.split(spec or ""))):
         key, sep, value = part.partition("=")
         key, value = key.strip().lower(), value.strip()
+        key = KEY_ALIASES.get(key, key)
         if not sep or key not in FILTERS or not value:
-            raise BenchmarkError(f"--peers: {part!r} is not a filter (expected key=value with key one of: "
-                                 f"{', '.join(FILTERS)}; e.g. industry=energy,tier=2,size=medium)")
-        if key == "tier":
-            if value not in ("1", "2", "3", "4"):
-                raise BenchmarkError(f"--peers: tier={value!r} (expected 1, 2, 3 or 4)")
-            wanted[key] = int(value)
-        elif key == "industry":
-            wanted[key] = industry_band(value)
-        else:
-            wanted[key] = value.lower() if key in ("size", "model") else value
+            also = {key: alias for alias, key in KEY_ALIASES.items()}
+            keys = ", ".join(f"{k} (or {also[k]})" if k in also else k for k in FILTERS)
+            wrong.append(f"{part!r} is not a filter (expected key=value with key one of: {keys}; "
+                         "e.g. industry=energy,tier=2,size=medium)")
+            continue
+        try:
+            parsed = parsers[key](value)
+        except ValueError as exc:
+            wrong.append(f"{key}={value!r} {exc}")
+            continue
+        if key in wanted and wanted[key] != parsed:
+            wrong.append(f"{key} is given twice ({wanted[key]} and {parsed}); a peer group has one value of each")
+            continue
+        wanted[key] = parsed
+    if wrong:
+        raise BenchmarkError("--peers: " + "; ".join(wrong))
     return wanted
 
 

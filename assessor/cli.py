@@ -431,8 +431,11 @@ def compare(db, output, force, sides):
       pmo-assess compare 3 7
       pmo-assess compare march.xlsx -- september.xlsx
       pmo-assess compare march-1.xlsx march-2.xlsx -- 7
+    Two different offices are set side by side as A and B (findings only in A, only in B, in both),
+    with a warning.
     """
     from assessor import api
+    from assessor.comparison import warnings
     from assessor.reports import tables
 
     if SIDES in sides:
@@ -446,6 +449,8 @@ def compare(db, output, force, sides):
     if not before or not after:
         raise AssessorError("compare: one side is empty; expected FILES -- FILES or two assessment ids")
     result = api.compare_sides(before, after, db, notice=_note)
+    for line in warnings(result):
+        click.echo(shown(line), err=True)
     if output is None:
         click.echo(tables.comparison(result), nl=False)
     else:
@@ -487,7 +492,9 @@ def benchmark():
 @benchmark.command("place", hidden=True)
 @DB
 @click.option("--peers", metavar="KEY=VALUE,...", default=None,
-              help="The peer group: industry, tier, size, model, employees (e.g. industry=energy,tier=2).")
+              help="The peer group: industry (a band or a word of one), tier (1-4), size (small, medium, large), "
+                   "model or type (supportive, controlling, directive), employees (a head count, put in its band, "
+                   "or a band), e.g. industry=energy,tier=2 or 'employees=5,000 and over,size=large'.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
               help="Write the placement with a percentile chart and the office's trend (.xlsx, .html or .json; "
                    "'-': JSON to stdout); without it a table is printed.")

@@ -128,12 +128,16 @@ CHANGE_COLUMNS = ["id", "change", "severity", "severity_before", "rule", "subjec
 
 
 def finding_change_rows(comparison: dict) -> list[dict]:
-    """A row per finding of either side: new, resolved or persisting (severity before for persisting ones)."""
+    """A row per finding of either side: new, persisting or resolved, with the severity before for the
+    persisting and resolved ones; for two offices side by side, only in A, in both or only in B (the
+    severity in A as ``severity_before``)."""
+    from assessor.comparison import words
+
     rows = []
-    for change in ("new", "persisting", "resolved"):
-        for f in comparison["findings"][change]:
-            rows.append({"id": f["id"], "change": change, "severity": f["severity"],
-                         "severity_before": f.get("severity_before", f["severity"] if change == "resolved" else None),
+    for key, label, side in words(comparison)["findings"]:
+        for f in comparison["findings"][key]:
+            rows.append({"id": f["id"], "change": label, "severity": f["severity"],
+                         "severity_before": f.get("severity_before", f["severity"] if side == "before" else None),
                          "rule": f["rule"], "subject": f.get("subject"), "message": f["message"]})
     return rows
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -157,13 +158,64 @@ def test_compare_takes_workbook_sets_on_either_side(tmp_path):
 
 
 def test_different_bank_versions_are_compared_by_question_id(tmp_path):
-    old = REPO / "tests" / "fixtures" / "bank-1.0.0"
-    workbook = next(old.glob("*.xlsx"))
+    workbook = REPO / "tests" / "fixtures" / "bank-1.0.0" / "meridian-bank.xlsx"   # the same office, on the old bank
     result = invoke("compare", workbook, "--", MERIDIAN, "-o", tmp_path / "c.json")
     assert result.exit_code == 0, result.output
     compat = json.loads((tmp_path / "c.json").read_text())["compatibility"]
     assert compat["comparable"] is False and compat["same_questionnaire"] is False
     assert "compared by question id" in compat["notes"][0]
+
+
+# --- two offices, or one assessment twice ---------------------------------------------------------
+
+NORTHWIND = REPO / "samples" / "northwind-energy.xlsx"
+TIME_WORDS = ("new", "resolved", "persisting", "->", "before", "after")
+
+
+def test_two_stored_offices_are_set_side_by_side_and_said_to_be_two(portfolio, tmp_path):
+    """compare 3 4 (Meridian Bank, Northwind Energy) was headed by Northwind alone, its findings "new" and
+    "resolved", and the JSON said comparable: true with no note."""
+    result = invoke("compare", "--db", portfolio, "3", "4")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == ["warning: comparing two different offices, A Meridian Bank / Enterprise "
+                                          "Portfolio Office and B Northwind Energy / Grid Modernisation Programme "
+                                          "Office: shown side by side, not as one office's progress"]
+    lines = result.stdout.splitlines()
+    assert lines[0] == "A: Meridian Bank / Enterprise Portfolio Office (2026-11-03)"
+    assert lines[1] == "B: Northwind Energy / Grid Modernisation Programme Office (2026-09-28)"
+    assert "type: directive vs controlling" in lines
+    counts = next(line for line in lines if line.startswith("findings:"))
+    assert re.fullmatch(r"findings: \d+ only in A, \d+ only in B, \d+ in both", counts), counts
+    assert not [w for w in TIME_WORDS if re.search(rf"(^|\s){re.escape(w)}(\s|$)", result.stdout)]
+    out = tmp_path / "peers.json"
+    assert invoke("compare", "--db", portfolio, "3", "4", "-o", out).exit_code == 0
+    document = json.loads(out.read_text())
+    compat = document["compatibility"]
+    assert compat["comparable"] is False and compat["same_office"] is False
+    assert compat["notes"][0].startswith("two different offices: A is Meridian Bank / Enterprise Portfolio Office, "
+                                         "B is Northwind Energy")
+    assert set(document["findings"]) == {"only_in_a", "only_in_b", "in_both"}
+    assert any("Dana Whitfield" in f["message"] for f in document["findings"]["only_in_a"])   # Meridian's head
+
+
+def test_workbooks_of_two_offices_are_set_side_by_side_too(tmp_path):
+    result = invoke("compare", MERIDIAN, "--", NORTHWIND)
+    assert result.exit_code == 0, result.output
+    assert "comparing two different offices" in result.stderr
+    assert result.stdout.startswith("A: Meridian Bank / Enterprise Portfolio Office (2026-11-03)\n"
+                                    "B: Northwind Energy / Grid Modernisation Programme Office (2026-09-28)\n")
+
+
+def test_an_assessment_compared_with_itself_is_said_to_be_the_same(portfolio, tmp_path):
+    """compare 1 1 showed a comparison of nothing: every level "=", every finding persisting."""
+    for sides, named in ((["3", "3"], "compare: stored assessment 3: "),
+                         (["3", MERIDIAN], f"compare: stored assessment 3 and workbooks {MERIDIAN}: "),
+                         ([MERIDIAN, "--", MERIDIAN], f"compare: workbooks {MERIDIAN}: ")):
+        result = _user_error(invoke("compare", "--db", portfolio, *sides, "-o", tmp_path / "same.json"),
+                             named + "both sides are the same assessment (Meridian Bank / Enterprise Portfolio "
+                             "Office, 2026-11-03", '`pmo-assess history "Meridian Bank"` lists them')
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
 
 
 # --- benchmarks ---------------------------------------------------------------------------------------
@@ -195,6 +247,35 @@ def test_a_peer_group_under_five_is_refused_saying_how_many(portfolio):
     _user_error(invoke("benchmark", "Meridian Bank", "--db", portfolio, "--peers", "colour=blue"),
                 "'colour=blue' is not a filter")
     _user_error(invoke("benchmark", "Nobody Ltd", "--db", portfolio), "no stored office of 'Nobody Ltd'")
+
+
+@pytest.mark.parametrize("peers, group", [
+    ("employees=6800", "(employees=5,000 and over) has 3 office(s)"),          # a head count: its band
+    ("employees=6,800", "(employees=5,000 and over) has 3 office(s)"),
+    ("employees=5,000 and over", "(employees=5,000 and over) has 3 office(s)"),  # a band label with its comma
+    ("size=large,employees=5000 AND over", "(size=large, employees=5,000 and over) has 2 office(s)"),
+    ("type=controlling, industry=Health", "(model=controlling, industry=Health) has 1 office(s)"),
+])
+def test_peers_take_head_counts_and_band_labels_as_written(portfolio, peers, group):
+    """employees=6800 matched no office (the text was compared with the band labels), and a band label's
+    comma was taken for the start of another filter."""
+    _user_error(invoke("benchmark", "Meridian Bank", "--db", portfolio, "--peers", peers), f"the peer group {group}")
+
+
+@pytest.mark.parametrize("peers, said", [
+    ("size=huge", "size='huge' is not an office size (expected one of: small, medium, large)"),
+    ("model=pmo", "model='pmo' is not a PMO type (expected one of: supportive, controlling, directive)"),
+    ("type=pmo", "model='pmo' is not a PMO type"),
+    ("tier=9", "tier='9' is not a tier (expected 1, 2, 3 or 4)"),
+    ("employees=lots", "employees='lots' is neither a head count nor an employees band (expected a number of "
+                       "employees such as 6800, or a band: under 250; 250-999; 1,000-4,999; 5,000 and over)"),
+    ("industry=finanse", "industry='finanse' names no industry band (expected a band: Financial services; "),
+    ("size=huge,tier=9", "size='huge' is not an office size (expected one of: small, medium, large); tier='9'"),
+])
+def test_a_peers_value_a_filter_cannot_take_is_refused_listing_what_it_can(portfolio, peers, said):
+    """size=huge formed a group of 0 offices and asked to widen --peers."""
+    result = _user_error(invoke("benchmark", "Meridian Bank", "--db", portfolio, "--peers", peers), "--peers: " + said)
+    assert "widen" not in result.output and len(result.stderr.strip().splitlines()) == 1
 
 
 def test_export_is_anonymous_and_import_adds_it_to_another_store(portfolio, tmp_path):
@@ -299,10 +380,62 @@ def test_a_store_from_a_newer_tool_is_refused(db):
 # --- bad input ----------------------------------------------------------------------------------------
 
 def test_an_empty_store_and_an_unknown_id_say_so(db):
+    Store(db).close()   # a store with nothing in it yet
     result = invoke("history", "--db", db)
     assert result.exit_code == 0 and "the store holds no assessments yet" in result.stdout
     _user_error(invoke("compare", "--db", db, "4", "5"), "no stored assessment 4")
     _user_error(invoke("history", "--db", db, "Meridian Bank"), "no stored office of 'Meridian Bank'")
+
+
+READING = [("history",), ("history", "Meridian Bank"), ("compare", "1", "2"), ("benchmark", "Meridian Bank"),
+           ("benchmark", "export", "-o", "peers.json"), ("alias", "Meridian Group", "Meridian Bank")]
+
+
+def _tables(url: str) -> list[str]:
+    from sqlalchemy import create_engine, inspect
+
+    engine = create_engine(url)
+    try:
+        return inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("command", READING, ids=" ".join)
+def test_reading_a_url_where_no_store_is_says_so_and_makes_none(tmp_path, db, command, monkeypatch):
+    """A mistyped --db made an empty store there (and its folders), then said it held nothing."""
+    monkeypatch.chdir(tmp_path)
+    result = _user_error(invoke(*command, "--db", db), "no assessment store", "pmo-assess assess FILE --save")
+    assert "creating a new assessment store" not in result.output
+    if db.startswith("sqlite"):
+        assert f"at {tmp_path / 'store.db'} (no such file)" in result.stderr
+        assert list(tmp_path.iterdir()) == []
+    else:
+        assert "in this database (it is empty)" in result.stderr and _tables(db) == []
+    assert invoke("assess", MERIDIAN, "--save", "--db", db, "--format", "json").exit_code == 0   # this one makes it
+
+
+def test_a_mistyped_sqlite_path_is_named_as_resolved_and_the_slashes_explained(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    relative = _user_error(invoke("history", "Meridian Bank", "--db", "sqlite:///tmp/x/store.db"))
+    assert f"no assessment store at {tmp_path / 'tmp' / 'x' / 'store.db'} (no such file)" in relative.stderr
+    assert "for /tmp/x/store.db write sqlite:////tmp/x/store.db" in relative.stderr
+    absolute = _user_error(invoke("history", "--db", f"sqlite:///{tmp_path}/nonexistent/dir/x.db"))
+    assert f"no assessment store at {tmp_path}/nonexistent/dir/x.db" in absolute.stderr
+    assert "three slashes" not in absolute.stderr
+    (tmp_path / "empty.db").touch()
+    _user_error(invoke("history", "--db", "sqlite:///empty.db"), f"at {tmp_path / 'empty.db'} (an empty file)")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.db"] and (tmp_path / "empty.db").stat().st_size == 0
+
+
+def test_a_failed_import_leaves_no_new_store(tmp_path, db, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "peers.json").write_text(json.dumps({"format": "something else"}))
+    _user_error(invoke("benchmark", "import", "--db", db, "peers.json"), "not a pmo-assess benchmark file")
+    if db.startswith("sqlite"):
+        assert [p.name for p in tmp_path.iterdir()] == ["peers.json"]
+    else:
+        assert _tables(db) == []
 
 
 def test_a_corrupt_sqlite_file_is_one_line_and_stays_as_it_was(tmp_path):
@@ -339,9 +472,13 @@ def test_renamed_client_joins_its_history_through_an_alias(tmp_path, db, assesso
     renamed = tmp_path / "renamed.xlsx"
     wb.save(renamed)
     assert invoke("alias", "--db", db, "Meridian Group", "Meridian Bank").exit_code == 0
+    # one office through the alias, before the renamed workbook is saved and after
+    compared = invoke("compare", "--db", db, "1", renamed)
+    assert compared.exit_code == 0 and "different offices" not in compared.output and " new," in compared.stdout
     invoke("assess", renamed, "--save", "--db", db, "--format", "json")
     result = invoke("history", "--db", db, "Meridian Group")
     assert "2 assessment(s)" in result.stdout
+    assert json.loads(invoke("compare", "--db", db, "1", "2", "-o", "-").stdout)["compatibility"]["same_office"] is True
 
 
 def _spelled(tmp_path, source, name, organisation, pmo, date=None) -> Path:

@@ -101,6 +101,31 @@ def test_compare_xlsx_and_html_show_what_moved(store, tmp_path):
     assert "What moved" in page and page.count("<polyline") == 13 and "+1" in page
 
 
+def test_two_offices_are_side_by_side_in_every_format(store, tmp_path):
+    """Meridian Bank (1) beside Atlas Rail (5): each format names both and none says new or resolved."""
+    ok(invoke("compare", "--db", store, "1", "5", "-o", tmp_path / "c.xlsx"))
+    wb = openpyxl().load_workbook(tmp_path / "c.xlsx")
+    sheet = wb["Comparison"]
+    assert sheet["A1"].value == ("Two offices side by side: A Meridian Bank / Enterprise Portfolio Office; "
+                                 "B Atlas Rail Infrastructure / Capital Delivery P3O")
+    labels = {sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=2).value for r in range(3, 20)}
+    assert labels["Comparable"] == "no: two different offices, see the notes" and "Before" not in labels
+    header = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "Id")
+    assert header[2:5] == ("Level A", "Level B", "Level B - A")
+    found = wb["Findings"]
+    assert found["B1"].value == "Found" and found["D1"].value == "Severity A"
+    assert {found.cell(row=r, column=2).value for r in range(2, found.max_row + 1)} <= {"only in A", "only in B", "in both"}
+    ok(invoke("compare", "--db", store, "1", "5", "-o", tmp_path / "c.html"))
+    page = (tmp_path / "c.html").read_text()
+    title = re.search(r"<title>(.*?)</title>", page).group(1)
+    assert title == ("Two offices side by side - A Meridian Bank / Enterprise Portfolio Office; "
+                     "B Atlas Rail Infrastructure / Capital Delivery P3O")
+    assert "only in A" in page and "What moved" not in page
+    assert not re.search(r">(new|resolved|persisting)<|\d+ new\b|Level before", page)
+    text = ok(invoke("compare", "--db", store, "1", "5")).stdout
+    assert "A: Meridian Bank" in text and "B: Atlas Rail" in text and " new, " not in text
+
+
 def test_benchmark_xlsx_charts_percentiles_and_the_trend(store, tmp_path):
     out = tmp_path / "b.xlsx"
     ok(invoke("benchmark", "--db", store, "Meridian Bank", "-o", out))
@@ -139,6 +164,16 @@ def test_hostile_names_stay_inert_in_every_format(store, tmp_path):
     table = invoke("history", "--db", store, name)
     assert table.exit_code == 0 and "\x9b" not in table.stdout and "\u202e" not in table.stdout
     assert office not in table.stdout
+    # beside another office, the hostile name is in the titles and the warning
+    for suffix in ("html", "xlsx"):
+        ok(invoke("compare", "--db", store, "3", "1", "-o", tmp_path / f"c.{suffix}"))
+    page = (tmp_path / "c.html").read_text()
+    assert "<img" not in page and "\x9b" not in page and "\u202e" not in page and "&lt;img" in page
+    cell = openpyxl().load_workbook(tmp_path / "c.xlsx")["Comparison"]["A1"]
+    assert cell.data_type == "s" and "HYPERLINK" in cell.value and "Meridian Bank" in cell.value
+    compared = invoke("compare", "--db", store, "3", "1")
+    assert compared.exit_code == 0 and "comparing two different offices" in compared.stderr
+    assert "\x9b" not in compared.output and "\u202e" not in compared.output
 
 
 def test_bad_outputs_are_one_line_and_exit_2(store, tmp_path):

@@ -43,7 +43,7 @@ def run(paths: list[Path], outdir: Path, options: Options, jobs: int | None = No
     batch = Batch(files=len(files))
     if options.save:
         from assessor import api
-        api.open_store(options.db, _note_store).close()   # made or migrated once, before the workers
+        api.open_store(options.db, _note_store, create=True).close()   # made or migrated once, before the workers
     jobs = max(1, jobs or os.cpu_count() or 1)
     spool = Path(tempfile.mkdtemp(prefix="pmo-assess-batch-"))
     workers = Workers(options, min(jobs, len(files)))

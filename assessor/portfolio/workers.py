@@ -114,7 +114,7 @@ def _assess_office(group: OfficeGroup, stem: str, outdir: Path) -> OfficeResult:
         saved = f"not saved: {_not_saved(group)}"
     elif options.save:
         if _WORKER["store"] is None:
-            _WORKER["store"] = api.open_store(options.db)
+            _WORKER["store"] = api.open_store(options.db, create=True)
         result = _WORKER["store"].save(assessment)
         saved = f"{result.status}: assessment {result.id}"
     counts = {s: 0 for s in SEVERITY_ORDER}

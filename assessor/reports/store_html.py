@@ -31,11 +31,19 @@ class StoreHtmlReporter(TextReporter):
         if data["kind"] == "history":
             context.update(history=self._history(data))
         elif data["kind"] == "comparison":
+            from assessor.comparison import counts, office_name, words
+
             rows = comparison_rows(data)
-            b, a = data["before"], data["after"]
-            context.update(rows=rows, changes=finding_change_rows(data), chart=charts.line_chart(
-                [f"{b['assessment_date'] or ''} (before)".strip(), f"{a['assessment_date'] or ''} (after)".strip()],
-                [(r["name"], [r["score_before"], r["score_after"]]) for r in rows]))
+            b, a, w = data["before"], data["after"], words(data)
+            context.update(rows=rows, changes=finding_change_rows(data), words=w,
+                           heads={k: w[k][:1].upper() + w[k][1:] for k in ("before", "after", "change")},
+                           counts=counts(data),
+                           arrow="→" if data["compatibility"]["same_office"] else "vs",
+                           names={"before": office_name(b), "after": office_name(a)},
+                           chart=charts.line_chart(
+                               [f"{b['assessment_date'] or ''} ({w['before']})".strip(),
+                                f"{a['assessment_date'] or ''} ({w['after']})".strip()],
+                               [(r["name"], [r["score_before"], r["score_after"]]) for r in rows]))
         else:
             rows = benchmark_rows(data)
             context.update(rows=rows, chart=charts.bar_chart([(r["name"], r["percentile"]) for r in rows]),

@@ -11,7 +11,9 @@ from assessor.reports.base import TextReporter
 from assessor.reports.tables import dash, ordinal
 from assessor.reports.xlsx_cells import Sheets, landscape, page_furniture
 
-CHANGE_FILL = {"new": "F4B6B6", "resolved": "C6EFCE", "persisting": "FCE4B6"}
+# one office over time: red new, green resolved; two offices side by side: neither side is better
+CHANGE_FILL = {"new": "F4B6B6", "resolved": "C6EFCE", "persisting": "FCE4B6",
+               "only in A": "DCE6F2", "only in B": "E4DFEC", "in both": "EDEDED"}
 
 
 class StoreXlsxReporter(TextReporter):
@@ -26,14 +28,25 @@ class StoreXlsxReporter(TextReporter):
         wb = openpyxl().Workbook()
         book = _Book(wb)
         {"history": book.history, "comparison": book.comparison, "benchmark": book.benchmark}[data["kind"]](data)
-        office = data.get("office") or data.get("after") or {}
-        title = {"history": "Maturity history", "comparison": "What moved", "benchmark": "Among peers"}[data["kind"]]
-        page_furniture(wb, f"{title}: " + " - ".join(str(x) for x in (office.get("organisation"), office.get("pmo_name"))
-                                                      if x), "pmo-assess")
+        page_furniture(wb, _page_title(data), "pmo-assess")
         wb.properties.creator = CREATOR
         buffer = io.BytesIO()
         wb.save(buffer)
         return buffer.getvalue()
+
+
+def _page_title(data: dict) -> str:
+    from assessor.comparison import words
+
+    def named(office: dict) -> str:
+        return " - ".join(str(x) for x in (office.get("organisation"), office.get("pmo_name")) if x)
+
+    if data["kind"] == "comparison":
+        if not data["compatibility"]["same_office"]:
+            return f"{words(data)['title']}: A {named(data['before'])}; B {named(data['after'])}"
+        return f"{words(data)['title']}: {named(data['after'])}"
+    title = {"history": "Maturity history", "benchmark": "Among peers"}[data["kind"]]
+    return f"{title}: {named(data['office'])}"
 
 
 def when(assessment: dict) -> str:
@@ -106,37 +119,48 @@ class _Book(Sheets):
 
     # -- comparison ------------------------------------------------------------------------------
     def comparison(self, c: dict) -> None:
+        from assessor.comparison import office_name, words
+
         ws = self.wb.active
         ws.title = "Comparison"
-        b, a, compat = c["before"], c["after"], c["compatibility"]
+        b, a, compat, w = c["before"], c["after"], c["compatibility"], words(c)
         cl, o = c["classification"], c["overall"]
-        lines = [("Organisation", a["organisation"]), ("PMO", a["pmo_name"]),
-                 ("Before", _side(b)), ("After", _side(a)),
-                 ("Type", _arrow(cl["model"])), ("Tier", _arrow(cl["tier"])),
-                 ("Overall level", _arrow(o["level"])), ("Overall score", _arrow(o["score"])),
-                 ("Comparable", "yes" if compat["comparable"] else "with care: see the notes")]
+        if compat["same_office"]:
+            lines = [("Organisation", a["organisation"]), ("PMO", a["pmo_name"]), ("Before", _side(b)), ("After", _side(a))]
+            title = f"{w['title']}: {office_name(a)}"
+        else:
+            lines = [("Office A", office_name(b)), ("Office B", office_name(a)), ("A", _side(b)), ("B", _side(a))]
+            title = f"{w['title']}: A {office_name(b)}; B {office_name(a)}"
+        comparable = "yes" if compat["comparable"] else \
+            "with care: see the notes" if compat["same_office"] else "no: two different offices, see the notes"
+        lines += [("Type", _arrow(cl["model"], w)), ("Tier", _arrow(cl["tier"], w)),
+                  ("Overall level", _arrow(o["level"], w)), ("Overall score", _arrow(o["score"], w)),
+                  ("Comparable", comparable)]
         lines += [("Note", note) for note in compat["notes"]]
         for key, label in (("questions_added", "Questions added"), ("questions_removed", "Questions removed"),
                            ("questions_reworded", "Questions reworded")):
             if compat[key]:
                 lines.append((label, ", ".join(compat[key])))
-        start = self.heading(ws, f"What moved: {a['organisation']} / {a['pmo_name']}", lines)
+        start = self.heading(ws, title, lines)
         ws.column_dimensions["B"].width = 40
         rows = comparison_rows(c)
-        last = self.table(ws, start, ["Id", "Dimension", "Level before", "Level after", "Level change",
-                                      "Score before", "Score after", "Score change"],
+        first, second, change = w["before"], w["after"], w["change"]
+        last = self.table(ws, start, ["Id", "Dimension", f"Level {first}", f"Level {second}", f"Level {change}",
+                                      f"Score {first}", f"Score {second}", f"Score {change}"],
                           [16, 40, 10, 10, 10, 10, 10, 10],
                           [[r["dimension"], r["name"], r["level_before"], r["level_after"], r["level_change"],
                             r["score_before"], r["score_after"], r["score_change"]] for r in rows])
         ws.freeze_panes = None
         scores = self.wb.create_sheet("Scores")
         end = self.table(scores, 1, ["Date"] + [r["name"] for r in rows], [14] * (1 + len(rows)),
-                         [[_date(b, "before")] + [r["score_before"] for r in rows],
-                          [_date(a, "after")] + [r["score_after"] for r in rows]])
-        self.trend_chart(ws, f"A{last + 3}", scores, len(rows), end, "Maturity score by dimension, before and after")
+                         [[_date(b, first)] + [r["score_before"] for r in rows],
+                          [_date(a, second)] + [r["score_after"] for r in rows]])
+        self.trend_chart(ws, f"A{last + 3}", scores, len(rows), end,
+                         f"Maturity score by dimension, {first} and {second}")
         findings = self.wb.create_sheet("Findings")
         changes = finding_change_rows(c)
-        self.table(findings, 1, ["Id", "Change", "Severity", "Severity before", "Rule", "Subject", "Message"],
+        self.table(findings, 1, ["Id", "Change" if compat["same_office"] else "Found", "Severity",
+                                 f"Severity {first}", "Rule", "Subject", "Message"],
                    [28, 11, 10, 12, 14, 24, 70],
                    [[r["id"], r["change"], r["severity"], r["severity_before"], r["rule"], r["subject"], r["message"]]
                     for r in changes])
@@ -146,7 +170,7 @@ class _Book(Sheets):
         if changes:
             findings.auto_filter.ref = f"A1:G{1 + len(changes)}"
         answers = self.wb.create_sheet("Answers")
-        self.table(answers, 1, ["Question", "Dimension", "Before", "After"], [12, 22, 14, 14],
+        self.table(answers, 1, ["Question", "Dimension", first.capitalize(), second.capitalize()], [12, 22, 14, 14],
                    [[x["question"], x["dimension"], x["before"], x["after"]] for x in c["answers"]])
 
     # -- benchmark -------------------------------------------------------------------------------
@@ -188,8 +212,8 @@ class _Book(Sheets):
             landscape(sheet)
 
 
-def _arrow(change: dict) -> str:
-    text = f"{dash(change['before'])} -> {dash(change['after'])}"
+def _arrow(change: dict, w: dict) -> str:
+    text = f"{dash(change['before'])} {w['to']} {dash(change['after'])}"
     if change["delta"] is not None:
         return text + (f" ({change['delta']:+g})" if change["delta"] else " (same)")
     return text + ("" if change["changed"] else " (same)")

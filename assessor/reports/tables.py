@@ -39,37 +39,47 @@ def _delta(row: dict, measure: str) -> str:
 
 
 def comparison(c: dict) -> str:
+    from assessor.comparison import counts, office_name, words
+
+    w = words(c)
     b, a = c["before"], c["after"]
-    lines = [f"{shown(a['organisation'])} / {shown(a['pmo_name'])}: {shown(b['assessment_date'])} -> "
-             f"{shown(a['assessment_date'])}"]
+    if c["compatibility"]["same_office"]:
+        lines = [f"{shown(office_name(a))}: {shown(b['assessment_date'])} -> {shown(a['assessment_date'])}"]
+    else:
+        lines = [f"A: {shown(office_name(b))} ({shown(b['assessment_date'])})",
+                 f"B: {shown(office_name(a))} ({shown(a['assessment_date'])})"]
     for note in c["compatibility"]["notes"]:
-        lines.append(f"note: {note}")
+        lines.append(f"note: {shown(note)}")
     compat = c["compatibility"]
     for key, label in (("questions_added", "questions added"), ("questions_removed", "questions removed"),
                        ("questions_reworded", "questions reworded")):
         if compat[key]:
             lines.append(f"{label}: {', '.join(compat[key])}")
-    cl = c["classification"]
-    lines.append(f"type: {cl['model']['before']} -> {cl['model']['after']}" + ("" if cl["model"]["changed"] else " (same)"))
-    lines.append(f"tier: {cl['tier']['before']} -> {cl['tier']['after']}" + ("" if cl["tier"]["changed"] else " (same)"))
+    cl, to = c["classification"], w["to"]
+    lines.append(f"type: {cl['model']['before']} {to} {cl['model']['after']}" + ("" if cl["model"]["changed"] else " (same)"))
+    lines.append(f"tier: {cl['tier']['before']} {to} {cl['tier']['after']}" + ("" if cl["tier"]["changed"] else " (same)"))
     o = c["overall"]
-    lines.append(f"overall level: {o['level']['before']} -> {o['level']['after']}; score {o['score']['before']} -> "
+    lines.append(f"overall level: {o['level']['before']} {to} {o['level']['after']}; score {o['score']['before']} {to} "
                  f"{o['score']['after']}")
     lines.append("")
     text = "\n".join(lines) + "\n"
     from assessor.frames import comparison_rows
 
-    text += table(["dimension", "level", "change", "score", "change"],
-                  [[d["name"], f"{dash(d['level_before'])} -> {dash(d['level_after'])}", _delta(d, "level"),
-                    f"{dash(d['score_before'])} -> {dash(d['score_after'])}", _delta(d, "score")]
+    sides = "" if compat["same_office"] else " (A vs B)"
+    text += table(["dimension", f"level{sides}", w["change"], f"score{sides}", w["change"]],
+                  [[d["name"], f"{dash(d['level_before'])} {to} {dash(d['level_after'])}", _delta(d, "level"),
+                    f"{dash(d['score_before'])} {to} {dash(d['score_after'])}", _delta(d, "score")]
                    for d in comparison_rows(c)])
     f = c["findings"]
-    text += f"\nfindings: {len(f['new'])} new, {len(f['resolved'])} resolved, {len(f['persisting'])} persisting\n"
-    for label, items in (("new", f["new"]), ("resolved", f["resolved"])):
+    labels = {key: label for key, label, _ in w["findings"]}
+    text += f"\nfindings: {', '.join(counts(c))}\n"
+    width = max(len(labels[key]) for key in w["listed"])
+    for key in w["listed"]:
+        items = f[key]
         for item in items[:10]:
-            text += f"  {label:<9} [{item['severity']}] {shown(item['message'])}\n"
+            text += f"  {labels[key]:<{width}}  [{item['severity']}] {shown(item['message'])}\n"
         if len(items) > 10:
-            text += f"  ... and {len(items) - 10} more {label}: write the comparison with -o compare.json\n"
+            text += f"  ... and {len(items) - 10} more {labels[key]}: write the comparison with -o compare.json\n"
     return text
 
 

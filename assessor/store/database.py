@@ -5,6 +5,8 @@ or a PostgreSQL server (``postgresql+psycopg://...``). One code path for both. S
 mode with a busy timeout, and every write takes the write lock at its start (``BEGIN IMMEDIATE``),
 so two processes saving at once queue instead of failing; PostgreSQL relies on its transactions and
 the unique keys. A store made by a newer tool is refused; an older one is migrated after saying so.
+Only a command that writes makes a store (``create=True``); the others refuse a URL where none is,
+so a mistyped ``--db`` is said at once instead of leaving an empty store behind.
 """
 from __future__ import annotations
 
@@ -37,32 +39,66 @@ def shown_url(url: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
-def connect(url: str | None = None, notice=None):
+def connect(url: str | None = None, notice=None, create: bool = True):
     """An SQLAlchemy engine on the store at ``url``, its schema brought to this tool's revision.
-    ``notice(line)`` is told when a store is created or migrated."""
+    ``notice(line)`` is told when a store is created or migrated. Without ``create``, a URL that holds
+    no store (no such SQLite file, an empty file or database) is refused and nothing is made there."""
     from sqlalchemy import create_engine, event
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
     url = url or default_url()
     try:
         if url.startswith("sqlite"):
-            engine = _sqlite_engine(url, create_engine, event)
+            engine = _sqlite_engine(url, create_engine, event, create)
         else:
             engine = create_engine(url, pool_pre_ping=True)
     except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
         raise StoreError(f"{shown_url(url)}: not a database URL this tool can open ({exc}); expected for example "
                          "sqlite:///path/to/store.db or postgresql+psycopg://user@host/dbname") from None
     try:
-        _bring_up_to_date(engine, url, notice)
+        _bring_up_to_date(engine, url, notice, create)
     except BaseException:
         engine.dispose()  # a store refused is closed at once, not left to the garbage collector
         raise
     return engine
 
 
-def _sqlite_engine(url, create_engine, event):
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL opens, as an absolute path (a relative one is taken from the current
+    folder, as SQLite does); None for an in-memory database, another backend or a URI filename."""
     from sqlalchemy.engine import make_url
 
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:") or parsed.query.get("uri"):
+        return None
+    return Path(os.path.abspath(parsed.database))
+
+
+NO_STORE_HELP = ("`pmo-assess assess FILE --save` makes one (with the same --db), or give the --db "
+                 "(or PMO_ASSESS_DB) of an existing store")
+
+
+def _refuse_missing(url: str) -> None:
+    """A SQLite store opened only to read must be there: SQLite would make an empty file (and we its folder)."""
+    from sqlalchemy.engine import make_url
+
+    path = sqlite_file(url)
+    if path is None or (path.is_file() and path.stat().st_size > 0):
+        return
+    found = "a folder" if path.is_dir() else "an empty file" if path.is_file() else "no such file"
+    message = f"{shown_url(url)}: no assessment store at {path} ({found}); {NO_STORE_HELP}"
+    written, scheme = make_url(url).database, url.partition(":")[0]
+    if "/" in written and not written.startswith(("/", ".", "~")):  # sqlite:///tmp/x.db, meant as /tmp/x.db
+        message += (f"; {scheme}:///{written} (three slashes) is a path relative to the current folder: "
+                    f"for /{written} write {scheme}:////{written}")
+    raise StoreError(message)
+
+
+def _sqlite_engine(url, create_engine, event, create=True):
+    from sqlalchemy.engine import make_url
+
+    if not create:
+        _refuse_missing(url)
     parsed = make_url(url)
     if parsed.database and parsed.database != ":memory:":
         folder = Path(parsed.database).expanduser().resolve().parent
@@ -113,7 +149,7 @@ def revisions() -> tuple[str, list[str]]:
     return script.get_current_head(), known
 
 
-def _bring_up_to_date(engine, url: str, notice) -> None:
+def _bring_up_to_date(engine, url: str, notice, create: bool = True) -> None:
     from alembic import command
     from alembic.runtime.migration import MigrationContext
     from sqlalchemy import inspect
@@ -133,6 +169,9 @@ def _bring_up_to_date(engine, url: str, notice) -> None:
                 if current is None and inspect(connection).get_table_names():
                     raise StoreError(f"{shown_url(url)}: this database holds other tables and no assessment store; "
                                      "expected an empty database or a pmo-assess store")
+                if current is None and not create:
+                    raise StoreError(f"{shown_url(url)}: no assessment store in this database (it is empty); "
+                                     f"{NO_STORE_HELP}")
                 if notice:
                     notice(f"creating a new assessment store at {shown_url(url)}" if current is None else
                            f"migrating the assessment store at {shown_url(url)} from schema revision {current} "

@@ -38,9 +38,12 @@ class Office:
 
 
 class Store:
-    def __init__(self, url: str | None = None, notice=None):
+    """The store at ``url``: made there when missing, unless ``create`` is False (then a URL that holds
+    no store is refused, and nothing is made)."""
+
+    def __init__(self, url: str | None = None, notice=None, create: bool = True):
         self.url = url or default_url()
-        self.engine = connect(self.url, notice)
+        self.engine = connect(self.url, notice, create)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -210,6 +213,25 @@ class Store:
             raise StoreError(f"no stored assessment {assessment_id}: `pmo-assess history ORG` lists them with their ids")
         return json.loads(text)
 
+    def identity(self, assessment_id: int) -> tuple[int, str]:
+        """A stored assessment's office id and the digest of its set of workbooks."""
+        a = t.assessments
+        with self.engine.connect() as connection:
+            row = connection.execute(select(a.c.office_id, a.c.digest).where(a.c.id == assessment_id)).first()
+        if row is None:
+            raise StoreError(f"no stored assessment {assessment_id}: `pmo-assess history ORG` lists them with their ids")
+        return row.office_id, row.digest
+
+    def office_id(self, organisation, pmo_name) -> int | None:
+        """The stored office of an organisation (by its name or an alias) and a PMO name, if there is one."""
+        with self.engine.connect() as connection:
+            organisation_id = self._organisation_id(connection, name_key(organisation))
+            if organisation_id is None:
+                return None
+            return connection.execute(select(t.offices.c.id).where(
+                t.offices.c.organisation_id == organisation_id,
+                t.offices.c.key == name_key(pmo_name or "PMO"))).scalar()
+
     def count(self) -> int:
         with self.engine.connect() as connection:
             return connection.execute(select(func.count()).select_from(t.assessments)).scalar_one()
@@ -324,7 +346,11 @@ def import_benchmark(store: Store, document, file: str) -> tuple[int, int]:
     """Add another store's anonymised records; (added, already there). Anything else is refused whole."""
     from assessor.store.exchange import validate
 
-    records, source = validate(document, file)
+    return add_peer_records(store, *validate(document, file), file)
+
+
+def add_peer_records(store: Store, records: list[dict], source: str, file: str) -> tuple[int, int]:
+    """Add records ``exchange.validate`` has passed; (added, already there)."""
     own, _ = _store_identity(store)
     if source == own:
         raise StoreError(f"{file}: these records were exported from this store; they are already here")
