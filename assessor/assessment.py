@@ -100,6 +100,8 @@ class Assessment:
             "support": {"model": dict(self.model.support),
                         "tier": {str(k): v for k, v in self.tier.support.items()}},
             "size": next((f.get("size") for f in self.factbase.facts if f.kind == "profile"), None),
+            # awarded on its roles and counts: the functions of the tier the office does not run itself
+            "functions_not_run": self._functions_to_take_on(self.tier.winner),
             "because": self._because(chosen),
             "evidence": {"model": self._because(type_facts), "tier": self._because(tier_facts)},
         }

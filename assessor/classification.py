@@ -22,15 +22,15 @@ class Decision:
 def decide(points: dict, possible: dict, order: list, threshold: float, runner_up_threshold: float,
            requires: dict | None = None, eligible: set | None = None) -> Decision:
     """``requires``: class -> the classes that must qualify with it (a P3MO is a programme office and a
-    portfolio office); ``eligible``: the classes that may be awarded at all (a tier whose function is
-    in place), None for every class. With none qualified, the best supported eligible class wins, else
-    the first."""
+    portfolio office); ``eligible``: the classes whose defining evidence is there (a tier whose function
+    rule fired), None for every class. A class qualifies on its support; with none qualified the best
+    supported eligible class wins, else the first; only an eligible class is a runner-up."""
     requires = requires or {}
     support = {c: round(points.get(c, 0) / possible[c], 4) if possible.get(c) else 0.0 for c in order}
     allowed = set(order) if eligible is None else set(eligible)
 
     def qualifies(c, seen=()):
-        if support[c] < threshold or c not in allowed:
+        if support[c] < threshold:
             return False
         return all(qualifies(r, seen + (c,)) for r in requires.get(c, []) if r not in seen)
 

@@ -86,8 +86,10 @@ def classify(facts, rulebase: Rulebase):
                    setting("runner_up_threshold", 0.25))
     requires = {int(k): [int(x) for x in v] for k, v in (setting("tier_requires", {}) or {}).items()}
     evidence = [f for f in derived if f.kind == "tier_evidence"]
-    # A tier is its functions: one whose function rule did not fire is not awarded on roles and counts
-    # alone (job titles and a programme count made an office without a programme function tier 2).
+    # A tier is its functions: one whose function rule did not fire is no fallback and no runner-up
+    # ("already does some of the work of a P3MO" of an office with a methodology owner and no centre of
+    # excellence). One its roles and counts alone qualify is awarded: then its missing function is a
+    # finding (COV-FUNCTION-MISSING), the root cause a client must hear.
     fired = {f.derived_by for f in evidence}
     needs = {int(k): set(v) for k, v in (setting("tier_function_rules", {}) or {}).items()}
     eligible = {t for t in TIERS if not needs.get(t) or needs[t] & fired}

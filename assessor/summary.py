@@ -37,6 +37,9 @@ def _office(c: dict) -> dict:
         text += f" It also shows traits of a {runner['model']} office."
     if runner["tier"] and runner["tier"] > c["tier"]:  # a tier 2 office does tier 1 work: no news
         text += f" It already does some of the work of a {runner['tier_name']} (tier {runner['tier']})."
+    if c.get("functions_not_run"):  # set up as that tier (its roles, its programmes), not yet running it
+        text += (f" It has that tier's roles, but its function is not in place yet: "
+                 f"{_sentence([f['title'] for f in c['functions_not_run']])}.")
     return {"topic": "office", "text": text}
 
 

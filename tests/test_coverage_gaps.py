@@ -907,6 +907,11 @@ def test_a_missing_function_is_one_finding_naming_its_responsibilities_and_their
                 ws.cell(row=row, column=col).value = None
 
     data = reports.sample_edited(name, "no-programme", clear)
+    # still a programme office on its roles and programmes, which the key message says it does not run
+    assert data["classification"]["tier"] == 2
+    assert [f["rule"] for f in data["classification"]["functions_not_run"]] == ["TIER-2-01"]
+    assert data["summary"][0]["text"].endswith(
+        "It has that tier's roles, but its function is not in place yet: the office runs programme management.")
     (f,) = [f for f in data["findings"] if f["rule"] == "COV-FUNCTION-MISSING"]
     assert f["severity"] == "high" and f["subject"] == "Programme management"
     assert "the function is not in place" in f["message"]
@@ -919,21 +924,32 @@ def test_a_missing_function_is_one_finding_naming_its_responsibilities_and_their
                                  for d in g["details"]}
 
 
-def test_programme_titles_alone_make_no_programme_office(reports):
-    """Job titles and a programme count gave an office that runs no programme function tier 2 (4 of the
-    tier's 7 points, over the threshold, without the function rule): a tier is its functions."""
-    data = reports.good_edited("programme-titles", set_role("PROG-MGR", holder="Dana Cole", fte=1),
-                               set_role("BENEFITS-MGR", holder="Lee Ford", fte=0.5))
+def test_a_programme_manager_in_post_is_not_some_of_the_work_of_a_programme_office(reports):
+    """A programme manager in post and programmes in the Profile (3 of tier 2's 7 points) made tier 2 the
+    runner-up: "It already does some of the work of a programme office", of an office that runs no
+    programme function. The next tier now names that function, not only the owners to find."""
+    data = reports.good_edited("programme-titles", set_role("PROG-MGR", holder="Dana Cole", fte=1))
     fired = {e["rule"] for e in data["classification"]["evidence"]["tier"]}
-    assert {"TIER-2-02", "TIER-2-03", "TIER-2-04"} <= fired and "TIER-2-01" not in fired
-    assert data["classification"]["support"]["tier"]["2"] >= 0.5
-    assert data["classification"]["tier"] == 1
-    # nor is it the runner-up ("already does some of the work of a programme office"), and the next tier
-    # names the function to take on, not only the owners to find
-    assert data["classification"]["runner_up"]["tier"] != 2
+    assert {"TIER-2-02", "TIER-2-04"} <= fired and "TIER-2-01" not in fired
+    assert data["classification"]["support"]["tier"]["2"] >= 0.25
+    assert data["classification"]["tier"] == 1 and data["classification"]["runner_up"]["tier"] is None
     assert not any("programme office" in m["text"] for m in data["summary"] if m["topic"] == "office")
     assert data["roadmap"]["next_tier"]["functions"] == [
         {"rule": "TIER-2-01", "tier": 2, "title": "The office runs programme management"}]
     (step,) = [m["text"] for m in data["summary"] if m["topic"] == "next tier"]
     assert step.startswith("To grow into a programme office (tier 2), functions not in place yet: "
                            "the office runs programme management"), step
+
+
+def test_a_tier_without_its_function_is_no_fallback():
+    """No tier qualified: the best supported tier was awarded, a programme office on job titles alone
+    (3 of 7 points against tier 1's 1 of 4). Only a tier whose function rule fired may be the fallback."""
+    from assessor.classification import decide
+
+    possible = {1: 4, 2: 7, 3: 7, 4: 9}
+    points = {1: 1, 2: 3}
+    assert decide(points, possible, [1, 2, 3, 4], 0.5, 0.25, {4: [2, 3]}).winner == 2
+    decision = decide(points, possible, [1, 2, 3, 4], 0.5, 0.25, {4: [2, 3]}, eligible={1, 3, 4})
+    assert (decision.winner, decision.runner_up) == (1, None)
+    # qualified on its support, a tier stands (its missing function is then a finding)
+    assert decide({1: 4, 2: 4}, possible, [1, 2, 3, 4], 0.5, 0.25, {4: [2, 3]}, eligible={1, 3, 4}).winner == 2
