@@ -450,6 +450,10 @@ def test_trace_one_row_per_rule_firing(report, name):
         assert row[0] == t["rule"]
         assert row[1] == "; ".join(f"{m['as']}={m['label']}" for m in t["matched"])
         assert (row[3], row[4]) == (t["concluded"], t["finding"])
+        # cells named by the workbook's file name, as every other sheet names them (not its path)
+        cells = [c for m in t["matched"] for c in m["cells"]]
+        assert row[2] == "; ".join(dict.fromkeys(c.rsplit("/", 1)[-1] for c in cells)) or not cells
+        assert "/" not in (row[2] or "")
 
 
 # --- safety: workbook text stays text -------------------------------------------------------------

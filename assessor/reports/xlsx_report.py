@@ -20,8 +20,8 @@ STATUS_WORDS = {"dont_know": "don't know", "unanswered": "blank", "not_applicabl
 
 
 from assessor.frames import dimension_rows, finding_rows, response_rows
-from assessor.reports.base import (GAP_STATUSES, WARN_STATUSES, finding_text, overall_text, owner_text, produced_by,
-                                   raci_letters)
+from assessor.reports.base import (GAP_STATUSES, WARN_STATUSES, file_name, finding_text, overall_text, owner_text,
+                                   produced_by, raci_letters)
 from assessor.reports.xlsx_cells import SEVERITY_FILL, Sheets, _clean, landscape, page_furniture
 from assessor.xlsx import column_letter as _letter
 from assessor.xlsx import CREATOR, row_height, wrapped_lines
@@ -319,11 +319,17 @@ class _Book(Sheets):
         headers = ("Rule", "Matched facts", "Cells", "Concluded", "Finding")
         self.table_head(ws, 1, headers, (16, 50, 60, 30, 30))
         rows = [(t["rule"], "; ".join(f"{m['as']}={m['label']}" for m in t["matched"]),
-                 "; ".join(dict.fromkeys(c for m in t["matched"] for c in m["cells"])),
+                 "; ".join(dict.fromkeys(_named(c) for m in t["matched"] for c in m["cells"])),
                  t["concluded"], t["finding"]) for t in self.data["trace"]]
         if rows:
             self.rows(ws, 2, rows, wrap_cols=(2, 3))
             ws.auto_filter.ref = f"A1:E{1 + len(rows)}"
+
+
+def _named(cell: str) -> str:
+    """'samples/bank.xlsx Profile!B2' as the other sheets show a cell: 'bank.xlsx Profile!B2'."""
+    path, _, ref = cell.rpartition(" ")
+    return f"{file_name(path)} {ref}" if path else cell
 
 
 def _due(value):
