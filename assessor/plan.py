@@ -129,8 +129,9 @@ def _entries(ws, file: str) -> tuple[list[PlanEntry], list[Problem]]:
         for key, cell in cells.items():
             value = getattr(cell, "value", None)
             where = f"{SHEET}!{_letter(columns[key])}{r}"
-            if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.startswith("=")
-                                                            and len(value) > 1):
+            # a formula cell, not text that starts with "=": the report writes a message, a name or a
+            # subject that does as quote-prefixed text, and its own report was refused as a plan
+            if getattr(cell, "data_type", None) == "f":
                 problems.append(Problem(file, where, f"a formula in the {COLUMNS[key]} column", quote(value),
                                         "the value itself (a name, a date, a status), not a formula"))
                 value = None

@@ -299,3 +299,22 @@ def test_a_finding_listed_twice_is_carried_once_with_a_warning(earlier, later, t
     assert f"Findings!A{second}: warning: finding COV-SPOF:Dana Whitfield is listed again" in result.stderr
     carried = {p["id"]: p for p in json.loads((tmp_path / "r.json").read_text())["plan"]["persisting"]}
     assert carried["COV-SPOF:Dana Whitfield"]["owner"] == "First"
+
+
+def test_text_that_starts_with_an_equals_sign_is_no_formula(earlier, later, tmp_path):
+    """A holder typed "=Dev Patel" made a finding's Message start with "=": the report writes it as quoted
+    text, and the tool then refused its own report as a plan ("a formula in the Message column")."""
+    ids = _ids(earlier)
+    spof = ids["COV-SPOF:Dana Whitfield"]
+    wb = openpyxl().load_workbook(earlier)
+    ws = wb["Findings"]
+    for col, text in (("E", "=Dana Whitfield is the only person"), ("I", "=Carol Jones")):
+        cell = ws[f"{col}{spof}"]
+        cell.value = text
+        cell.data_type, cell.quotePrefix = "s", True   # as the report writes text that starts with "="
+    plan = tmp_path / "quoted.xlsx"
+    wb.save(plan)
+    ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.xlsx"))
+    now = openpyxl().load_workbook(tmp_path / "may.xlsx")["Findings"]
+    owner = now.cell(row=_ids(tmp_path / "may.xlsx")["COV-SPOF:Dana Whitfield"], column=9)
+    assert owner.value == "=Carol Jones" and owner.data_type == "s" and owner.quotePrefix
