@@ -116,7 +116,8 @@ def parse_peers(spec: str | None) -> dict:
     parsers = _parsers()
     for part in filter(None, (p.strip() for p in _NEXT_FILTER.split(spec or ""))):
         key, sep, value = part.partition("=")
-        key, value = key.strip().lower(), value.strip()
+        # a trailing or doubled comma ("size=large,", "size=medium,,tier=2") separates nothing
+        key, value = key.strip().lower(), value.strip().rstrip(", ")
         key = KEY_ALIASES.get(key, key)
         if not sep or key not in FILTERS or not value:
             also = {key: alias for alias, key in KEY_ALIASES.items()}

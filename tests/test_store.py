@@ -255,6 +255,8 @@ def test_a_peer_group_under_five_is_refused_saying_how_many(portfolio):
     ("employees=5,000 and over", "(employees=5,000 and over) has 3 office(s)"),  # a band label with its comma
     ("size=large,employees=5000 AND over", "(size=large, employees=5,000 and over) has 2 office(s)"),
     ("type=controlling, industry=Health", "(model=controlling, industry=Health) has 1 office(s)"),
+    ("size=large,", "(size=large) has"),                                       # a trailing comma separates nothing
+    ("size=large,,employees=6800 , ", "(size=large, employees=5,000 and over) has 2 office(s)"),
 ])
 def test_peers_take_head_counts_and_band_labels_as_written(portfolio, peers, group):
     """employees=6800 matched no office (the text was compared with the band labels), and a band label's
