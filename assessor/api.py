@@ -308,10 +308,14 @@ def compare_sides(before: list[str], after: list[str], db: str | None = None, as
         org = a["organisation"]
         where = f"{office_name(org)}, {org.get('assessment_date') or 'no date'}"
         said = what_a if what_a == what_b else f"{what_a} and {what_b}"
+        # the command to paste, quoted for a shell: a name holding $(...) ran it when pasted
+        import shlex
+
+        listing = " ".join(["pmo-assess", "history", shlex.quote(org.get("organisation") or "ORGANISATION")]
+                           + (["--db", shlex.quote(db)] if db else []))
         raise ComparisonError(f"compare: {said}: both sides are the same assessment ({where}: the same workbooks, "
                               "questionnaire and rule base), so nothing can have moved; compare it with another "
-                              f"assessment (`pmo-assess history \"{org.get('organisation') or 'ORGANISATION'}\"` "
-                              "lists them)")
+                              f"assessment (`{listing}` lists them)")
     return compare(a, b, one_office)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ from assessor.questionnaire import layout as L
 from assessor.store import Store
 from assessor.store.database import revisions
 from assessor.xlsx import openpyxl
-from tests.cli_helpers import invoke
+from tests.cli_helpers import invoke, ok
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((REPO / "samples").glob("*.xlsx"))
@@ -213,9 +214,19 @@ def test_an_assessment_compared_with_itself_is_said_to_be_the_same(portfolio, tm
                          ([MERIDIAN, "--", MERIDIAN], f"compare: workbooks {MERIDIAN}: ")):
         result = _user_error(invoke("compare", "--db", portfolio, *sides, "-o", tmp_path / "same.json"),
                              named + "both sides are the same assessment (Meridian Bank / Enterprise Portfolio "
-                             "Office, 2026-11-03", '`pmo-assess history "Meridian Bank"` lists them')
+                             "Office, 2026-11-03", f"`pmo-assess history 'Meridian Bank' --db {shlex.quote(portfolio)}` "
+                             "lists them")
         assert len(result.stderr.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_command_the_same_assessment_suggests_is_quoted_for_a_shell(tmp_path):
+    """A name holding $(touch PWNED) was suggested inside double quotes: pasted, it ran."""
+    from tests.builders import clone_workbook
+
+    evil = clone_workbook(MERIDIAN, tmp_path / "q.xlsx", "Acme $(touch PWNED) Ltd")
+    result = _user_error(invoke("compare", evil, "--", evil))
+    assert "`pmo-assess history 'Acme $(touch PWNED) Ltd'` lists them" in result.stderr
 
 
 # --- benchmarks ---------------------------------------------------------------------------------------
@@ -428,6 +439,18 @@ def test_a_mistyped_sqlite_path_is_named_as_resolved_and_the_slashes_explained(t
     (tmp_path / "empty.db").touch()
     _user_error(invoke("history", "--db", "sqlite:///empty.db"), f"at {tmp_path / 'empty.db'} (an empty file)")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.db"] and (tmp_path / "empty.db").stat().st_size == 0
+
+
+def test_a_sqlite_uri_filename_is_the_file_it_names(tmp_path, monkeypatch):
+    """`--db 'sqlite:///file:/tmp/u.db?uri=true'` left an empty u.db and a folder tree ./file:/tmp behind a
+    reading command, and made that folder tree when saving."""
+    monkeypatch.chdir(tmp_path)
+    url = f"sqlite:///file:{tmp_path}/u.db?uri=true"
+    result = _user_error(invoke("history", "--db", url), f"no assessment store at {tmp_path / 'u.db'} (no such file)")
+    assert "three slashes" not in result.stderr and list(tmp_path.iterdir()) == []
+    assert invoke("assess", MERIDIAN, "--save", "--db", url, "--format", "json").exit_code == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["u.db"]
+    assert "Meridian Bank" in ok(invoke("history", "--db", url)).stdout
 
 
 def test_a_failed_import_leaves_no_new_store(tmp_path, db, monkeypatch):

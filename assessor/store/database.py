@@ -69,9 +69,17 @@ def sqlite_file(url: str) -> Path | None:
     from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:") or parsed.query.get("uri"):
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
-    return Path(os.path.abspath(parsed.database))
+    database = parsed.database
+    if parsed.query.get("uri"):  # a URI filename, "file:/tmp/x.db" or "file:///tmp/x.db" (mode=memory: none)
+        from urllib.parse import parse_qs, unquote, urlsplit
+
+        uri = urlsplit(database)
+        if uri.scheme != "file" or "memory" in parse_qs(uri.query).get("mode", []) or not uri.path:
+            return None
+        database = unquote(uri.path)
+    return Path(os.path.abspath(database))
 
 
 NO_STORE_HELP = ("`pmo-assess assess FILE --save` makes one (with the same --db), or give the --db "
@@ -87,21 +95,21 @@ def _refuse_missing(url: str) -> None:
         return
     found = "a folder" if path.is_dir() else "an empty file" if path.is_file() else "no such file"
     message = f"{shown_url(url)}: no assessment store at {path} ({found}); {NO_STORE_HELP}"
-    written, scheme = make_url(url).database, url.partition(":")[0]
-    if "/" in written and not written.startswith(("/", ".", "~")):  # sqlite:///tmp/x.db, meant as /tmp/x.db
+    parsed = make_url(url)
+    written, scheme = parsed.database, url.partition(":")[0]
+    if "/" in written and not written.startswith(("/", ".", "~")) and not parsed.query.get("uri"):
+        # sqlite:///tmp/x.db, meant as /tmp/x.db
         message += (f"; {scheme}:///{written} (three slashes) is a path relative to the current folder: "
                     f"for /{written} write {scheme}:////{written}")
     raise StoreError(message)
 
 
 def _sqlite_engine(url, create_engine, event, create=True):
-    from sqlalchemy.engine import make_url
-
     if not create:
         _refuse_missing(url)
-    parsed = make_url(url)
-    if parsed.database and parsed.database != ":memory:":
-        folder = Path(parsed.database).expanduser().resolve().parent
+    file = sqlite_file(url)  # the file itself, also of a URI filename (not a folder named "file:")
+    if file is not None:
+        folder = file.expanduser().resolve().parent
         if not folder.is_dir():
             try:
                 folder.mkdir(parents=True, exist_ok=True)
