@@ -17,7 +17,7 @@ import pytest
 from assessor.questionnaire import layout as L
 from assessor.xlsx import openpyxl
 from tests.builders import clone_workbook
-from tests.cli_helpers import invoke
+from tests.cli_helpers import invoke, ok
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((REPO / "samples").glob("*.xlsx"))
@@ -268,6 +268,24 @@ def test_a_subfolder_holding_client_workbooks_is_refused_as_the_output_folder(tm
     top = invoke("batch", root, "-o", root, "--format", "json")
     assert top.exit_code == 2 and f"{root}: the output folder holds input workbooks (apac" in top.stderr, top.output
     assert sorted(p.name for p in root.iterdir()) == ["apac", "emea"]
+
+
+def test_a_folder_of_client_workbooks_above_the_input_is_refused_as_the_output_folder(tmp_path):
+    """`batch c2/sub -o c2` wrote its reports among c2's client workbooks; the next batch over c2 then failed
+    the reports as workbooks ("missing sheet 'Profile'")."""
+    c2 = tmp_path / "c2"
+    (c2 / "sub").mkdir(parents=True)
+    shutil.copy(SAMPLES[0], c2)
+    shutil.copy(SAMPLES[2], c2 / "sub")
+    result = invoke("batch", c2 / "sub", "-o", c2, "--format", "json")
+    assert result.exit_code == 2, result.output
+    assert f"{c2}: the output folder holds input workbooks ({SAMPLES[0].name}); the reports would be mixed with " \
+           "them" in result.stderr
+    assert sorted(p.name for p in c2.iterdir()) == sorted([SAMPLES[0].name, "sub"])
+    # a folder of earlier reports, or an empty one, above the input is fine
+    ok(invoke("batch", c2 / "sub", "-o", tmp_path / "out", "--format", "json,xlsx"))
+    shutil.move(c2 / SAMPLES[0].name, tmp_path)
+    ok(invoke("batch", c2 / "sub", "-o", c2, "--format", "json"))
 
 
 def test_a_subfolder_of_earlier_reports_is_still_skipped_when_reading(tmp_path, make_workbook):

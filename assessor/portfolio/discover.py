@@ -47,11 +47,11 @@ def under(folder: Path, skip: Path | None = None) -> Iterator[Path]:
         here = Path(here)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (skip is None or real_path(here / d) != skip))
         for name in sorted(files):
-            if _is_workbook(name):
+            if is_workbook_name(name):
                 yield here / name
 
 
-def _is_workbook(name: str) -> bool:
+def is_workbook_name(name: str) -> bool:
     return name.lower().endswith(SUFFIXES) and not name.startswith(("~$", "."))
 
 

@@ -122,6 +122,12 @@ def _refuse_input_folder(outdir: Path, paths: list[Path], files: list[str]) -> N
                       if real_path(f) not in read and not discover.is_report(f)), None)
         why = ("a batch does not read its own output folder, so they would not be assessed, and the reports "
                "would be mixed with them")
+    if mixed is None:  # an existing folder of client workbooks this run does not read (a parent of the input)
+        read = {real_path(f) for f in files}
+        mixed = next((here / entry.name for entry in sorted(os.scandir(outdir), key=lambda e: e.name)
+                      if discover.is_workbook_name(entry.name) and entry.is_file()
+                      and real_path(Path(entry.path)) not in read and not discover.is_report(Path(entry.path))), None)
+        why = "the reports would be mixed with them, and a batch over the folder would read the reports as workbooks"
     if mixed is not None:
         raise OutputError(f"{outdir}: the output folder holds input workbooks ({os.path.relpath(mixed, here)}); "
                           f"{why}: choose another folder (a new one, or a subfolder such as {outdir / 'reports'}, "
