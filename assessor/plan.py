@@ -44,7 +44,9 @@ class PlanEntry:
     owner: str | None
     due: str | None           # an ISO date; a Due that is no date is None, and said in a note
     status: str | None        # one of STATUSES, as the dropdown spells it; None if blank or not one of them
-    notes: tuple[tuple[str, str], ...] = ()   # (column, sentence): what was typed but not carried as it was
+    # (column, sentence, typed): what was typed but not carried as it was; ``typed`` the text itself when it
+    # was not carried at all, which the next report keeps in its cell (else "")
+    notes: tuple[tuple[str, str, str], ...] = ()
     details: tuple[str, ...] = ()             # a grouped finding's single matches, as its Message cell listed them
 
 
@@ -152,11 +154,12 @@ def _entries(ws, file: str) -> tuple[list[PlanEntry], list[Problem]]:
         if not readable:  # never text in the new report's date column: blank there, what was typed in a note
             problems.append(Problem(file, due_cell, f"Due of {finding} is not a date, so it is not carried forward",
                                     quote(values["due"]), DUE_EXPECTED, "warning"))
-            notes.append(("Due", f"Due typed as {typed} in {due_cell} is not a date, so it was left blank."))
+            notes.append(("Due", f"Due typed as {typed} in {due_cell} is not a date, so it is not carried as a "
+                                 "date.", _text(values["due"]) or ""))
         elif assumed:
             problems.append(Problem(file, due_cell, f"Due of {finding} {assumed}", quote(values["due"]), "",
                                     "warning"))
-            notes.append(("Due", f"Due typed as {typed} in {due_cell}: {assumed}."))
+            notes.append(("Due", f"Due typed as {typed} in {due_cell}: {assumed}.", ""))
         status = _status(values["status"])
         if status is None and _text(values["status"]):
             problems.append(Problem(file, status_cell, f"Status of {finding} is not one of the plan's statuses, so it "
@@ -164,7 +167,8 @@ def _entries(ws, file: str) -> tuple[list[PlanEntry], list[Problem]]:
                                     f"{', '.join(STATUSES[:-1])} or {STATUSES[-1]}, as the Status dropdown offers",
                                     "warning"))
             notes.append(("Status", f"Status typed as {_typed(values['status'])} in {status_cell} is not one of "
-                                    f"the plan's statuses ({', '.join(STATUSES)}), so it was not carried forward."))
+                                    f"the plan's statuses ({', '.join(STATUSES)}), so it was not carried forward.",
+                          _text(values["status"]) or ""))
         message, details = _message(values.get("message"))
         entries.append(PlanEntry(finding, where, _text(values.get("severity")), message,
                                  _text(values["owner"]), due, status, tuple(notes), details))
@@ -263,7 +267,7 @@ def carry_forward(plan: Plan, report: dict) -> dict:
 
 
 def _notes(entry: PlanEntry) -> list[dict]:
-    return [{"column": column, "text": text} for column, text in entry.notes]
+    return [{"column": column, "text": text, **({"typed": typed} if typed else {})} for column, text, typed in entry.notes]
 
 
 def check_office(plan: Plan, report: dict) -> None:

@@ -187,8 +187,9 @@ def test_hostile_owners_stay_text(earlier, later, tmp_path):
     now = _ids(tmp_path / "may.xlsx")
     owner = ws.cell(row=now["COV-A-LOAD:Dana Whitfield"], column=9)
     assert owner.value == "@SUM(1+1)" and owner.data_type == "s" and owner.quotePrefix
-    status = ws.cell(row=now["COV-SPOF:Dana Whitfield"], column=11)   # not a status: a note, as text
-    assert status.value == "Open" and "'<img src=x onerror=alert(2)>'" in status.comment.text
+    status = ws.cell(row=now["COV-SPOF:Dana Whitfield"], column=11)   # not a status: kept as text, with a note
+    assert status.value == "<img src=x onerror=alert(2)>" and status.data_type == "s"
+    assert "'<img src=x onerror=alert(2)>'" in status.comment.text
     ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.html"))
     page = (tmp_path / "may.html").read_text()
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)" in page and "\u202e" not in page
@@ -225,13 +226,22 @@ def test_a_status_the_plan_does_not_offer_and_a_due_that_is_no_date_are_warnings
     ws = openpyxl().load_workbook(tmp_path / "may.xlsx")["Findings"]
     row = _ids(tmp_path / "may.xlsx")["COV-A-LOAD:Dana Whitfield"]
     due = ws.cell(row=row, column=10)
-    assert due.value is None and "'end of Q2'" in due.comment.text             # kept, in the cell's note
+    assert due.value == "end of Q2" and due.data_type == "s" and "'end of Q2'" in due.comment.text  # kept, as text
     status = ws.cell(row=_ids(tmp_path / "may.xlsx")["COV-SPOF:Dana Whitfield"], column=11)
-    assert status.value == "Open" and "'Finished'" in status.comment.text
+    assert status.value == "Finished" and "'Finished'" in status.comment.text
     ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.html"))
     assert "Status typed as &#x27;Finished&#x27;" in (tmp_path / "may.html").read_text()
     console = ok(invoke("assess", later, "--plan", plan)).stdout
-    assert f"note: Due typed as 'end of Q2' in Findings!J{load} is not a date, so it was left blank." in console
+    assert (f"note: Due typed as 'end of Q2' in Findings!J{load} is not a date, so it is not carried as a date."
+            in console)
+    # and the next cycle still has it: what the client typed is never lost from the working document
+    again = ok(invoke("assess", later, "--plan", tmp_path / "may.xlsx", "-o", tmp_path / "june.xlsx"))
+    assert "Due of COV-A-LOAD:Dana Whitfield is not a date" in again.stderr
+    ws = openpyxl().load_workbook(tmp_path / "june.xlsx")["Findings"]
+    now = _ids(tmp_path / "june.xlsx")
+    assert ws.cell(row=now["COV-A-LOAD:Dana Whitfield"], column=10).value == "end of Q2"
+    assert ws.cell(row=now["COV-SPOF:Dana Whitfield"], column=11).value == "Finished"
+    assert ws.cell(row=now["COV-SPOF:Dana Whitfield"], column=9).value == "Priya Nair"
 
 
 def test_dates_typed_day_first_or_iso_and_statuses_in_any_case_are_read(earlier, later, tmp_path):

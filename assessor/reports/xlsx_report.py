@@ -189,9 +189,11 @@ class _Book(Sheets):
         rows = []
         for f, row in zip(findings, finding_rows(self.data)):  # frames.findings, with grouped details spelled out
             plan = carried.get(f["id"], {})
+            # what the client typed and the plan could not read stays in its cell, as text, with a comment
+            # saying why (blank, it was lost from the report after the next one)
             rows.append((row["id"], row["severity"], row["category"], row["subject"], finding_text(f), row["where"],
-                         row["recommendation"], row["rule"], plan.get("owner"), _due(plan.get("due")),
-                         plan.get("status") or "Open"))
+                         row["recommendation"], row["rule"], plan.get("owner"),
+                         _due(plan.get("due")) or _kept(plan, "Due"), _kept(plan, "Status") or plan.get("status") or "Open"))
         last = self.rows(ws, 2, rows, wrap_cols=(1, 3, 4, 5, 6, 7, 8)) if rows else 1
         for r, f in enumerate(findings, start=2):
             ws.cell(row=r, column=2).fill = self.fills.get(f["severity"], self.fills["info"])
@@ -226,7 +228,7 @@ class _Book(Sheets):
                         (26, 10, 70, 16, 12, 14, 14))
         # the message whole, its details under it, as the earlier Findings sheet wrote them
         rows = [(r["id"], r["severity"], "\n- ".join([r["message"] or ""] + r["details"]) or None, r["owner"],
-                 _due(r["due"]), r["status"], r["was"]) for r in plan["resolved"]]
+                 _due(r["due"]) or _kept(r, "Due"), _kept(r, "Status") or r["status"], r["was"]) for r in plan["resolved"]]
         if rows:
             self.rows(ws, 3, rows, wrap_cols=(3,))
             for r, item in enumerate(plan["resolved"], start=3):
@@ -341,6 +343,11 @@ def _due(value):
         return dt.date.fromisoformat(value) if value else None
     except (TypeError, ValueError):
         return None
+
+
+def _kept(item: dict, column: str) -> str | None:
+    """The text typed in ``column`` that the plan could not read, or None."""
+    return next((n["typed"] for n in item.get("notes", ()) if n["column"] == column and n.get("typed")), None)
 
 
 def _texts(item: dict, column: str) -> list[str]:
