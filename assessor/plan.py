@@ -214,20 +214,25 @@ def _date_text(value) -> str | None:
     return _text(value)
 
 
+_SERIAL_2000 = 36526   # 2000-01-01 as an Excel serial: the report's Due validation accepts dates after it
+
+
 def _due(value) -> tuple[str | None, str | None, bool]:
     """A Due as an ISO date: a date cell, an Excel serial number, or a date typed as text the way the
     questionnaire reader takes one (2026-09-30, 30/09/2026, 30.09.2026, 30 September 2026; day first
     when it reads two ways). Returns (the date, how an ambiguous text was read, whether it is a date)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, None, True
-    if isinstance(value, (dt.datetime, dt.date)):
-        return _date_text(value), None, True
+    if isinstance(value, (dt.datetime, dt.date)):  # (a number in the date-formatted column comes as one)
+        return (_date_text(value), None, True) if value.year >= 2000 else (None, None, False)
     if isinstance(value, bool):
         return None, None, False
     if isinstance(value, (int, float)):
         from openpyxl.utils.datetime import from_excel
 
-        if not value >= 1:  # 0 and below are no day of Excel's calendar (and nan is no number)
+        # 0 and below are no day of Excel's calendar (and nan is no number); a serial before 2000, the
+        # Due column's own lower bound, is a year or a count typed there (2027 read as 1905-07-19)
+        if not value >= _SERIAL_2000:
             return None, None, False
         try:
             return from_excel(value).date().isoformat(), None, True

@@ -328,3 +328,13 @@ def test_text_that_starts_with_an_equals_sign_is_no_formula(earlier, later, tmp_
     now = openpyxl().load_workbook(tmp_path / "may.xlsx")["Findings"]
     owner = now.cell(row=_ids(tmp_path / "may.xlsx")["COV-SPOF:Dana Whitfield"], column=9)
     assert owner.value == "=Carol Jones" and owner.data_type == "s" and owner.quotePrefix
+
+
+def test_a_year_typed_as_the_due_is_no_date(earlier, later, tmp_path):
+    """2027 in the Due column was carried silently as 1905-07-19 (Excel's serial 2027)."""
+    load = _ids(earlier)["COV-A-LOAD:Dana Whitfield"]
+    plan = _typed(earlier, tmp_path, {load: {"J": 2027}})
+    result = ok(invoke("assess", later, "--plan", plan, "-o", tmp_path / "may.json"))
+    assert f"Findings!J{load}: warning: Due of COV-A-LOAD:Dana Whitfield is not a date" in result.stderr
+    carried = {p["id"]: p for p in json.loads((tmp_path / "may.json").read_text())["plan"]["persisting"]}
+    assert carried["COV-A-LOAD:Dana Whitfield"]["due"] is None
