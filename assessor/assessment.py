@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from assessor import __version__
-from assessor.classification import Decision
+from assessor.classification import Decision, tier_settings
 from assessor.factbuilder import FactBase
 from assessor.model import Submission
 from assessor.questionnaire.bank import TIER_NAMES, Bank
@@ -196,9 +196,7 @@ class Assessment:
     def _functions_to_take_on(self, tier: int) -> list[dict]:
         """The function rules (tier_function_rules) of ``tier`` and of the tiers it requires that did not
         fire: what the office would have to run, not only staff, to be that tier."""
-        setting = self.rulebase.setting
-        needs = {int(k): list(v) for k, v in (setting("tier_function_rules", {}) or {}).items()}
-        requires = {int(k): [int(x) for x in v] for k, v in (setting("tier_requires", {}) or {}).items()}
+        requires, needs = tier_settings(self.rulebase.setting)
         fired = {f.derived_by for f in self.outcome.derived("tier_evidence")}
         tiers, todo = [], [tier] if tier <= 4 else []
         while todo:
@@ -208,9 +206,9 @@ class Assessment:
                 todo += requires.get(t, [])
         out = []
         for t in sorted(tiers):
-            rules = needs.get(t, [])
-            if rules and not fired & set(rules):
-                out += [{"rule": r, "tier": t, "title": self.rulebase.rule(r).title} for r in rules]
+            rules = needs.get(t, set())
+            if rules and not fired & rules:
+                out += [{"rule": r, "tier": t, "title": self.rulebase.rule(r).title} for r in sorted(rules)]
         return out
 
     def _coverage(self) -> dict:

@@ -55,3 +55,12 @@ def decide(points: dict, possible: dict, order: list, threshold: float, runner_u
     elif lower and support[winner] < 0.75 and support[lower] >= runner_up_threshold and lower in allowed:
         runner_up = lower
     return Decision(winner, round(confidence, 2), runner_up, support)
+
+
+def tier_settings(setting) -> tuple[dict[int, list[int]], dict[int, set[str]]]:
+    """(tier_requires, tier_function_rules) of a rule base (``Rulebase.setting``), keyed by tier: the
+    tiers each needs beside it, and the rules one of which must fire for its function to be in place."""
+    requires = {int(k): [int(x) for x in v] for k, v in (setting("tier_requires", {}) or {}).items()}
+    functions = {int(k): set(v) for k, v in (setting("tier_function_rules", {}) or {}).items()}
+    return requires, functions
+

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from assessor.assessment import Assessment
-from assessor.classification import decide
+from assessor.classification import decide, tier_settings
 from assessor.factbuilder import build_facts
 from assessor.model import Submission
 from assessor.questionnaire.bank import PMO_TYPES, TIERS, Bank
@@ -84,14 +84,13 @@ def classify(facts, rulebase: Rulebase):
                    rulebase.possible_points("type_evidence", "type"),
                    list(setting("type_order", PMO_TYPES)), setting("type_threshold", 0.5),
                    setting("runner_up_threshold", 0.25))
-    requires = {int(k): [int(x) for x in v] for k, v in (setting("tier_requires", {}) or {}).items()}
+    requires, needs = tier_settings(setting)
     evidence = [f for f in derived if f.kind == "tier_evidence"]
     # A tier is its functions: one whose function rule did not fire is no fallback and no runner-up
     # ("already does some of the work of a P3MO" of an office with a methodology owner and no centre of
     # excellence). One its roles and counts alone qualify is awarded: then its missing function is a
     # finding (COV-FUNCTION-MISSING), the root cause a client must hear.
     fired = {f.derived_by for f in evidence}
-    needs = {int(k): set(v) for k, v in (setting("tier_function_rules", {}) or {}).items()}
     eligible = {t for t in TIERS if not needs.get(t) or needs[t] & fired}
     tier = decide(_points(evidence, "tier"), rulebase.possible_points("tier_evidence", "tier"), list(TIERS),
                   setting("tier_threshold", 0.5), setting("runner_up_threshold", 0.25), requires, eligible)

@@ -151,7 +151,7 @@ def _entries(ws, file: str) -> tuple[list[PlanEntry], list[Problem]]:
         due_cell, status_cell = (f"{SHEET}!{_letter(columns[k])}{r}" for k in ("due", "status"))
         due, assumed, readable = _due(values["due"])
         typed = _typed(values["due"])
-        if not readable:  # never text in the new report's date column: blank there, what was typed in a note
+        if not readable:  # never a date made up: the JSON's due is None, what was typed goes in a note
             problems.append(Problem(file, due_cell, f"Due of {finding} is not a date, so it is not carried forward",
                                     quote(values["due"]), DUE_EXPECTED, "warning"))
             notes.append(("Due", f"Due typed as {typed} in {due_cell} is not a date, so it is not carried as a "

@@ -116,17 +116,18 @@ def _refuse_input_folder(outdir: Path, paths: list[Path], files: list[str]) -> N
 
     mixed = next((real_path(Path(f).parent) / Path(f).name for f in files if read_back(f)), None)
     why = "the reports would be mixed with them and read as workbooks by the next batch"
+    read = {real_path(f) for f in files}  # (a folder inside the output folder may be given as well)
+
+    def foreign(found) -> Path | None:  # the first workbook there that this run does not read and we did not write
+        return next((real_path(f.parent) / f.name for f in found if real_path(f) not in read and not discover.is_report(f)),
+                    None)
+
     if mixed is None and folders.intersection(here.parents):
-        read = {real_path(f) for f in files}  # (a folder inside the output folder may be given as well)
-        mixed = next((real_path(f.parent) / f.name for f in discover.under(outdir)
-                      if real_path(f) not in read and not discover.is_report(f)), None)
+        mixed = foreign(discover.under(outdir))
         why = ("a batch does not read its own output folder, so they would not be assessed, and the reports "
                "would be mixed with them")
-    if mixed is None:  # an existing folder of client workbooks this run does not read (a parent of the input)
-        read = {real_path(f) for f in files}
-        mixed = next((here / entry.name for entry in sorted(os.scandir(outdir), key=lambda e: e.name)
-                      if discover.is_workbook_name(entry.name) and entry.is_file()
-                      and real_path(Path(entry.path)) not in read and not discover.is_report(Path(entry.path))), None)
+    elif mixed is None:  # an existing folder of client workbooks this run does not read (a parent of the input)
+        mixed = foreign(f for f in sorted(outdir.iterdir()) if discover.is_workbook_name(f.name) and f.is_file())
         why = "the reports would be mixed with them, and a batch over the folder would read the reports as workbooks"
     if mixed is not None:
         raise OutputError(f"{outdir}: the output folder holds input workbooks ({os.path.relpath(mixed, here)}); "

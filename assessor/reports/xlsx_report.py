@@ -335,8 +335,8 @@ def _named(cell: str) -> str:
 
 
 def _due(value):
-    """A carried Due as a date cell; nothing else goes into the date column (the plan carries only ISO
-    dates: a Due that was not a date is None, and its note says what was typed)."""
+    """A carried Due as a date cell (the plan carries only ISO dates: a Due that was not a date is None,
+    and what was typed goes back in its cell as text, ``_kept``, with the note saying why)."""
     import datetime as dt
 
     try:

@@ -86,11 +86,11 @@ NO_STORE_HELP = ("`pmo-assess assess FILE --save` makes one (with the same --db)
                  "(or PMO_ASSESS_DB) of an existing store")
 
 
-def _refuse_missing(url: str) -> None:
-    """A SQLite store opened only to read must be there: SQLite would make an empty file (and we its folder)."""
+def _refuse_missing(url: str, path: Path | None) -> None:
+    """A SQLite store opened only to read must be there at ``path`` (``sqlite_file(url)``): SQLite would
+    make an empty file (and we its folder)."""
     from sqlalchemy.engine import make_url
 
-    path = sqlite_file(url)
     if path is None or (path.is_file() and path.stat().st_size > 0):
         return
     found = "a folder" if path.is_dir() else "an empty file" if path.is_file() else "no such file"
@@ -105,9 +105,9 @@ def _refuse_missing(url: str) -> None:
 
 
 def _sqlite_engine(url, create_engine, event, create=True):
-    if not create:
-        _refuse_missing(url)
     file = sqlite_file(url)  # the file itself, also of a URI filename (not a folder named "file:")
+    if not create:
+        _refuse_missing(url, file)
     if file is not None:
         folder = file.expanduser().resolve().parent
         if not folder.is_dir():

@@ -210,7 +210,7 @@ class Store:
         with self.engine.connect() as connection:
             text = connection.execute(select(t.assessments.c.report).where(t.assessments.c.id == assessment_id)).scalar()
         if text is None:
-            raise StoreError(f"no stored assessment {assessment_id}: `pmo-assess history ORG` lists them with their ids")
+            raise _no_assessment(assessment_id)
         return json.loads(text)
 
     def identity(self, assessment_id: int) -> tuple[int, str]:
@@ -219,7 +219,7 @@ class Store:
         with self.engine.connect() as connection:
             row = connection.execute(select(a.c.office_id, a.c.digest).where(a.c.id == assessment_id)).first()
         if row is None:
-            raise StoreError(f"no stored assessment {assessment_id}: `pmo-assess history ORG` lists them with their ids")
+            raise _no_assessment(assessment_id)
         return row.office_id, row.digest
 
     def office_id(self, organisation, pmo_name) -> int | None:
@@ -369,3 +369,8 @@ def add_peer_records(store: Store, records: list[dict], source: str, file: str) 
                 overall_level=r["overall_level"], dimensions=json.dumps(r["dimensions"], sort_keys=True)))
             added += 1
     return added, skipped
+
+
+def _no_assessment(assessment_id: int) -> StoreError:
+    return StoreError(f"no stored assessment {assessment_id}: `pmo-assess history ORG` lists them with their ids")
+
