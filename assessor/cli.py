@@ -323,6 +323,12 @@ def batch(questionnaire, rules, extra_rules, outdir, formats, jobs, by_folder, s
     if result.interrupted:
         click.echo(f"interrupted: {offices} office report(s) kept in {shown(outdir)}; no portfolio written", err=True)
         sys.exit(130)
+    warned = [w for r in result.offices for w in r.warnings]  # each line names its file and cell
+    for warning in warned[:BATCH_WARNINGS_SHOWN]:
+        click.echo(str(warning), err=True)
+    if len(warned) > BATCH_WARNINGS_SHOWN:
+        click.echo(f"... and {len(warned) - BATCH_WARNINGS_SHOWN} more warning(s): the Warnings sheet of portfolio.xlsx "
+                   "lists every one", err=True)
     stored = ""
     if save:  # "saved: assessment 7", "already stored: ...", "updated: ...", "not saved: why" per office
         status = [r.saved.partition(":")[0] for r in result.offices if r.saved]
@@ -333,7 +339,8 @@ def batch(questionnaire, rules, extra_rules, outdir, formats, jobs, by_folder, s
                   + (f", {status.count('updated')} updated" if "updated" in status else "")
                   + (f", {status.count('not saved')} not saved (workbooks of several organisations)"
                      if "not saved" in status else ""))
-    click.echo(f"batch: {offices} office(s) from {result.files} file(s), {len(result.failed)} failed, in "
+    click.echo(f"batch: {offices} office(s) from {result.files} file(s), {len(result.failed)} failed, "
+               + (f"{len(warned)} workbook warning(s), " if warned else "") + "in "
                f"{result.seconds:.1f} s; reports and portfolio.xlsx in {shown(outdir)}{stored}", err=True)
     if result.failed or any(r.saved.startswith("not saved:") for r in result.offices):
         sys.exit(EXIT_INPUT)
@@ -344,6 +351,11 @@ def batch(questionnaire, rules, extra_rules, outdir, formats, jobs, by_folder, s
             click.echo(f"--fail-on {fail_on}: {len(failing)} office(s) with findings at or above {fail_on}: {named} (exit 1)",
                        err=True)
             sys.exit(1)
+
+
+# A portfolio of two hundred workbooks may warn about many cells: the first lines go to the console,
+# every one to the portfolio's Warnings sheet.
+BATCH_WARNINGS_SHOWN = 20
 
 
 class _Progress:

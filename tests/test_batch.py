@@ -66,7 +66,7 @@ def test_every_office_gets_its_reports_and_the_broken_files_are_listed(ran):
 def test_the_portfolio_workbook_has_a_row_per_office_a_heat_map_failures_and_charts(ran):
     _, out = ran
     wb = openpyxl().load_workbook(out / "portfolio.xlsx")
-    assert wb.sheetnames == ["Offices", "Failed files", "Distribution"]
+    assert wb.sheetnames == ["Offices", "Failed files", "Warnings", "Distribution"]
     offices = wb["Offices"]
     head = [c.value for c in offices[1]]
     rows = [[c.value for c in row] for row in offices.iter_rows(min_row=2)]
@@ -80,6 +80,39 @@ def test_the_portfolio_workbook_has_a_row_per_office_a_heat_map_failures_and_cha
     failed = [[c.value for c in row] for row in wb["Failed files"].iter_rows(min_row=2)]
     assert len(failed) == 3 and all(row[1] for row in failed)
     assert len(wb["Distribution"]._charts) == 4
+
+
+def test_what_the_workbooks_warned_about_is_printed_and_listed_in_the_portfolio(ran):
+    result, out = ran   # atlas-rail.xlsx holds a HYPERLINK formula where text is expected: kept as text, with a warning
+    atlas = "Atlas Rail Infrastructure - Capital Delivery P3O"
+    line = next(line for line in result.stderr.splitlines() if "atlas-rail.xlsx: Questions!F50: warning:" in line)
+    assert "formula where text is expected" in line and "1 workbook warning(s)" in result.stderr
+    wb = openpyxl().load_workbook(out / "portfolio.xlsx")
+    rows = [[c for c in row] for row in wb["Warnings"].iter_rows(min_row=2)]
+    assert [(r[0].value, Path(r[1].value).name, r[2].value) for r in rows] == [(atlas, "atlas-rail.xlsx", "Questions!F50")]
+    found = rows[0][4]
+    assert "=HYPERLINK" in found.value and found.data_type == "s" and not found.hyperlink   # inert text
+    offices = wb["Offices"]
+    head = [c.value for c in offices[1]]
+    counts = {row[0].value: row[head.index("Warnings")].value for row in offices.iter_rows(min_row=2)}
+    assert counts["Atlas Rail Infrastructure"] == 1 and set(counts.values()) == {0, 1}
+    listed = {o["report"]: o["warnings"] for o in json.loads((out / "portfolio.json").read_text())["offices"]}
+    assert [w["location"] for w in listed[atlas]] == ["Questions!F50"]
+    assert sum(map(len, listed.values())) == 1
+
+
+def test_a_portfolio_of_many_warnings_prints_the_first_and_lists_them_all(tmp_path):
+    root = tmp_path / "clients"
+    root.mkdir()
+    for i in range(23):   # one warning each (atlas-rail.xlsx's formula kept as text)
+        clone_workbook(SAMPLES[0], root / f"client-{i:02d}.xlsx", f"Client {i:02d}")
+    result = invoke("batch", root, "-o", tmp_path / "out", "--format", "json", "-j", "2")
+    assert result.exit_code == 0, result.output
+    printed = [line for line in result.stderr.splitlines() if ": warning: " in line]
+    assert len(printed) == 20 and "... and 3 more warning(s): the Warnings sheet of portfolio.xlsx" in result.stderr
+    assert "23 workbook warning(s)" in result.stderr
+    sheet = openpyxl().load_workbook(tmp_path / "out" / "portfolio.xlsx")["Warnings"]
+    assert sheet.max_row == 24
 
 
 def test_the_same_files_give_the_same_bytes_in_any_order_with_any_number_of_workers(clients, tmp_path):

@@ -42,6 +42,7 @@ class OfficeResult:
     reports: tuple[str, ...] = ()     # file names in the output folder
     error: str = ""                   # why the office itself could not be assessed
     saved: str = ""                   # "saved: assessment 7" / "already stored: ..."
+    warnings: tuple = ()              # Problems: what reading its workbooks warned about
 
     @property
     def assessed(self) -> bool:

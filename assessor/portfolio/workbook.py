@@ -1,5 +1,6 @@
 """The portfolio a batch leaves beside the office reports: ``portfolio.xlsx`` (one row per office with
-its levels as a heat map, a sheet of the files that failed, charts of the distribution) and, when JSON
+its levels as a heat map, a sheet of the files that failed, one of what reading the others warned about,
+charts of the distribution) and, when JSON
 is among the formats, ``portfolio.json``. Every name from a workbook is written as inert text."""
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ def document(batch) -> dict:
                          "files": list(r.files), "assessed": r.assessed, "error": r.error or None,
                          "type": r.model or None, "tier": r.tier, "overall": r.overall, "score": r.score,
                          "dimensions": {d: level for d, _, level in r.dimensions},
-                         "findings": dict(r.findings), "reports": list(r.reports)} for r in batch.offices],
+                         "findings": dict(r.findings), "reports": list(r.reports),
+                         "warnings": [{"file": w.file, "location": w.location, "message": w.message, "found": w.found,
+                                       "expected": w.expected} for w in r.warnings]} for r in batch.offices],
             "failed": [{"file": f, "error": e} for f, e in batch.failed]}
 
 
@@ -45,12 +48,13 @@ def render(batch) -> bytes:
     from assessor.xlsx import CREATOR, openpyxl
 
     wb = openpyxl().Workbook(write_only=True)
-    sheets = [wb.create_sheet(title) for title in ("Offices", "Failed files", "Distribution")]
+    sheets = [wb.create_sheet(title) for title in ("Offices", "Failed files", "Warnings", "Distribution")]
     page_furniture(wb, f"Portfolio: {sum(r.assessed for r in batch.offices)} offices", "pmo-assess batch")
     book = _Book()
     book.offices(sheets[0], batch)
     book.failed(sheets[1], batch)
-    book.distribution(sheets[2], batch)
+    book.warned(sheets[2], batch)
+    book.distribution(sheets[3], batch)
     wb.properties.creator = CREATOR
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -98,8 +102,8 @@ class _Book(Sheets):
         for r in assessed:  # the bank's dimensions, in its order (every office of a batch shares the bank)
             dims += [(d, name) for d, name, _ in r.dimensions if (d, name) not in dims]
         head = (["Organisation", "PMO", "Respondents", "Type", "Tier", "Overall level", "Overall score"]
-                + [name for _, name in dims] + [s.capitalize() for s in SEVERITIES] + ["Report", "Not assessed"])
-        widths = [28, 28, 11, 12, 16, 9, 9] + [11] * len(dims) + [8] * len(SEVERITIES) + [30, 50]
+                + [name for _, name in dims] + [s.capitalize() for s in SEVERITIES] + ["Warnings", "Report", "Not assessed"])
+        widths = [28, 28, 11, 12, 16, 9, 9] + [11] * len(dims) + [8] * len(SEVERITIES) + [10, 30, 50]
         rows = []
         for r in batch.offices:
             levels = {d: level for d, _, level in r.dimensions}
@@ -107,7 +111,7 @@ class _Book(Sheets):
             rows.append([r.organisation, r.pmo_name, len(r.files), r.model or None,
                          f"{r.tier} {r.tier_name}" if r.tier else None, r.overall, r.score]
                         + [levels.get(d) for d, _ in dims] + [counts.get(s) for s in SEVERITIES]
-                        + [", ".join(r.reports) or None, r.error or None])
+                        + [len(r.warnings) if r.assessed else None, ", ".join(r.reports) or None, r.error or None])
         if rows:
             first, last = _letter(6), _letter(7 + len(dims))
             # a heat map of the levels (and the overall), live in Excel and LibreOffice
@@ -120,6 +124,14 @@ class _Book(Sheets):
     def failed(self, ws, batch) -> None:
         rows = [[f, e] for f, e in batch.failed] or [["none: every file was read", None]]
         self.table(ws, ("File", "First error"), (60, 100), rows, wrap_cols=(2,))
+
+    def warned(self, ws, batch) -> None:
+        """Every warning of the assessed offices' workbooks (what did not stop their assessment, such as a
+        formula kept as text), by office: a consultant checks these before handing a report over."""
+        rows = [[r.stem, w.file, w.location, w.message, w.found or None, w.expected or None]
+                for r in batch.offices for w in r.warnings]
+        self.table(ws, ("Report", "File", "Location", "Warning", "Found", "Expected"), (30, 45, 16, 60, 40, 30),
+                   rows or [["none: no workbook gave a warning"] + [None] * 5], wrap_cols=(4, 5, 6))
 
     def distribution(self, ws, batch) -> None:
         from openpyxl.chart import BarChart, Reference

@@ -127,7 +127,8 @@ def _assess_office(group: OfficeGroup, stem: str, outdir: Path) -> OfficeResult:
                         model=c["model"], tier=c["tier"], tier_name=c["tier_name"], overall=m["overall"]["level"],
                         score=m["overall"]["score"],
                         dimensions=tuple((d["id"], d["name"], d["level"]) for d in m["dimensions"]),
-                        findings=tuple(counts.items()), reports=tuple(written), saved=saved)
+                        findings=tuple(counts.items()), reports=tuple(written), saved=saved,
+                        warnings=tuple(assessment.submission.warnings))
 
 
 def _not_saved(group: OfficeGroup) -> str:
