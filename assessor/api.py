@@ -278,7 +278,7 @@ def compare_sides(before: list[str], after: list[str], db: str | None = None, as
     sides = []  # (report, what the side is, stored office id or None, workbooks digest)
     try:
         for side in (before, after):
-            if len(side) == 1 and str(side[0]).isdigit():
+            if len(side) == 1 and str(side[0]).isascii() and str(side[0]).isdigit():  # "²" is a file name
                 if store is None:
                     store = open_store(db, notice)
                 report = store.report(int(side[0]))

@@ -472,6 +472,46 @@ def test_a_corrupt_sqlite_file_is_one_line_and_stays_as_it_was(tmp_path):
     assert path.read_bytes() == before
 
 
+def test_reading_another_programs_sqlite_database_leaves_it_as_it_was(tmp_path):
+    """The store's WAL mode was switched on at connect, before the file was known to be a store: a
+    `history` given another program's database changed its bytes and its journal mode."""
+    import sqlite3
+
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE customers (name TEXT)")
+    connection.close()
+    before = path.read_bytes()
+    _user_error(invoke("history", "--db", f"sqlite:///{path}"), "holds other tables and no assessment store")
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
+    store = tmp_path / "store.db"   # a store of ours is in WAL mode from its first save
+    assert invoke("assess", MERIDIAN, "--save", "--db", f"sqlite:///{store}", "--format", "json").exit_code == 0
+    with sqlite3.connect(store) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    connection.close()
+
+
+def test_a_store_under_the_home_folder_is_found_there(tmp_path, monkeypatch):
+    """`--db sqlite:///~/pmo.db` made a folder named `~` in the current folder, and the store in it."""
+    home, elsewhere = tmp_path / "home", tmp_path / "work"
+    home.mkdir()
+    elsewhere.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(elsewhere)
+    result = invoke("assess", MERIDIAN, "--save", "--db", "sqlite:///~/pmo.db", "--format", "json")
+    assert result.exit_code == 0 and f"at sqlite:///{home}/pmo.db" in result.stderr
+    assert (home / "pmo.db").is_file() and list(elsewhere.iterdir()) == []
+    monkeypatch.chdir(tmp_path)
+    assert "Meridian Bank" in ok(invoke("history", "--db", "sqlite:///~/pmo.db")).stdout
+
+
+def test_an_assessment_id_no_database_can_hold_is_one_that_is_not_stored(tmp_path):
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    assert invoke("assess", MERIDIAN, "--save", "--db", db, "--format", "json").exit_code == 0
+    _user_error(invoke("compare", "--db", db, "99999999999999999999", "1"), "no stored assessment 99999999999999999999")
+    _user_error(invoke("compare", "--db", db, "²", "1"), "²: error: file not found")   # not a number: a file name
+
+
 def test_an_unreachable_server_is_one_line(db):
     result = _user_error(invoke("history", "--db", "postgresql+psycopg://nobody:secret@127.0.0.1:1/none"),
                          "postgresql+psycopg://nobody:***@127.0.0.1:1/none")

@@ -49,6 +49,7 @@ def connect(url: str | None = None, notice=None, create: bool = True):
     url = url or default_url()
     try:
         if url.startswith("sqlite"):
+            url = _home_expanded(url)
             engine = _sqlite_engine(url, create_engine, event, create)
         else:
             engine = create_engine(url, pool_pre_ping=True)
@@ -79,7 +80,7 @@ def sqlite_file(url: str) -> Path | None:
         if uri.scheme != "file" or "memory" in parse_qs(uri.query).get("mode", []) or not uri.path:
             return None
         database = unquote(uri.path)
-    return Path(os.path.abspath(database))
+    return Path(os.path.abspath(os.path.expanduser(database) if not parsed.query.get("uri") else database))
 
 
 NO_STORE_HELP = ("`pmo-assess assess FILE --save` makes one (with the same --db), or give the --db "
@@ -104,6 +105,17 @@ def _refuse_missing(url: str, path: Path | None) -> None:
     raise StoreError(message)
 
 
+def _home_expanded(url: str) -> str:
+    """``sqlite:///~/pmo.db`` as the shell would read the path: SQLite itself takes ``~`` as a folder of
+    that name in the current one (a store nobody finds again, in a folder named like the home)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.database and parsed.database.startswith("~") and not parsed.query.get("uri"):
+        return parsed.set(database=os.path.expanduser(parsed.database)).render_as_string(hide_password=False)
+    return url
+
+
 def _sqlite_engine(url, create_engine, event, create=True):
     file = sqlite_file(url)  # the file itself, also of a URI filename (not a folder named "file:")
     if not create:
@@ -125,7 +137,6 @@ def _sqlite_engine(url, create_engine, event, create=True):
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -169,7 +180,7 @@ def _bring_up_to_date(engine, url: str, notice, create: bool = True) -> None:
             with connection.begin():
                 current = MigrationContext.configure(connection).get_current_revision()
                 if current == head:
-                    return
+                    return _write_ahead(engine)
                 if current is not None and current not in known:
                     raise StoreError(f"{shown_url(url)}: this store was written by a newer pmo-assess (schema "
                                      f"revision {current}; this version knows up to {head}): upgrade pmo-assess "
@@ -185,10 +196,26 @@ def _bring_up_to_date(engine, url: str, notice, create: bool = True) -> None:
                            f"migrating the assessment store at {shown_url(url)} from schema revision {current} "
                            f"to {head}")
                 command.upgrade(_alembic_config(connection), head)
+        _write_ahead(engine)
     except StoreError:
         raise
     except (OperationalError, DatabaseError) as exc:
         raise StoreError(f"{shown_url(url)}: {_reason(exc)}") from None
+
+
+def _write_ahead(engine) -> None:
+    """A SQLite store in WAL mode (readers never wait for the writer; the mode stays with the file), set
+    once the file is known to be a store: a read-only command given another program's database leaves
+    it as it was."""
+    if engine.dialect.name != "sqlite":
+        return
+    raw = engine.raw_connection()  # autocommit (isolation_level None): the mode cannot change in a transaction
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+    finally:
+        raw.close()
 
 
 def _reason(exc) -> str:

@@ -207,6 +207,8 @@ class Store:
 
     def report(self, assessment_id: int) -> dict:
         """The full JSON report of a stored assessment."""
+        if not 0 < assessment_id < 2 ** 63:  # no row has it, and the database could not even compare it
+            raise _no_assessment(assessment_id)
         with self.engine.connect() as connection:
             text = connection.execute(select(t.assessments.c.report).where(t.assessments.c.id == assessment_id)).scalar()
         if text is None:
