@@ -323,6 +323,9 @@ def batch(questionnaire, rules, extra_rules, outdir, formats, jobs, by_folder, s
     if result.interrupted:
         click.echo(f"interrupted: {offices} office report(s) kept in {shown(outdir)}; no portfolio written", err=True)
         sys.exit(130)
+    if result.reports:
+        click.echo(f"skipped: {len(result.reports)} workbook(s) pmo-assess wrote, not questionnaires (an earlier "
+                   f"batch's reports, such as {shown(result.reports[0])})", err=True)
     warned = [w for r in result.offices for w in r.warnings]  # each line names its file and cell
     for warning in warned[:BATCH_WARNINGS_SHOWN]:
         click.echo(str(warning), err=True)

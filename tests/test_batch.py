@@ -352,6 +352,28 @@ def test_a_subfolder_of_earlier_reports_is_still_skipped_when_reading(tmp_path, 
     assert refused.exit_code == 2 and "holds input workbooks (notes.xlsx)" in refused.stderr, refused.output
 
 
+def test_an_earlier_batchs_reports_beside_the_new_one_are_skipped_and_said(tmp_path):
+    """A consultant's clients/2026-03 then clients/2026-09: the second batch read the first one's reports
+    as client workbooks and failed them (exit 2)."""
+    root = tmp_path / "clients"
+    root.mkdir()
+    for path in SAMPLES:
+        shutil.copy(path, root / path.name)
+    assert invoke("batch", root, "-o", root / "2026-03", "--format", "xlsx,json", "-j", "1").exit_code == 0
+    again = invoke("batch", root, "-o", root / "2026-09", "--format", "json", "-j", "2")
+    assert again.exit_code == 0, again.output
+    assert f"batch: {len(SAMPLES)} office(s) from {len(SAMPLES)} file(s), 0 failed" in again.stderr
+    earlier = sorted(str(p) for p in (root / "2026-03").glob("*.xlsx"))
+    assert len(earlier) == len(SAMPLES) + 1                                  # the offices and portfolio.xlsx
+    assert f"skipped: {len(earlier)} workbook(s) pmo-assess wrote, not questionnaires" in again.stderr
+    assert "failed" not in again.stderr.replace("0 failed", "")
+    portfolio = json.loads((root / "2026-09" / "portfolio.json").read_text())
+    assert portfolio["skipped_reports"] == earlier and portfolio["files"] == len(SAMPLES)
+    only = invoke("batch", root / "2026-03", "-o", tmp_path / "out", "--format", "json")
+    assert only.exit_code == 2 and "no questionnaire workbooks found: every workbook in" in only.stderr
+    assert "Traceback" not in only.output
+
+
 def test_reports_already_there_are_kept_unless_forced(tmp_path):
     root = tmp_path / "clients"
     root.mkdir()

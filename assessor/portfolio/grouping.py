@@ -20,6 +20,7 @@ class Placement:
     error: str = ""
     spooled: str = ""
     order: tuple = ()   # office.respondent_order: the first respondent names the office, as in its report
+    report: bool = False  # one of pmo-assess's own reports (an earlier batch's output folder): skipped
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,7 @@ class Batch:
     files: int = 0
     offices: list[OfficeResult] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)   # every file that failed, with its first error
+    reports: list[str] = field(default_factory=list)              # pmo-assess's own reports found among them, skipped
     written: list[Path] = field(default_factory=list)             # the portfolio's own files
     seconds: float = 0.0
     interrupted: bool = False

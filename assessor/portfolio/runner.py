@@ -57,6 +57,14 @@ def run(paths: list[Path], outdir: Path, options: Options, jobs: int | None = No
             if progress:
                 progress("reading", len(placements), len(files), placement.path)
         placements.sort(key=lambda p: p.path)
+        # An earlier batch's reports in a subfolder (clients/2026-03 while this one writes clients/2026-09)
+        # are no client's workbooks: skipped and said, not failed.
+        batch.reports = [p.path for p in placements if p.report]
+        placements = [p for p in placements if not p.report]
+        batch.files -= len(batch.reports)
+        if not placements:
+            raise InputError("no questionnaire workbooks found: every workbook in " + ", ".join(str(p) for p in paths)
+                             + f" is a report pmo-assess wrote ({len(batch.reports)}, such as {batch.reports[0]})")
         groups, unplaced = (grouping.by_folder if options.by_folder else grouping.by_profile)(placements)
         del placements
         batch.failed.extend((p.path, p.error) for p in unplaced)

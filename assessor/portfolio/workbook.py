@@ -26,7 +26,8 @@ def document(batch) -> dict:
                          "findings": dict(r.findings), "reports": list(r.reports),
                          "warnings": [{"file": w.file, "location": w.location, "message": w.message, "found": w.found,
                                        "expected": w.expected} for w in r.warnings]} for r in batch.offices],
-            "failed": [{"file": f, "error": e} for f, e in batch.failed]}
+            "failed": [{"file": f, "error": e} for f, e in batch.failed],
+            "skipped_reports": sorted(batch.reports)}
 
 
 def write_portfolio(batch, outdir: Path, options) -> list[Path]:

@@ -51,6 +51,10 @@ def survey(job: tuple[str, str]) -> Placement:
         response = read_response(path, _WORKER["assessor"].bank)
         digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except AssessorError as exc:
+        from assessor.portfolio.discover import is_report
+
+        if is_report(Path(path)):  # asked only of a file that is no questionnaire: costs nothing otherwise
+            return Placement(path, report=True)
         return Placement(path, error=_first_line(exc))
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop a portfolio of two hundred
         return Placement(path, error=f"{path}: could not be read ({type(exc).__name__}: {exc})")
