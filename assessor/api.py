@@ -165,14 +165,29 @@ def read_plan(path: str | Path):
     return _read(path)
 
 
-def carry_plan(data: dict, plan) -> dict:
+def carry_plan(data: dict, plan, db: str | None = None, use_store: bool = False) -> dict:
     """``data`` (an assessment's JSON) with the earlier ``plan`` carried forward as its ``plan`` section;
-    a plan from another office's report is refused."""
+    a plan from another office's report is refused. With ``use_store`` (the command saves, or names a
+    --db), the store's aliases count: a renamed client's earlier report is its own office's plan."""
     from assessor.plan import carry_forward, check_office
 
-    check_office(plan, data)
+    check_office(plan, data, _stored_as_one(db) if use_store else None)
     data["plan"] = carry_forward(plan, data)
     return data
+
+
+def _stored_as_one(db: str | None):
+    """Whether two (organisation, PMO) names are one stored office (an alias, a renamed client)."""
+    def same(earlier: tuple, now: tuple) -> bool:
+        from assessor.store import StoreError
+
+        try:
+            with open_store(db) as store:
+                office = store.office_id(*earlier)
+                return office is not None and office == store.office_id(*now)
+        except StoreError:  # no store there yet: nothing says the two are one
+            return False
+    return same
 
 
 def render_report(data: dict, fmt: str) -> str:

@@ -175,7 +175,7 @@ def assess(questionnaire, rules, extra_rules, fmt, output, force, fail_on, targe
     if earlier is not None:
         for warning in earlier.warnings:
             click.echo(str(warning), err=True)
-        carried = api.carry_plan(data, earlier)["plan"]
+        carried = api.carry_plan(data, earlier, db, use_store=save or db is not None)["plan"]
         click.echo(f"plan from {shown(plan)}: {len(carried['persisting'])} persisting finding(s) carried forward, "
                    f"{len(carried['resolved'])} resolved, {len(carried['new'])} new", err=True)
     if save:

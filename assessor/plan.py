@@ -81,13 +81,20 @@ def _read(path: Path) -> Plan:
             raise PlanError(f"{path}: not a pmo-assess report", [Problem(
                 str(path), "", f"--plan: no {SHEET} sheet, so not a pmo-assess report", ", ".join(wb.sheetnames[:8]),
                 "the .xlsx report `pmo-assess assess -o report.xlsx` wrote, with its Findings sheet")])
-        summary = _summary(wb["Summary"]) if "Summary" in wb.sheetnames else {}
+        sheets = list(wb.sheetnames)
+        summary = _summary(wb["Summary"]) if "Summary" in sheets else {}
         entries, problems = _entries(wb[SHEET], str(path))
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise PlanError(f"{path}: {len(errors)} problem(s) in the plan", problems)
     title = str(summary.get("title") or "")
     organisation = title.split(":", 1)[1].strip() if title.startswith("PMO assessment:") else None
+    if not organisation and not _text(summary.get("PMO")):  # a Findings sheet copied out on its own, say
+        problems.append(Problem(str(path), "Summary" if "Summary" in sheets else "",
+                                "the plan does not say which office it is of (no Summary sheet naming the organisation "
+                                "and PMO), so it cannot be checked against this one: its rows are carried by finding "
+                                "id only", "", "the whole .xlsx report of this office's previous assessment",
+                                "warning"))
     return Plan(str(path), organisation or None, _text(summary.get("PMO")), _date_text(summary.get("Assessment date")),
                 tuple(entries), tuple(p for p in problems if p.severity != "error"))
 
@@ -155,7 +162,7 @@ def _entries(ws, file: str) -> tuple[list[PlanEntry], list[Problem]]:
             problems.append(Problem(file, due_cell, f"Due of {finding} is not a date, so it is not carried forward",
                                     quote(values["due"]), DUE_EXPECTED, "warning"))
             notes.append(("Due", f"Due typed as {typed} in {due_cell} is not a date, so it is not carried as a "
-                                 "date.", _text(values["due"]) or ""))
+                                 "date.", _as_typed(values["due"]) or ""))
         elif assumed:
             problems.append(Problem(file, due_cell, f"Due of {finding} {assumed}", quote(values["due"]), "",
                                     "warning"))
@@ -168,10 +175,10 @@ def _entries(ws, file: str) -> tuple[list[PlanEntry], list[Problem]]:
                                     "warning"))
             notes.append(("Status", f"Status typed as {_typed(values['status'])} in {status_cell} is not one of "
                                     f"the plan's statuses ({', '.join(STATUSES)}), so it was not carried forward.",
-                          _text(values["status"]) or ""))
+                          _lines(values["status"]) or ""))
         message, details = _message(values.get("message"))
         entries.append(PlanEntry(finding, where, _text(values.get("severity")), message,
-                                 _text(values["owner"]), due, status, tuple(notes), details))
+                                 _lines(values["owner"]), due, status, tuple(notes), details))
     return entries, problems
 
 
@@ -196,7 +203,28 @@ def _status(value) -> str | None:
 
 def _typed(value) -> str:
     """A typed value in full, for a note that keeps what was not carried (``quote`` shortens long ones)."""
-    return repr(_text(value)) if isinstance(value, str) and _text(value) else quote(value)
+    if isinstance(value, str) and _text(value):
+        return repr(_text(value))
+    return quote(_as_typed(value))
+
+
+def _as_typed(value) -> str | None:
+    """What the client typed in a cell, as text: a number typed in the date-formatted Due column comes
+    from openpyxl as the date it would be (2027 as 1905-07-19), and is kept as the number."""
+    if isinstance(value, dt.datetime) and value.year < 2000:
+        from openpyxl.utils.datetime import to_excel
+
+        value = to_excel(value)
+    return _text(value)
+
+
+def _lines(value) -> str | None:
+    """An owner, or a status kept as typed: ``_text`` line by line, so that two owners on two lines of
+    the cell stay two lines (one line of both names read as one person)."""
+    if value is None:
+        return None
+    lines = [" ".join(line.split()) for line in str(value).splitlines()]
+    return "\n".join(line for line in lines if line)[:MAX_TEXT] or None
 
 
 def _text(value) -> str | None:
@@ -244,6 +272,8 @@ def _due(value) -> tuple[str | None, str | None, bool]:
         date, assumed = parse_date(_text(value))
     except (ValueError, OverflowError):
         return None, None, False
+    if date.year < 2000:  # the Due column's lower bound, as for a date cell (1905-07-19 carried as text)
+        return None, None, False
     return date.isoformat(), assumed, True
 
 
@@ -275,12 +305,17 @@ def _notes(entry: PlanEntry) -> list[dict]:
     return [{"column": column, "text": text, **({"typed": typed} if typed else {})} for column, text, typed in entry.notes]
 
 
-def check_office(plan: Plan, report: dict) -> None:
-    """Refuse a plan from another office's report: its owners and dates would land on the wrong client."""
+def check_office(plan: Plan, report: dict, stored_as_one=None) -> None:
+    """Refuse a plan from another office's report: its owners and dates would land on the wrong client.
+    ``stored_as_one(earlier, now)``, when given, says whether two (organisation, PMO) names are one
+    office of the store (an alias: the client renamed)."""
     from assessor.store.keys import name_key
 
     org = report["organisation"]
     theirs = [(plan.organisation, org.get("organisation")), (plan.pmo_name, org.get("pmo_name"))]
+    if stored_as_one is not None and any(e and n and name_key(e) != name_key(str(n)) for e, n in theirs) \
+            and stored_as_one((plan.organisation, plan.pmo_name), (org.get("organisation"), org.get("pmo_name"))):
+        return
     for earlier, now in theirs:
         if earlier and now and name_key(earlier) != name_key(str(now)):
             raise PlanError(f"{plan.source}: the plan is from another office", [Problem(
