@@ -175,7 +175,8 @@ class Assessment:
         staffed = frozenset(r.role_id for r in self.factbase.organisation.roles if r.holders)
         accountable = {c.responsibility: c.accountable_held for c in self.factbase.coverage}
         return plan(list(self.roadmap), self.factbase.merged, requirements, self.bank, self.model.winner,
-                    self.rulebase.setting("roadmap"), TIER_NAMES.get(self.tier.winner + 1), staffed, accountable)
+                    self.rulebase.setting("roadmap"), TIER_NAMES.get(self.tier.winner + 1), staffed, accountable,
+                    {r.role_id: r.name for r in self.factbase.organisation.roles if r.name})
 
     def _roadmap(self) -> dict:
         tier = self.tier.winner
@@ -204,11 +205,15 @@ class Assessment:
             if t not in tiers:
                 tiers.append(t)
                 todo += requires.get(t, [])
+        # a level none could be given for want of answers (not one that does not apply: that function is absent)
+        levelled = {f.get("dimension") for f in self.outcome.derived("maturity_level")} | {
+            d.dimension for d in self.factbase.dimensions if not d.applicable}
         out = []
         for t in sorted(tiers):
             rules = needs.get(t, set())
             if rules and not fired & rules:
-                out += [{"rule": r, "tier": t, "title": self.rulebase.rule(r).title} for r in sorted(rules)]
+                out += [{"rule": r, "tier": t, "title": self.rulebase.rule(r).title,
+                         "judged": not _unlevelled(self.rulebase.rule(r), levelled)} for r in sorted(rules)]
         return out
 
     def _coverage(self) -> dict:
@@ -292,3 +297,12 @@ def _short(path: str) -> str:
 
     p = Path(path)
     return f"{p.parent.name}/{p.name}" if p.parent.name else p.name
+
+
+def _unlevelled(rule, levelled: set) -> list[str]:
+    """The dimensions a function rule asks a staged level of that have none for too little evidence
+    (``levelled``: those with a level, or not applicable): the rule could not fire for want of answers,
+    so whether the function is in place is not known."""
+    wanted = {t.value for alternative in rule.alternatives for p in alternative
+              if p.kind == "maturity_level" and not p.negated for t in p.tests if t.attr == "dimension" and t.op == "eq"}
+    return sorted(d for d in wanted if d not in levelled)

@@ -86,12 +86,18 @@ def classify(facts, rulebase: Rulebase):
                    setting("runner_up_threshold", 0.25))
     requires, needs = tier_settings(setting)
     evidence = [f for f in derived if f.kind == "tier_evidence"]
-    # A tier is its functions: one whose function rule did not fire is no fallback and no runner-up
-    # ("already does some of the work of a P3MO" of an office with a methodology owner and no centre of
-    # excellence). One its roles and counts alone qualify is awarded: then its missing function is a
-    # finding (COV-FUNCTION-MISSING), the root cause a client must hear.
+    # A tier is its functions: one whose function rule did not fire, or that of a tier it combines, is no
+    # fallback and no runner-up ("already does some of the work of a P3MO" of an office with a methodology
+    # owner and no centre of excellence; a P3MO awarded to a centre of excellence that runs no programme
+    # or portfolio). One its roles and counts alone qualify is awarded, and the key message says which of
+    # its functions is not in place.
     fired = {f.derived_by for f in evidence}
-    eligible = {t for t in TIERS if not needs.get(t) or needs[t] & fired}
+
+    def in_place(t, seen=()) -> bool:  # its own function and those of the tiers it combines (a P3MO's three)
+        return (not needs.get(t) or bool(needs[t] & fired)) and all(
+            in_place(r, seen + (t,)) for r in requires.get(t, []) if r not in seen)
+
+    eligible = {t for t in TIERS if in_place(t)}
     tier = decide(_points(evidence, "tier"), rulebase.possible_points("tier_evidence", "tier"), list(TIERS),
                   setting("tier_threshold", 0.5), setting("runner_up_threshold", 0.25), requires, eligible)
     return model, tier

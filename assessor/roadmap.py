@@ -97,19 +97,20 @@ def _template_problem(template, allowed: set) -> str | None:
 
 
 def plan(items: list[dict], answers, requirements: list[dict], bank, model: str, setting: dict | None,
-         next_tier_name: str | None, staffed: frozenset = frozenset(), accountable: dict | None = None
-         ) -> tuple[list[dict], list[dict]]:
+         next_tier_name: str | None, staffed: frozenset = frozenset(), accountable: dict | None = None,
+         role_names: dict | None = None) -> tuple[list[dict], list[dict]]:
     """(items in roadmap order, ranked and with their phase, owner, effort and unlocks; the phases).
 
     ``answers``: the merged answers (scoring.MergedAnswer); ``requirements``: the requirement facts'
     attributes (requirements.requirement_facts) of the office's type and tier; ``staffed``: the role
     ids somebody holds in this office (an owner the office does not staff says so); ``accountable``:
-    responsibility id -> the staffed roles the office's own RACI makes Accountable for it."""
+    responsibility id -> the staffed roles the office's own RACI makes Accountable for it; ``role_names``:
+    role id -> the name the office's Roles sheet gives it (its own roles have no other)."""
     setting = setting or shipped_setting()
     phases = setting["phases"]
     phase_of_level = {level: p["id"] for p in phases for level in p["practice_levels"]}
     order = {p["id"]: i for i, p in enumerate(phases)}
-    owners = _owners(bank, model, setting["default_owner"], staffed, accountable or {})
+    owners = _owners(bank, model, setting["default_owner"], staffed, accountable or {}, role_names or {})
     bands = sorted(setting["effort"], key=lambda e: e["gap_up_to"])
     words = {**shipped_setting()["wording"], **setting["wording"]}
     next_step = _next_step(bank, words["next_step"], setting.get("established_at", 3))
@@ -196,13 +197,13 @@ def _next_step(bank, sentence: str, established_at: int):
     return action
 
 
-def _owners(bank, model: str, default: str, staffed: frozenset, accountable: dict):
+def _owners(bank, model: str, default: str, staffed: frozenset, accountable: dict, role_names: dict):
     """responsibility id -> {role, name, staffed}: the staffed role the office's own RACI makes
     Accountable for it, else the Accountable role of the catalogue's typical RACI for this type (an
     action for the head of PMO's responsibility went to an unstaffed resource manager), and whether
     somebody in the office holds it."""
     catalogue = {r.id: r for r in bank.responsibilities}
-    names = {r.id: r.name for r in bank.roles}
+    names = {r.id: r.name for r in bank.roles} | role_names  # as the office names its roles, as the findings do
 
     def owner(responsibility: str | None) -> dict:
         spec = catalogue.get(responsibility or "")

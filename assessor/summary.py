@@ -37,10 +37,19 @@ def _office(c: dict) -> dict:
         text += f" It also shows traits of a {runner['model']} office."
     if runner["tier"] and runner["tier"] > c["tier"]:  # a tier 2 office does tier 1 work: no news
         text += f" It already does some of the work of a {runner['tier_name']} (tier {runner['tier']})."
-    if c.get("functions_not_run"):  # set up as that tier (its roles, its programmes), not yet running it
-        text += (f" It has that tier's roles, but its function is not in place yet: "
-                 f"{_sentence([f['title'] for f in c['functions_not_run']])}.")
+    missing, unknown = _functions(c.get("functions_not_run") or [])
+    if missing:  # set up as that tier (its roles, its programmes), not yet running it
+        these = "this function is" if len(missing) == 1 else "these functions are"
+        text += f" It has a {c['tier_name']}'s roles, but {these} not in place yet: {_sentence(missing)}."
+    if unknown:  # the function rule wants a level its dimension does not have (too few answers)
+        text += f" Whether {_sentence(unknown)} could not be judged: too few answers."
     return {"topic": "office", "text": text}
+
+
+def _functions(functions: list[dict]) -> tuple[list[str], list[str]]:
+    """The titles of the functions not in place, and of those too few answers leave unknown."""
+    return ([f["title"] for f in functions if f.get("judged", True)],
+            [f["title"] for f in functions if not f.get("judged", True)])
 
 
 def _maturity(m: dict) -> dict:
@@ -53,12 +62,16 @@ def _maturity(m: dict) -> dict:
     strongest = [d["name"] for d in m["dimensions"] if d["id"] in o["strongest"]["dimensions"]]
     weakest = {d["id"] for d in m["dimensions"] if d["id"] in o["weakest"]["dimensions"]}
     weak_names = [d["name"] for d in m["dimensions"] if d["id"] in weakest]
-    text = f"Overall maturity level {o['level']} of 5 (the median of {o['dimensions']} dimensions)"
-    if top != o["weakest"]["level"]:
+    if o["dimensions"] == 1:  # every other one not applicable, or without enough answers
+        names = strongest or weak_names
+        text = f"Overall maturity level {o['level']} of 5 (its one assessed dimension{': ' + names[0] if names else ''})"
+    elif top != o["weakest"]["level"]:
+        text = f"Overall maturity level {o['level']} of 5 (the median of {o['dimensions']} dimensions)"
         text += (f"; strongest: {_names(strongest)} (level {top}); weakest: {_names(weak_names)} "
                  f"(level {o['weakest']['level']})")
     else:
-        text += f"; every dimension is at level {top}"
+        text = (f"Overall maturity level {o['level']} of 5 (the median of {o['dimensions']} dimensions); every "
+                f"dimension is at level {top}")
     text += "."
     if o.get("not_assessed"):
         n = len(o["not_assessed"])
@@ -87,7 +100,8 @@ def _priorities(priorities: list[dict], findings: list[dict], names: dict, most:
             words = set(re.findall(r"\w+", subject.lower()))
             echo = len(words & set(re.findall(r"\w+", p["title"].lower()))) >= len(words) / 2
             subject = f"{len(details)} cases" if echo else f"{subject}: {len(details)}"
-        about.setdefault(p["title"], []).append(subject)
+        if subject not in about.setdefault(p["title"], []):  # one person's three conflicts: named once
+            about[p["title"]].append(subject)
     shown = [f"{title} ({'; '.join(x for x in subjects if x)})" if any(subjects) else title
              for title, subjects in about.items()]
     lead = (f"{severe} critical or high finding{'s' if severe != 1 else ''}" if severe else
@@ -97,11 +111,17 @@ def _priorities(priorities: list[dict], findings: list[dict], names: dict, most:
 
 def _next_tier(nxt: dict, c: dict) -> dict | None:
     if nxt["tier"] is None:  # the top tier: nothing above it to grow into
+        own, _ = _functions(c.get("functions_not_run") or [])
+        if own:  # awarded on its roles and counts: the first item said which functions are missing
+            return {"topic": "next tier", "text": f"A {c['tier_name']} (tier {c['tier']}), the top tier, that does not "
+                                                  f"run all its functions yet: the roadmap starts with them."}
         return {"topic": "next tier", "text": f"Already a {c['tier_name']} (tier {c['tier']}), the top tier: the "
                                               "roadmap deepens the practices rather than adding functions."}
     missing, functions = nxt["missing"], nxt.get("functions") or []
     # the functions it does not run first: owners alone do not make the next tier
-    run = f"functions not in place yet: {_sentence([f['title'] for f in functions])}"
+    absent, unknown = _functions(functions)
+    run = "; ".join(([f"functions not in place yet: {_sentence(absent)}"] if absent else [])
+                    + ([f"functions too few answers leave unknown: {_sentence(unknown)}"] if unknown else []))
     if not missing:
         if functions:
             return {"topic": "next tier", "text": f"To grow into a {nxt['tier_name']} (tier {nxt['tier']}), {run}."}
@@ -109,8 +129,8 @@ def _next_tier(nxt: dict, c: dict) -> dict | None:
                 "text": f"Every responsibility a {nxt['tier_name']} (tier {nxt['tier']}) needs already has an "
                         "owner: its practices decide the move."}
     first = f"“{missing[0]['name']}”"
-    owners = (f"{len(missing)} responsibilit{'y needs' if len(missing) == 1 else 'ies need'} an owner, "
-              f"among them {first}")
+    owners = (f"1 responsibility needs an owner: {first}" if len(missing) == 1 else
+              f"{len(missing)} responsibilities need an owner, among them {first}")
     return {"topic": "next tier",
             "text": f"To grow into a {nxt['tier_name']} (tier {nxt['tier']}), "
                     + (f"{run}; and {owners}." if functions else f"{owners}.")}

@@ -911,7 +911,8 @@ def test_a_missing_function_is_one_finding_naming_its_responsibilities_and_their
     assert data["classification"]["tier"] == 2
     assert [f["rule"] for f in data["classification"]["functions_not_run"]] == ["TIER-2-01"]
     assert data["summary"][0]["text"].endswith(
-        "It has that tier's roles, but its function is not in place yet: the office runs programme management.")
+        "It has a programme office's roles, but this function is not in place yet: the office runs programme "
+        "management.")
     (f,) = [f for f in data["findings"] if f["rule"] == "COV-FUNCTION-MISSING"]
     assert f["severity"] == "high" and f["subject"] == "Programme management"
     assert "the function is not in place" in f["message"]
@@ -935,10 +936,48 @@ def test_a_programme_manager_in_post_is_not_some_of_the_work_of_a_programme_offi
     assert data["classification"]["tier"] == 1 and data["classification"]["runner_up"]["tier"] is None
     assert not any("programme office" in m["text"] for m in data["summary"] if m["topic"] == "office")
     assert data["roadmap"]["next_tier"]["functions"] == [
-        {"rule": "TIER-2-01", "tier": 2, "title": "The office runs programme management"}]
+        {"rule": "TIER-2-01", "tier": 2, "title": "The office runs programme management", "judged": True}]
     (step,) = [m["text"] for m in data["summary"] if m["topic"] == "next tier"]
     assert step.startswith("To grow into a programme office (tier 2), functions not in place yet: "
                            "the office runs programme management"), step
+
+
+def test_whether_a_function_runs_is_not_said_when_too_few_answers_tell(reports, bank):
+    """Northwind with every programme answer "Don't know": the key message said programme management
+    "is not in place", of a dimension with too little evidence for a level."""
+    programme = {q.id for q in bank.questions if q.dimension == "programme"}
+
+    def unknown(book):
+        ws = book[L.QUESTIONS]
+        for row in range(2, ws.max_row + 1):
+            if ws.cell(row=row, column=1).value in programme:
+                ws.cell(row=row, column=L.QUESTION_HEADERS.index("Answer") + 1).value = bank.dont_know
+
+    data = reports.sample_edited("northwind-energy", "programme-unknown", unknown)
+    assert {d["id"]: d["level"] for d in data["maturity"]["dimensions"]}["programme"] is None
+    assert data["classification"]["functions_not_run"] == [
+        {"rule": "TIER-2-01", "tier": 2, "title": "The office runs programme management", "judged": False}]
+    office = data["summary"][0]["text"]
+    assert office.endswith("Whether the office runs programme management could not be judged: too few answers.")
+    assert "not in place" not in office
+
+
+def test_a_centre_of_excellence_alone_is_no_p3mo():
+    """An office running a centre of excellence and no programme or portfolio function (no tier
+    qualified) was the fallback P3MO: a P3MO combines the three offices, so it is not eligible."""
+    from assessor.api import Assessor
+    from assessor.pipeline import classify
+    from assessor.rulebase.facts import Fact
+
+    rulebase = Assessor().rulebase
+    coe = [Fact(1, "tier_evidence", {"tier": 4, "points": 3}, derived_by="TIER-4-01"),
+           Fact(2, "tier_evidence", {"tier": 4, "points": 1}, derived_by="TIER-4-02")]
+    _, tier = classify(coe, rulebase)
+    assert tier.winner == 1 and tier.runner_up is None
+    functions = [Fact(3, "tier_evidence", {"tier": 2, "points": 3}, derived_by="TIER-2-01"),
+                 Fact(4, "tier_evidence", {"tier": 3, "points": 3}, derived_by="TIER-3-01")]
+    _, tier = classify(coe + functions, rulebase)   # with the other two offices' functions it can be
+    assert tier.winner == 4 or tier.runner_up == 4
 
 
 def test_a_tier_without_its_function_is_no_fallback():

@@ -303,6 +303,37 @@ def test_an_action_goes_to_the_role_the_office_made_accountable(assessed):
     assert sum(_check_actions(assessed(p)) for p in OFFICES[:4]) > 0
 
 
+def test_an_action_for_the_offices_own_role_names_it_as_its_roles_sheet_does():
+    """An owner the client's own Roles sheet added ("Office of the CFO", id CFO) was shown as "CFO"."""
+    from assessor.questionnaire.bank import load_bank
+    from assessor.roadmap import _owners
+
+    owner = _owners(load_bank(), "controlling", "PMO-HEAD", frozenset({"CFO"}), {"budget-control": ("CFO",)},
+                    {"CFO": "Office of the CFO"})
+    assert owner("budget-control") == {"role": "CFO", "name": "Office of the CFO", "staffed": True}
+    assert owner("methodology-standards")["name"] == "Head of PMO"   # the catalogue's, where the office has none
+
+
+def test_the_key_messages_read_right_for_one_of_a_kind():
+    """"1 responsibility needs an owner, among them ..."; "the median of 1 dimensions"; one person's three
+    conflicts named three times in "fix first"."""
+    from assessor.summary import _maturity, _next_tier, _priorities
+
+    c = {"tier": 3, "tier_name": "portfolio office", "functions_not_run": []}
+    nxt = {"tier": 4, "tier_name": "P3MO", "functions": [],
+           "missing": [{"item": "profession-scanning", "name": "Scan the profession and network with peer PMOs"}]}
+    assert _next_tier(nxt, c)["text"] == ("To grow into a P3MO (tier 4), 1 responsibility needs an owner: “Scan the "
+                                          "profession and network with peer PMOs”.")
+    one = {"overall": {"level": 3, "dimensions": 1, "strongest": {"level": 3, "dimensions": ["reporting"]},
+                       "weakest": {"level": 3, "dimensions": ["reporting"]}},
+           "dimensions": [{"id": "reporting", "name": "Monitoring and reporting", "level": 3, "status": "assessed"}]}
+    assert _maturity(one)["text"] == "Overall maturity level 3 of 5 (its one assessed dimension: Monitoring and reporting)."
+    conflicts = [{"finding": f"IND-{n}", "title": "One person delivers and assures the same thing", "subject": "Alex"}
+                 for n in range(3)]
+    assert _priorities(conflicts, [], {})["text"] == ("No critical or high finding; fix first: One person delivers and "
+                                                      "assures the same thing (Alex).")
+
+
 @pytest.mark.parametrize("path", OFFICES, ids=lambda p: p.stem)
 def test_a_responsibility_name_is_quoted_wherever_a_sentence_embeds_it(assessed, path):
     """The catalogue's names are verb phrases ("Plan capacity against demand") as often as noun

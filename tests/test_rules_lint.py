@@ -108,6 +108,9 @@ def _join_inside_any(rule: dict) -> None:
 
 # id, breaker, file named in the message, location (rules[ID].key.path; a deeper path is accepted), phrase
 CASES = [
+    # a misspelt function rule made that tier never in place, and the report a traceback
+    ("unknown-function-rule", edit_rule("tier.yaml", "TIER-2-01", lambda r: _set(r, "id", "TIER-2-PROG")),
+     "tier.yaml", "settings.tier_function_rules.2", "names no rule of the rule base"),
     ("unknown-operator", edit_rule("pmo-type.yaml", "TYPE-DIR-01", lambda r: _set(where(r), "value", {"gtx": 3})),
      "pmo-type.yaml", "rules[TYPE-DIR-01].when.all[0].where.value.gtx", "unknown operator"),
     ("unknown-fact-kind", edit_rule("pmo-type.yaml", "TYPE-DIR-01", lambda r: _set(r["when"]["all"][0], "fact", "answers")),

@@ -226,6 +226,7 @@ def load_rulebase(directories: list[Path], bank=None) -> Rulebase:
         problems.extend(ctx.problems)
     if not problems:
         problems.extend(_whole_base_checks(rules, bank))
+        problems.extend(_rule_references(rules, raw))
     if problems:
         raise RuleError(f"{len(problems)} problem(s) in the rule files", problems)
     import hashlib
@@ -620,6 +621,23 @@ def _check_settings(raw) -> list[Problem]:
                 expected = check[1](value) if callable(check[1]) else check[1]
                 problems.append(Problem(file, f"settings.{key}", "setting has the wrong value", quote(value)[:200],
                                         expected))
+    return problems
+
+
+def _rule_references(rules: list[Rule], raw) -> list[Problem]:
+    """A setting that names rules (tier_function_rules) names rules of this base: a misspelt id would
+    make that tier's function never in place, silently."""
+    ids = {r.id for r in rules}
+    problems = []
+    for file, data in raw:
+        named = ((data.get("settings") or {}) if isinstance(data, dict) else {}).get("tier_function_rules")
+        if not isinstance(named, dict):
+            continue
+        for tier, listed in named.items():
+            for rule_id in listed if isinstance(listed, list) else [listed]:
+                if rule_id not in ids:
+                    problems.append(Problem(file, f"settings.tier_function_rules.{tier}", "names no rule of the rule base",
+                                            quote(rule_id), "the id of a rule that concludes that tier's tier_evidence"))
     return problems
 
 
