@@ -962,6 +962,24 @@ def test_whether_a_function_runs_is_not_said_when_too_few_answers_tell(reports, 
     assert "not in place" not in office
 
 
+def test_a_larger_office_is_still_told_of_a_single_point_of_failure_beyond_its_tier(reports):
+    """Harbour's head carries three critical responsibilities alone, one of which a project office is not
+    expected to carry: at 2.5 FTE a low note (COV-SPOF-SMALL); at 6 FTE there was no finding at all, as
+    the high one counts only what the tier expects."""
+    def headcount(book):
+        ws = book[L.PROFILE]
+        row = next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=1).value == "PMO headcount (FTE)")
+        ws.cell(row=row, column=2).value = 6
+
+    small = [(f["rule"], f["severity"], f["subject"]) for f in reports.sample("harbour-city-council")["findings"]
+             if f["rule"].startswith("COV-SPOF")]
+    assert small == [("COV-SPOF-SMALL", "low", "Ellen Marsh")]
+    data = reports.sample_edited("harbour-city-council", "six-fte", headcount)
+    spof = [f for f in data["findings"] if f["rule"].startswith("COV-SPOF")]
+    assert [(f["rule"], f["severity"], f["subject"]) for f in spof] == [("COV-SPOF-BEYOND", "medium", "Ellen Marsh")]
+    assert "3 critical responsibilities" in spof[0]["message"] and "not all of them" in spof[0]["message"]
+
+
 def test_a_centre_of_excellence_alone_is_no_p3mo():
     """An office running a centre of excellence and no programme or portfolio function (no tier
     qualified) was the fallback P3MO: a P3MO combines the three offices, so it is not eligible."""
