@@ -63,6 +63,12 @@ ERROR_CASES = [
      "Questions!E14", "answer to GC-06 is not a valid answer", "'seven'", ANSWER_EXPECTED, ()),
     ("answer-true", [("Questions", "E14", True)],
      "Questions!E14", "answer to GC-06 is not a valid answer", "True", ANSWER_EXPECTED, ()),
+    ("answer-range", [("Questions", "E14", "2 - 3")],   # read as 2, silently
+     "Questions!E14", "answer to GC-06 is a range of levels", "'2 - 3'", "one level 0-5", ()),
+    ("answer-range-dash", [("Questions", "E14", "2–3")],
+     "Questions!E14", "answer to GC-06 is a range of levels", "'2–3'", "one level 0-5", ()),
+    ("reports-to-a-name", [("Roles", "F7", "Head of PMO")],   # the role's name typed for its ID
+     "Roles!F7", "PORT-MGR reports to an unknown role", "'Head of PMO'", "(for 'Head of PMO': PMO-HEAD)", ()),
     ("answer-date", [("Questions", "E14", datetime.datetime(2026, 3, 1))],   # Excel's date for "3/1" typed
      "Questions!E14", "answer to GC-06 is out of range", "2026-03-01 (a date)", ANSWER_EXPECTED, ()),
     ("fte-time", [("Roles", "D6", datetime.time(12, 30))],
@@ -167,6 +173,51 @@ def test_error_names_cell_found_and_expected(make_workbook, tmp_path, problems,
     assert expected in problem.expected
 
 
+def test_a_holder_cell_that_may_mean_something_else_is_warned_about(make_workbook, tmp_path, bank):
+    """"Dev Patel, Ana Ruiz" was one person (one load, never an overload); an FTE with no Holder made the
+    role silently not held. A board's name with "and" in it is its name."""
+    path = make_workbook(tmp_path, [("Roles", "C7", "Dev Patel, Ana Ruiz"), ("Roles", "C8", None), ("Roles", "D8", 0.5),
+                                    ("Roles", "C4", "Programme and project boards")])
+    warnings = {w.location: w for w in read_one(path, bank).warnings}
+    several = warnings["Roles!C7"]
+    assert several.message == "Holder of PORT-MGR is read as one person, 'Dev Patel, Ana Ruiz'"
+    assert several.expected == "several people separated by ; (Dev Patel; Ana Ruiz)"
+    assert warnings["Roles!C8"].message == "PORT-ANALYST has an FTE (0.5) but no Holder, so it counts as not held"
+    assert "Roles!C4" not in warnings and set(warnings) == {"Roles!C7", "Roles!C8"}
+
+
+def test_letters_on_a_copy_of_the_raci_sheet_and_none_on_it_are_warned_about(make_workbook, tmp_path, bank):
+    """The letters on "RACI (2)" (Excel's name for a copy) and none on RACI: read as nobody doing anything,
+    silently, and four high findings followed."""
+    def move_letters(wb):
+        copy = wb.copy_worksheet(wb["RACI"])
+        copy.title = "RACI (2)"
+        ws = wb["RACI"]
+        for row in ws.iter_rows(min_row=2, min_col=3):
+            for cell in row:
+                cell.value = None
+
+    warnings = {w.location: w for w in read_one(make_workbook(tmp_path, [move_letters]), bank).warnings}
+    assert warnings["RACI (2)!A1"].message == "sheet 'RACI (2)' looks like a copy of 'RACI' and is not read: only 'RACI' is"
+    assert warnings["RACI!A1"].message.startswith("the RACI sheet has no letters")
+
+
+def test_a_raci_header_in_lower_case_is_its_role(make_workbook, tmp_path, bank):
+    """Reports to "pmo-head" was read as PMO-HEAD, a RACI header "pmo-head" refused as unknown."""
+    before = {(a.responsibility_id, a.letters) for a in read_one(make_workbook(tmp_path, name="a.xlsx"), bank).assignments
+              if a.role_id == "PMO-HEAD"}
+    response = read_one(make_workbook(tmp_path, [("RACI", "G1", "pmo-head")], name="b.xlsx"), bank)
+    assert before and {(a.responsibility_id, a.letters) for a in response.assignments if a.role_id == "PMO-HEAD"} == before
+
+
+def test_a_roles_sheet_that_names_nobody_is_warned_about(make_workbook, tmp_path, bank, good_roles):
+    rows = {r.id: n for n, r in enumerate(bank.roles, start=2)}
+    path = make_workbook(tmp_path, [("Roles", f"C{rows[r]}", None) for r in good_roles]
+                         + [("Roles", f"D{rows[r]}", None) for r in good_roles])
+    (warning,) = read_one(path, bank).warnings
+    assert warning.location == "Roles!C:C" and "no role has a Holder" in warning.message
+
+
 def test_an_answer_on_an_unknown_question_id_is_ignored_with_a_warning(make_workbook, tmp_path, bank):
     path = make_workbook(tmp_path, [("Questions", "A74", "XX-99"), ("Questions", "E74", 3)])
     response = read_one(path, bank)
@@ -215,6 +266,7 @@ def accepted(workbook_factory, tmp_path_factory, bank):
     edits = [("Questions", f"E{row}", typed) for row, (typed, _, _) in enumerate(ANSWER_SPELLINGS, start=2)]
     edits += [("RACI", cell, typed) for cell, _, typed, _ in RACI_SPELLINGS]
     edits += [("Roles", cell, typed) for cell, _, typed, _ in FTE_SPELLINGS + IN_PMO_SPELLINGS]
+    edits += [("Roles", f"C{cell[1:]}", f"Holder {role}") for cell, role, _, _ in FTE_SPELLINGS]  # an FTE has its holder
     return read_one(workbook_factory(tmp_path_factory.mktemp("accepted"), edits), bank)
 
 

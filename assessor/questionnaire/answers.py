@@ -36,7 +36,11 @@ def parse_answer(value, scale_labels: dict[str, int], not_applicable: str, dont_
         return DONT_KNOW, None
     match = _LEADING_NUMBER.match(text)
     if match:
-        return ANSWERED, _level(float(match.group(1).replace(",", ".")))
+        number = float(match.group(1).replace(",", "."))
+        rest = match.group(2) or ""
+        if rest[:1].isdigit() and 0 <= number <= 5:  # "2 - 3", "2–3": between two levels, not a level and its label
+            raise ValueError("range")
+        return ANSWERED, _level(number)
     if lowered in scale_labels:
         return ANSWERED, scale_labels[lowered]
     raise ValueError("text")

@@ -169,6 +169,12 @@ def _find_sheets(grids: dict[str, Grid], out: _Collector) -> dict[str, Grid]:
                       and n != L.INSTRUCTIONS]
             out.error(wanted, f"missing sheet '{wanted}' (was it renamed or deleted?)",
                       ", ".join(others) if others else "", f"a sheet named '{wanted}'")
+    read = {id(g) for g in found.values()}
+    for name, grid in grids.items():  # Excel's "Move or Copy" names a copy "RACI (2)": its cells are not read
+        copy_of = next((w for w in L.REQUIRED_SHEETS if _norm(name).startswith(_norm(w)) and _norm(name) != _norm(w)), None)
+        if copy_of and id(grid) not in read and any(cells for cells in grid.rows[1:]):
+            out.warn(f"{name}!A1", f"sheet '{name}' looks like a copy of '{copy_of}' and is not read: only "
+                     f"'{copy_of}' is", name, f"the answers in the sheet named '{copy_of}'")
     return found
 
 
@@ -316,9 +322,12 @@ def _questions(grid: Grid, bank: Bank, out: _Collector, previous=None, stamped: 
                 status, level = parse_answer(answer_cell.value, labels, bank.not_applicable, bank.dont_know)
             except ValueError as exc:
                 kind = exc.args[0] if exc.args else ""
-                what = {"out of range": "out of range", "not whole": "not a whole number"}.get(kind, "not a valid answer")
+                what = {"out of range": "out of range", "not whole": "not a whole number",
+                        "range": "a range of levels"}.get(kind, "not a valid answer")
                 expected = (f"a whole level 0-5 (the scale has no halves: choose {int(float(exc.args[1]))} or "
                             f"{int(float(exc.args[1])) + 1})" if kind == "not whole" else
+                            "one level 0-5 (an answer is one level: choose the one the practice has reached "
+                            "throughout)" if kind == "range" else
                             f"0-5 (e.g. 3 or '3 - {bank.scale_label(3)}'), {bank.not_applicable} or {bank.dont_know}")
                 out.error(answer_cell.ref, f"answer to {qid} is {what}", answer_cell.value, expected)
                 _text(evidence_cell, out)
@@ -377,6 +386,7 @@ def _roles(grid: Grid, bank: Bank, out: _Collector) -> tuple[Role, ...] | None:
     if cols is None:
         return None
     standard = set(bank.role_ids())
+    bodies = {r.id for r in bank.roles if r.body}
     roles, seen = [], {}
     for number, _ in grid.data_rows():
         id_cell = grid.cell(number, cols["Role ID"])
@@ -423,20 +433,32 @@ def _roles(grid: Grid, bank: Bank, out: _Collector) -> tuple[Role, ...] | None:
         role_text, holders = _text(grid.cell(number, cols["Role"]), out), split_people(_text(holder_cell, out))
         if not usable:
             continue
+        _check_holders(holder_cell, name, holders, fte, rid in bodies, out)
         roles.append(Role(rid, role_text, holders, fte, in_pmo, reports_cell.text or None, id_cell.ref,
                           rid in standard, holder_cell.ref, fte_cell.ref, reports_cell.ref, pmo_cell.ref))
-    _reporting_lines(roles, out)  # may normalise "pmo-head" to "PMO-HEAD" in place
+    if roles and not any(r.holders for r in roles):
+        out.warn(f"{grid.name}!{_letter(cols['Holder'])}:{_letter(cols['Holder'])}", "no role has a Holder, so the "
+                 "office is read as having nobody in post (every coverage finding follows from that)", "",
+                 "the name of each role's holder in the Holder column")
+    _reporting_lines(roles, out, bank)  # may normalise "pmo-head" to "PMO-HEAD" in place
     return tuple(roles)
 
 
-def _reporting_lines(roles: list[Role], out: _Collector) -> None:
+def _reporting_lines(roles: list[Role], out: _Collector, bank: Bank | None = None) -> None:
     by_id = {r.role_id: r for r in roles}
+    catalogue = {r.id: r.name for r in bank.roles} if bank is not None else {}
+    named = {}  # a role's name, or a holder's, as a respondent may type it for the Role ID meant
+    for r in roles:
+        for text in (r.name, catalogue.get(r.role_id), *r.holders):
+            if text:
+                named.setdefault(" ".join(text.split()).casefold(), r.role_id)
     for i, role in enumerate(roles):
         if role.reports_to and role.reports_to not in by_id and role.reports_to.upper() in by_id:
             roles[i] = role = Role(**{**role.__dict__, "reports_to": role.reports_to.upper()})
         if role.reports_to and role.reports_to not in by_id:
+            meant = named.get(" ".join(role.reports_to.split()).casefold())
             out.error(role.reports_to_cell, f"{role.role_id} reports to an unknown role", role.reports_to,
-                      "a Role ID listed in the Roles sheet")
+                      "a Role ID listed in the Roles sheet" + (f" (for {quote(role.reports_to)}: {meant})" if meant else ""))
         elif role.reports_to == role.role_id:
             out.error(role.reports_to_cell, f"{role.role_id} reports to itself", role.reports_to, "another role")
     reported: set[frozenset] = set()
@@ -454,6 +476,23 @@ def _reporting_lines(roles: list[Role], out: _Collector) -> None:
                 out.error(by_id[cycle[0]].reports_to_cell, "reporting lines form a cycle: "
                           + " -> ".join(cycle + [cycle[0]]) + f" ({cells})",
                           expected="each line to lead up to a top role with Reports to blank")
+
+
+_SEVERAL = re.compile(r"\s*(?:,|&|/|\band\b)\s*")
+
+
+def _check_holders(cell, name: str, holders: tuple[str, ...], fte, body: bool, out: _Collector) -> None:
+    """What a Holder cell may mean other than it reads: an FTE with nobody to hold it (the role then counts
+    as not held), or several people written as one ("Dev Patel, Ana Ruiz": one person's load, never
+    anyone's overload). A board's or committee's holder is its name ("Programme and project boards")."""
+    if not holders and fte:
+        out.warn(cell.ref, f"{name} has an FTE ({fte:g}) but no Holder, so it counts as not held", "",
+                 "the name of each person who holds it, separated by ;")
+    for holder in holders if not body else ():
+        parts = [p for p in _SEVERAL.split(holder) if p]
+        if len(parts) > 1 and all(len(p) > 1 and p[:1].isupper() and " " in p for p in parts):
+            out.warn(cell.ref, f"Holder of {name} is read as one person, {quote(holder)}", holder,
+                     f"several people separated by ; ({'; '.join(parts)})")
 
 
 def _raci(grid: Grid, bank: Bank, role_ids: set[str] | None, out: _Collector):
@@ -479,6 +518,8 @@ def _raci(grid: Grid, bank: Bank, role_ids: set[str] | None, out: _Collector):
                 out.error(head.ref, f"RACI letters in a column with no Role ID ({len(filled)} cells, first "
                           f"{filled[0].ref})", "", "the Role ID in row 1")
             continue
+        if role_ids is not None and rid not in role_ids and rid.upper() in role_ids:
+            rid = rid.upper()  # "planner" for PLANNER, as a Reports to cell is read
         if role_ids is not None and rid not in role_ids:
             out.error(head.ref, f"unknown Role ID {rid} in the RACI header", rid, "a Role ID from the Roles sheet")
             continue
@@ -524,4 +565,8 @@ def _raci(grid: Grid, bank: Bank, role_ids: set[str] | None, out: _Collector):
                 continue
             if usable:
                 assignments.append(Assignment(resp, rid, letters, cell.ref))
+    if rows and not assignments and not out.errors:
+        out.warn(f"{grid.name}!A1", "the RACI sheet has no letters, so no role is read as carrying any "
+                 "responsibility (every coverage finding follows from that)", "",
+                 "R, A, C, I or A/R where each role takes part in each responsibility")
     return tuple(rows), tuple(assignments), tuple((rid, seen_roles[rid]) for rid in role_columns.values())
