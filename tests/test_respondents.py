@@ -229,6 +229,23 @@ def test_workbooks_of_different_organisations_are_refused_listing_each(run):
     assert "'Northwind Energy' with: pmo-assess assess samples/northwind-energy.xlsx (found" in lines[1]
 
 
+def test_an_organisation_spelled_with_other_punctuation_is_one_office_as_the_store_and_batch_say(run, tmp_path):
+    """"Meridian Bank." beside "Meridian Bank": the batch grouped them as one office (as the store keys
+    it), then the one-organisation check refused them both, blaming the other file."""
+    from tests.builders import clone_workbook
+
+    laura = clone_workbook(REPO / LAURA, tmp_path / "laura.xlsx", "Meridian Bank.")
+    assessed = run("assess", DANA, laura, "--format", "json")
+    assert assessed.exit_code == 0, assessed.output
+    assert len(json.loads(assessed.stdout)["respondents"]) == 2
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(REPO / DANA, folder / "dana.xlsx")
+    shutil.copy(laura, folder / "laura.xlsx")
+    batch = run("batch", folder, "-o", tmp_path / "out", "--format", "json")
+    assert batch.exit_code == 0 and "1 office(s) from 2 file(s), 0 failed" in batch.stderr, batch.output
+
+
 # --- a reporting line the merge makes ------------------------------------------------------------
 
 def _role_row(ws, role_id: str) -> int:

@@ -52,10 +52,15 @@ def _profile_cell(r: Response, key: str) -> str:
 
 
 def _groups(responses: list[Response], key: str) -> dict[str, list[Response]]:
-    """Responses by a non-blank Profile value, compared case- and spacing-blind, in canonical order."""
+    """Responses by a non-blank Profile value, compared case- and spacing-blind, in canonical order. An
+    organisation or PMO name is compared as the store and the batch compare them (punctuation too:
+    "Meridian Bank." is Meridian Bank), so the three agree on what one office is."""
+    from assessor.store.keys import name_key as office_key
+
+    keyed = office_key if key in ("organisation", "pmo_name") else name_key
     groups: dict[str, list[Response]] = {}
     for r in responses:
-        value = name_key(r.profile_value(key) or "")
+        value = keyed(r.profile_value(key) or "")
         if value:
             groups.setdefault(value, []).append(r)
     return groups
