@@ -18,6 +18,8 @@ median (assessor/scoring.py); the two sheets are merged field by field:
   to and every RACI cell take the value most voters gave; on a tie, the value
   of the voter who comes first in the canonical order. FTE is the median of
   the non-blank FTEs.
+* A RACI row every voter gave exactly one Accountable keeps exactly one (``_one_accountable``):
+  the role most of them name, on a tie the first voter's.
 * Each merged record names the file (``source``) of the cells it shows: those
   of the first voter who gave the value used (for FTE, the voter nearest the
   median).
@@ -206,6 +208,7 @@ def _merge_raci(voters, disagreements: list):
             mine = letters[given[0][0].source]
             assignments.extend(found for role in order if (found := mine.get((resp, role))) and found.letters)
             continue
+        merged = []
         for role in order:
             seen = [(r, row, letters[r.source].get((resp, role))) for r, row in given
                     if role in columns[r.source]]  # a voter whose RACI has no column for the role has no view of it
@@ -213,16 +216,50 @@ def _merge_raci(voters, disagreements: list):
                 continue
             if len({found.letters if found else "" for _, _, found in seen}) == 1:
                 if seen[0][2] is not None and seen[0][2].letters:  # every voter agrees: the first one's cell
-                    assignments.append(seen[0][2])
+                    merged.append(seen[0][2])
                 continue
             cells = [(r, found or Assignment(resp, role, "", _cell(columns[r.source][role], row.cell), r.source))
                      for r, row, found in seen]
             chosen = cells[_pick(cells, lambda a: a.letters)][1]
             if chosen.letters:
-                assignments.append(chosen)
+                merged.append(chosen)
             _note(disagreements, RACI, role, resp, cells, lambda a: a.letters, lambda a: a.letters,
                   lambda a: a.cell, lambda a: a.source, chosen.letters)
+        assignments.extend(_one_accountable(merged, [r for r, _ in given], letters, resp, order))
     return rows, assignments
+
+
+def _one_accountable(merged: list[Assignment], voters, letters: dict, resp: str, columns) -> list[Assignment]:
+    """A row every voter gave exactly one Accountable keeps one, however they split: merged cell by cell,
+    three respondents each naming a different role A made a row nobody answers for (a gap none of them
+    drew, reported as one). The role most of them name is Accountable (on a tie, the first voter's), as
+    that voter's cell shows it; the split stays a disagreement of each cell."""
+    said = {r.source: [a for (row, _), a in letters[r.source].items() if row == resp and a.letters] for r in voters}
+    said = {source: cells for source, cells in said.items() if cells}  # a voter with no letter here has no view
+    named = {source: [a for a in cells if a.letters in ("A", "A/R")] for source, cells in said.items()}
+    if len(said) < 2 or any(len(a) != 1 for a in named.values()) or \
+            sum(a.letters in ("A", "A/R") for a in merged) == 1:
+        return merged
+    counts = Counter(a[0].role_id for a in named.values())
+    first = {}  # each role's first voter to name it Accountable, in canonical order
+    for r in voters:
+        if r.source in named:
+            first.setdefault(named[r.source][0].role_id, named[r.source][0])
+    top = max(counts.values())
+    winner = next(a for a in first.values() if counts[a.role_id] == top)
+    out = []
+    for a in merged:
+        if a.role_id == winner.role_id:
+            continue
+        if a.letters in ("A", "A/R"):  # another role a tie made Accountable: it keeps its part in the work
+            if a.letters == "A/R":
+                out.append(replace(a, letters="R"))
+            continue
+        out.append(a)
+    does = any(a.role_id == winner.role_id and a.letters in ("R", "A/R") for a in merged)
+    out.append(replace(winner, letters="A/R" if does else "A"))
+    position = {role: i for i, role in enumerate(columns)}  # the row's cells in column order, as merged
+    return sorted(out, key=lambda a: position.get(a.role_id, len(position)))
 
 
 def _column(ref: str) -> str:

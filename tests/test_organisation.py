@@ -127,6 +127,36 @@ def test_a_blank_raci_cell_is_a_vote_for_no_involvement(bank):
         ("ann.xlsx", cell, "R"), ("ben.xlsx", cell, ""), ("cem.xlsx", cell, "")]
 
 
+def test_a_row_every_respondent_gave_one_accountable_keeps_one(bank):
+    """Three respondents, each naming a different role Accountable for lessons learned: merged cell by
+    cell, nobody was Accountable, and COV-A-NONE reported a gap none of them drew."""
+    roles = {"PMO-HEAD": (("H",), 1.0, True, None), "PM": (("P",), 1.0, True, None),
+             "PMO-ANALYST": (("N",), 1.0, True, None)}
+
+    def said(head, pm, analyst):
+        return {("lessons-learned", "PMO-HEAD"): head, ("lessons-learned", "PM"): pm,
+                ("lessons-learned", "PMO-ANALYST"): analyst}
+
+    ann = respondent(bank, "Ann", roles, said("A", "R", "R"))
+    ben = respondent(bank, "Ben", roles, said("R", "R", "A"))
+    cem = respondent(bank, "Cem", roles, said("R", "A", "R"))
+    org = merge_organisation([ann, ben, cem])
+    row = {role: x for (resp, role), x in letters(org).items() if resp == "lessons-learned"}
+    assert row == {"PMO-HEAD": "A/R", "PM": "R", "PMO-ANALYST": "R"}   # a tie: the first respondent's, who also does it
+    head = next(a for a in org.assignments if a.role_id == "PMO-HEAD" and a.responsibility_id == "lessons-learned")
+    assert (head.source, head.cell) == ("ann.xlsx", next(a.cell for a in ann.assignments if a.role_id == "PMO-HEAD"))
+    assert {d.role for d in org.disagreements if d.field == RACI} == {"PMO-HEAD", "PM", "PMO-ANALYST"}
+    dee = respondent(bank, "Dee", roles, said("R", "A", "R"))   # two of four name PM: the most named
+    row = {role: x for (resp, role), x in letters(merge_organisation([ann, ben, cem, dee])).items()
+           if resp == "lessons-learned"}
+    assert [r for r, x in row.items() if x in ("A", "A/R")] == ["PM"]
+    # a respondent who gave no Accountable there: no one-A discipline to keep, the cells stand as merged
+    eve = respondent(bank, "Eve", roles, said("R", "R", "R"))
+    row = {role: x for (resp, role), x in letters(merge_organisation([ann, eve, ben])).items()
+           if resp == "lessons-learned"}
+    assert row == {"PMO-HEAD": "R", "PM": "R", "PMO-ANALYST": "R"}
+
+
 def test_a_row_a_client_added_counts_only_for_those_who_have_it(bank):
     ann = respondent(bank, "Ann", {"PM": (("P",), 1.0, True, None)})
     extra = Role("CHANGE-LEAD", "Change lead", ("Pat Quinn",), 0.8, False, "PM", "Roles!A40", False,
