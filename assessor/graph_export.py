@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 from assessor.assessment import COVERAGE_CATEGORIES
@@ -100,6 +101,8 @@ def render_graph(g, fmt: str) -> bytes:
     import networkx as nx
 
     buffer = io.BytesIO()
+    if fmt in ("graphml", "gexf"):
+        g = _xml_text(g)
     if fmt == "graphml":
         nx.write_graphml(g, buffer, encoding="utf-8", prettyprint=True)
     elif fmt == "gexf":
@@ -120,6 +123,35 @@ def render_graph(g, fmt: str) -> bytes:
         data = nx.node_link_data(g, edges="edges")  # escaped as the assessment's JSON is
         return json_escaped(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
     return buffer.getvalue()
+
+
+def _xml_text(g):
+    """The graph with every text an XML file can hold and a viewer shows as it is: a control character
+    (ESC from a cell's ``_x001B_``) made the GraphML and GEXF files unreadable XML, and a bidi override
+    would turn a label around; each is written as the text naming it (``\\x1b``), as the HTML and the
+    console show it."""
+    import networkx as nx
+
+    from assessor.terminal import BEYOND_C0, escaped_character
+
+    unsafe = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|{BEYOND_C0.pattern}")
+
+    def clean(value):
+        return unsafe.sub(escaped_character, value) if isinstance(value, str) else value
+
+    def cleaned(data: dict) -> dict:
+        return {clean(k): clean(v) for k, v in data.items()}
+
+    if not any(isinstance(x, str) and unsafe.search(x) for n, d in g.nodes(data=True) for x in (n, *d.values())) \
+            and not any(isinstance(x, str) and unsafe.search(x) for *_, d in g.edges(data=True) for x in d.values()):
+        return g  # (the usual case: nothing to copy)
+    out = nx.relabel_nodes(g, {n: clean(n) for n in g}, copy=True)
+    for data in [d for _, d in out.nodes(data=True)] + [d for *_, d in out.edges(data=True)]:
+        new = cleaned(data)
+        data.clear()
+        data.update(new)
+    out.graph.update(cleaned(out.graph))
+    return out
 
 
 SHAPES = {"person": "ellipse", "role": "box", "responsibility": "note", "family": "folder"}

@@ -530,6 +530,16 @@ def test_the_page_footer_keeps_workbook_text_inside_its_css_string(tmp_path, wor
     assert page.count("</style>") == 1 and "<script>alert" not in page
 
 
+def test_a_bidi_override_in_the_footer_is_shown_not_obeyed(tmp_path, workbook_factory):
+    """"Acme \u202eFINANCIAL" as the organisation turned the printed footer around, its date with it: the
+    CSS escape still handed the browser the override."""
+    source = workbook_factory(tmp_path, [("Profile", "B2", "Acme \u202eFINANCIAL")], "bidi.xlsx")
+    out = tmp_path / "bidi.html"
+    ok(invoke("assess", source, "-o", out))
+    footer = re.search(r"@bottom-left { content: (\"[^\"]*\");", out.read_text(encoding="utf-8")).group(1)
+    assert "\\00202e" not in footer and "\\00005c u202eFINANCIAL" in footer   # the text "\u202e", backslash escaped
+
+
 # --- PDF ------------------------------------------------------------------------------------------
 
 def _chromium():

@@ -580,6 +580,21 @@ def test_each_sample_renders_to_a_readable_png(tmp_path, source):
                 assert not overlap, (source.stem, a[0], b[0])
 
 
+def test_graphml_and_gexf_with_a_control_character_are_still_xml(tmp_path):
+    """A Holder "Kofi_x001B_Mensah" (Excel's escape for ESC) made both files unreadable XML: yEd and Gephi
+    refused them. The character, and a bidi override, are written as the text naming them."""
+    wb = openpyxl().load_workbook(HARBOUR)
+    ws = wb[L.ROLES]
+    ws.cell(row=_role_row(ws, "PM"), column=3).value = "Kofi_x001B_Mensah \u202eevil"
+    source = tmp_path / "esc.xlsx"
+    wb.save(source)
+    graphml = nx.read_graphml(export(source, tmp_path / "esc.graphml"))
+    gexf = nx.read_gexf(export(source, tmp_path / "esc.gexf"))
+    for g in (graphml, gexf):
+        assert "Kofi\\x1bMensah \\u202eevil" in {d["label"] for _, d in g.nodes(data=True)}
+    assert graphml.number_of_nodes() == gexf.number_of_nodes()
+
+
 def test_dot_shows_terminal_controls_escaped(tmp_path):
     wb = openpyxl().load_workbook(HARBOUR)
     ws = wb[L.ROLES]

@@ -68,8 +68,10 @@ def esc(value) -> str:
 def css_string(value) -> Markup:
     """Text as a quoted CSS string that no character can leave: everything but letters, digits and
     spaces as a hex escape (so no quote, backslash, ``<`` or newline reaches the style sheet), each
-    ended by the one space CSS takes as the escape's end."""
-    text = "" if value is None else str(value)
+    ended by the one space CSS takes as the escape's end. A control or bidi character is first made the
+    text naming it, as ``esc`` shows it: hex-escaped, the browser still received it, and a right-to-left
+    override in an organisation's name turned the printed footer around, its date with it."""
+    text = _UNPRINTED.sub(escaped_character, "" if value is None else str(value))
     return Markup('"' + "".join(c if c.isascii() and (c.isalnum() or c == " ") else f"\\{ord(c):06x} "
                                 for c in text) + '"')
 
