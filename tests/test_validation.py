@@ -186,6 +186,15 @@ def test_a_holder_cell_that_may_mean_something_else_is_warned_about(make_workboo
     assert "Roles!C4" not in warnings and set(warnings) == {"Roles!C7", "Roles!C8"}
 
 
+def test_a_teams_total_fte_typed_for_each_holder_is_warned_about(make_workbook, tmp_path, bank):
+    """Three project managers with FTE 3 (the team's total): each read as 3 FTE, and overloaded."""
+    row = next(n for n, r in enumerate(bank.roles, start=2) if r.id == "PM")
+    path = make_workbook(tmp_path, [("Roles", f"C{row}", "Aisha Khan; Bruno Silva; Chloe Martin"), ("Roles", f"D{row}", 3)])
+    (warning,) = [w for w in read_one(path, bank).warnings if w.location == f"Roles!D{row}"]
+    assert warning.message == "FTE of PM is 3, more than a full-time job for each holder"
+    assert warning.expected.endswith("3 people sharing 3 FTE are 1 each")
+
+
 def test_letters_on_a_copy_of_the_raci_sheet_and_none_on_it_are_warned_about(make_workbook, tmp_path, bank):
     """The letters on "RACI (2)" (Excel's name for a copy) and none on RACI: read as nobody doing anything,
     silently, and four high findings followed."""
@@ -255,7 +264,7 @@ RACI_SPELLINGS = [  # RACI row 2 (status-reporting), one role column each
     ("I2", "PORT-ANALYST", "AR", "A/R"),
     ("J2", "PROG-MGR", " c ", "C"),
 ]
-FTE_SPELLINGS = [("D2", "BOARD", "0,5", 0.5), ("D3", "SPONSOR", " 1.5 ", 1.5), ("D4", "PROJ-BOARD", 0, 0.0),
+FTE_SPELLINGS = [("D2", "BOARD", "0,5", 0.5), ("D3", "SPONSOR", " 0.75 ", 0.75), ("D4", "PROJ-BOARD", 0, 0.0),
                  ("D5", "AUDITOR", "0", 0.0)]
 IN_PMO_SPELLINGS = [("E2", "BOARD", "Yes", True), ("E3", "SPONSOR", "y", True), ("E4", "PROJ-BOARD", "NO", False),
                     ("E5", "AUDITOR", "n", False), ("E6", "PMO-HEAD", True, True)]

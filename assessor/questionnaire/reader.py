@@ -433,7 +433,7 @@ def _roles(grid: Grid, bank: Bank, out: _Collector) -> tuple[Role, ...] | None:
         role_text, holders = _text(grid.cell(number, cols["Role"]), out), split_people(_text(holder_cell, out))
         if not usable:
             continue
-        _check_holders(holder_cell, name, holders, fte, rid in bodies, out)
+        _check_holders(holder_cell, fte_cell, name, holders, fte, rid in bodies, out)
         roles.append(Role(rid, role_text, holders, fte, in_pmo, reports_cell.text or None, id_cell.ref,
                           rid in standard, holder_cell.ref, fte_cell.ref, reports_cell.ref, pmo_cell.ref))
     if roles and not any(r.holders for r in roles):
@@ -481,13 +481,17 @@ def _reporting_lines(roles: list[Role], out: _Collector, bank: Bank | None = Non
 _SEVERAL = re.compile(r"\s*(?:,|&|/|\band\b)\s*")
 
 
-def _check_holders(cell, name: str, holders: tuple[str, ...], fte, body: bool, out: _Collector) -> None:
+def _check_holders(cell, fte_cell, name: str, holders: tuple[str, ...], fte, body: bool, out: _Collector) -> None:
     """What a Holder cell may mean other than it reads: an FTE with nobody to hold it (the role then counts
     as not held), or several people written as one ("Dev Patel, Ana Ruiz": one person's load, never
     anyone's overload). A board's or committee's holder is its name ("Programme and project boards")."""
     if not holders and fte:
         out.warn(cell.ref, f"{name} has an FTE ({fte:g}) but no Holder, so it counts as not held", "",
                  "the name of each person who holds it, separated by ;")
+    if fte and fte > 1 and not body:  # a team's total typed for each holder's share makes each overloaded
+        share = f"; {len(holders)} people sharing {fte:g} FTE are {fte / len(holders):g} each" if len(holders) > 1 else ""
+        out.warn(fte_cell.ref, f"FTE of {name} is {fte:g}, more than a full-time job for each holder", f"{fte:g}",
+                 f"each holder's share of a full-time job (1 = full time){share}")
     for holder in holders if not body else ():
         parts = [p for p in _SEVERAL.split(holder) if p]
         if len(parts) > 1 and all(len(p) > 1 and p[:1].isupper() and " " in p for p in parts):
