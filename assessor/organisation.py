@@ -225,7 +225,12 @@ def _merge_raci(voters, disagreements: list):
                 merged.append(chosen)
             _note(disagreements, RACI, role, resp, cells, lambda a: a.letters, lambda a: a.letters,
                   lambda a: a.cell, lambda a: a.source, chosen.letters)
-        assignments.extend(_one_accountable(merged, [r for r, _ in given], letters, resp, order))
+        final = _one_accountable(merged, [r for r, _ in given], letters, resp, order)
+        if final is not merged:  # a disagreement says the value used: the row's, as it now stands
+            now = {a.role_id: a.letters for a in final}
+            disagreements[:] = [replace(d, used=now.get(d.role, "")) if d.field == RACI and d.responsibility == resp
+                                else d for d in disagreements]
+        assignments.extend(final)
     return rows, assignments
 
 

@@ -160,7 +160,7 @@ def _entries(ws, file: str) -> tuple[list[PlanEntry], list[Problem]]:
         typed = _typed(values["due"])
         if not readable:  # never a date made up: the JSON's due is None, what was typed goes in a note
             problems.append(Problem(file, due_cell, f"Due of {finding} is not a date, so it is not carried forward",
-                                    quote(values["due"]), DUE_EXPECTED, "warning"))
+                                    quote(_as_typed(values["due"])), DUE_EXPECTED, "warning"))
             notes.append(("Due", f"Due typed as {typed} in {due_cell} is not a date, so it is not carried as a "
                                  "date.", _as_typed(values["due"]) or ""))
         elif assumed:
@@ -209,12 +209,16 @@ def _typed(value) -> str:
 
 
 def _as_typed(value) -> str | None:
-    """What the client typed in a cell, as text: a number typed in the date-formatted Due column comes
-    from openpyxl as the date it would be (2027 as 1905-07-19), and is kept as the number."""
-    if isinstance(value, dt.datetime) and value.year < 2000:
+    """What the client typed in a cell, as text: a year typed in the date-formatted Due column comes
+    from openpyxl as the date that serial would be (2027 as 1905-07-19), and is kept as the year; any
+    other date as its day (a typo such as 1926-03-31 stays that date)."""
+    if isinstance(value, (dt.datetime, dt.date)):
         from openpyxl.utils.datetime import to_excel
 
-        value = to_excel(value)
+        serial = to_excel(value)
+        if float(serial).is_integer() and 1900 <= serial <= 2200:  # a whole serial that reads as a year
+            return str(int(serial))
+        return _date_text(value)
     return _text(value)
 
 

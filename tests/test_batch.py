@@ -371,7 +371,7 @@ def test_an_earlier_batchs_reports_beside_the_new_one_are_skipped_and_said(tmp_p
     assert portfolio["skipped_reports"] == earlier and portfolio["files"] == len(SAMPLES)
     only = invoke("batch", root / "2026-03", "-o", tmp_path / "out", "--format", "json")
     assert only.exit_code == 2 and "no questionnaire workbooks found: every workbook in" in only.stderr
-    assert "Traceback" not in only.output
+    assert "Traceback" not in only.output and not (tmp_path / "out").exists()   # no empty folder left
 
 
 def test_reports_already_there_are_kept_unless_forced(tmp_path):

@@ -379,6 +379,11 @@ def test_a_year_typed_as_the_due_stays_what_was_typed_cycle_after_cycle(earlier,
         row = _ids(out)["COV-A-LOAD:Dana Whitfield"]
         assert openpyxl().load_workbook(out)["Findings"][f"J{row}"].value == "2027", cycle
         plan = out
+    typo = _typed(earlier, tmp_path, {load: {"J": dt.datetime(1926, 3, 31)}}, name="typo.xlsx")  # a date, mistyped
+    result = ok(invoke("assess", later, "--plan", typo, "-o", tmp_path / "typo-next.xlsx"))
+    assert "found '1926-03-31'" in result.stderr
+    row = _ids(tmp_path / "typo-next.xlsx")["COV-A-LOAD:Dana Whitfield"]
+    assert openpyxl().load_workbook(tmp_path / "typo-next.xlsx")["Findings"][f"J{row}"].value == "1926-03-31"
     text = _typed(earlier, tmp_path, {load: {"J": "1927-03-31"}}, name="text.xlsx")
     result = ok(invoke("assess", later, "--plan", text, "-o", tmp_path / "text.json"))
     assert "Due of COV-A-LOAD:Dana Whitfield is not a date" in result.stderr

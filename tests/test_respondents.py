@@ -246,6 +246,28 @@ def test_an_organisation_spelled_with_other_punctuation_is_one_office_as_the_sto
     assert batch.exit_code == 0 and "1 office(s) from 2 file(s), 0 failed" in batch.stderr, batch.output
 
 
+def test_a_respondent_who_answered_only_the_questions_is_no_warning_beside_one_who_filled_the_sheets(run, tmp_path):
+    """The finance partner's empty Roles and RACI sheets were warned about as the office having nobody in
+    post, and no letters: the merge counts no view of theirs, and the office's sheets are filled."""
+    from assessor.xlsx import openpyxl
+
+    wb = openpyxl().load_workbook(REPO / BEN)
+    for row in wb["Roles"].iter_rows(min_row=2, min_col=3, max_col=4):
+        for cell in row:
+            cell.value = None
+    for row in wb["RACI"].iter_rows(min_row=2, min_col=3):
+        for cell in row:
+            cell.value = None
+    questions_only = tmp_path / "finance-questions-only.xlsx"
+    wb.save(questions_only)
+    alone = run("validate", questions_only)
+    assert "no role has a Holder" in alone.stderr and "the RACI sheet has no letters" in alone.stderr
+    together = run("assess", DANA, questions_only, "--format", "json")
+    assert together.exit_code == 0, together.output
+    assert "no role has a Holder" not in together.stderr and "has no letters" not in together.stderr
+    assert not [w for w in json.loads(together.stdout)["warnings"] if "Holder" in w["message"] or "letters" in w["message"]]
+
+
 # --- a reporting line the merge makes ------------------------------------------------------------
 
 def _role_row(ws, role_id: str) -> int:

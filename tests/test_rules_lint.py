@@ -79,6 +79,15 @@ def _set(mapping: dict, key, value):
     mapping[key] = value
 
 
+def _setting(file: str, key: str, value):
+    def breaker(folder: Path) -> None:
+        data = _load(folder, file)
+        data["settings"][key] = value
+        _dump(folder, file, data)
+
+    return breaker
+
+
 def _delete_rules(file: str, *rule_ids: str):
     def breaker(folder: Path) -> None:
         data = _load(folder, file)
@@ -108,6 +117,9 @@ def _join_inside_any(rule: dict) -> None:
 
 # id, breaker, file named in the message, location (rules[ID].key.path; a deeper path is accepted), phrase
 CASES = [
+    # an id where a list goes was read as a set of its characters: a traceback when assessed
+    ("function-rules-not-lists", _setting("tier.yaml", "tier_function_rules", {2: "TIER-2-01", 3: ["TIER-3-01"]}),
+     "tier.yaml", "settings.tier_function_rules", "setting has the wrong value"),
     # a misspelt function rule made that tier never in place, and the report a traceback
     ("unknown-function-rule", edit_rule("tier.yaml", "TIER-2-01", lambda r: _set(r, "id", "TIER-2-PROG")),
      "tier.yaml", "settings.tier_function_rules.2", "names no rule of the rule base"),

@@ -491,6 +491,22 @@ def test_reading_another_programs_sqlite_database_leaves_it_as_it_was(tmp_path):
     connection.close()
 
 
+def test_a_store_in_another_journal_mode_still_opens_and_is_put_in_wal(tmp_path):
+    """A store copied with VACUUM INTO (or switched to DELETE mode) made every store command a traceback,
+    'database is locked': WAL was switched on inside the transaction that checks the store."""
+    import sqlite3
+
+    path = tmp_path / "store.db"
+    assert invoke("assess", MERIDIAN, "--save", "--db", f"sqlite:///{path}", "--format", "json").exit_code == 0
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA journal_mode = DELETE")
+    connection.close()
+    assert "Meridian Bank" in ok(invoke("history", "--db", f"sqlite:///{path}")).stdout
+    connection = sqlite3.connect(path)
+    assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    connection.close()
+
+
 def test_a_store_under_the_home_folder_is_found_there(tmp_path, monkeypatch):
     """`--db sqlite:///~/pmo.db` made a folder named `~` in the current folder, and the store in it."""
     home, elsewhere = tmp_path / "home", tmp_path / "work"

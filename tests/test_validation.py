@@ -177,13 +177,27 @@ def test_a_holder_cell_that_may_mean_something_else_is_warned_about(make_workboo
     """"Dev Patel, Ana Ruiz" was one person (one load, never an overload); an FTE with no Holder made the
     role silently not held. A board's name with "and" in it is its name."""
     path = make_workbook(tmp_path, [("Roles", "C7", "Dev Patel, Ana Ruiz"), ("Roles", "C8", None), ("Roles", "D8", 0.5),
-                                    ("Roles", "C4", "Programme and project boards")])
+                                    ("Roles", "C4", "Programme and project boards"),
+                                    ("Roles", "C5", "Internal Audit and Risk Assurance")])   # one team, not two
     warnings = {w.location: w for w in read_one(path, bank).warnings}
     several = warnings["Roles!C7"]
     assert several.message == "Holder of PORT-MGR is read as one person, 'Dev Patel, Ana Ruiz'"
     assert several.expected == "several people separated by ; (Dev Patel; Ana Ruiz)"
     assert warnings["Roles!C8"].message == "PORT-ANALYST has an FTE (0.5) but no Holder, so it counts as not held"
     assert "Roles!C4" not in warnings and set(warnings) == {"Roles!C7", "Roles!C8"}
+
+
+def test_a_label_holding_a_number_is_no_range_and_a_notes_sheet_no_copy(make_workbook, tmp_path, bank):
+    """Only another level after the separator makes a range ("2 - 3"): "3 - 12 of 14 projects" is a 3 with
+    its note. Only Excel's and LibreOffice's names for a copy ("RACI (2)", "RACI_2") make a copy."""
+    def notes(wb):
+        wb.create_sheet("RACI notes")["A2"] = "who to ask about the RACI"
+
+    path = make_workbook(tmp_path, [("Questions", "E2", "3 - 12 of 14 projects report on time"),
+                                    ("Questions", "E3", "4: 2024 standard"), notes])
+    response = read_one(path, bank)
+    assert [response.answer(q.id).value for q in bank.questions[:2]] == [3, 4]
+    assert not [w for w in response.warnings if "copy" in w.message]
 
 
 def test_a_teams_total_fte_typed_for_each_holder_is_warned_about(make_workbook, tmp_path, bank):
@@ -207,7 +221,7 @@ def test_letters_on_a_copy_of_the_raci_sheet_and_none_on_it_are_warned_about(mak
                 cell.value = None
 
     warnings = {w.location: w for w in read_one(make_workbook(tmp_path, [move_letters]), bank).warnings}
-    assert warnings["RACI (2)!A1"].message == "sheet 'RACI (2)' looks like a copy of 'RACI' and is not read: only 'RACI' is"
+    assert warnings["RACI (2)!A1"].message == "sheet 'RACI (2)' is a copy of 'RACI' and is not read: only 'RACI' is"
     assert warnings["RACI!A1"].message.startswith("the RACI sheet has no letters")
 
 

@@ -8,6 +8,7 @@ leaves the finished reports and no partial file.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -39,6 +40,7 @@ def run(paths: list[Path], outdir: Path, options: Options, jobs: int | None = No
     if not files:
         raise InputError("no workbooks found: expected .xlsx files in " + ", ".join(str(p) for p in paths))
     _refuse_input_folder(outdir, list(paths), files)
+    made = not outdir.exists()
     outdir.mkdir(parents=True, exist_ok=True)
     batch = Batch(files=len(files))
     if options.save:
@@ -63,6 +65,9 @@ def run(paths: list[Path], outdir: Path, options: Options, jobs: int | None = No
         placements = [p for p in placements if not p.report]
         batch.files -= len(batch.reports)
         if not placements:
+            if made:  # nothing was written: the folder this run made goes too
+                with contextlib.suppress(OSError):
+                    outdir.rmdir()
             raise InputError("no questionnaire workbooks found: every workbook in " + ", ".join(str(p) for p in paths)
                              + f" is a report pmo-assess wrote ({len(batch.reports)}, such as {batch.reports[0]})")
         groups, unplaced = (grouping.by_folder if options.by_folder else grouping.by_profile)(placements)

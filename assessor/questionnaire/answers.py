@@ -16,6 +16,9 @@ _NA = {"n/a", "na", "n.a.", "not applicable"}
 _DK = {"don't know", "dont know", "don’t know", "do not know", "unknown", "dk", "?"}
 _LEADING_NUMBER = re.compile(r"\s*(-?\d+(?:[.,]\d+)?)\s*(?:[-–—:.)]\s*(.*))?$")
 _SPACE = re.compile(r"\s+")
+# what follows "2 - " when it is another level (alone, or with its label), not a label that holds a number
+# ("3 - 12 of 14 projects report on time", "4: 2024 standard")
+_ANOTHER_LEVEL = re.compile(r"[0-5](?:[.,]0+)?\s*(?:[-–—:.)]\s*\D.*)?")
 _PEOPLE = re.compile(r"[;\n]")
 
 
@@ -38,7 +41,7 @@ def parse_answer(value, scale_labels: dict[str, int], not_applicable: str, dont_
     if match:
         number = float(match.group(1).replace(",", "."))
         rest = match.group(2) or ""
-        if rest[:1].isdigit() and 0 <= number <= 5:  # "2 - 3", "2–3": between two levels, not a level and its label
+        if _ANOTHER_LEVEL.fullmatch(rest) and 0 <= number <= 5:  # "2 - 3", "2–3": between two levels
             raise ValueError("range")
         return ANSWERED, _level(number)
     if lowered in scale_labels:

@@ -82,9 +82,26 @@ def submission_of(responses: list[Response], bank: Bank, one_organisation: bool 
     problems = office.not_one_office(responses, digests, one_organisation)
     if problems:
         raise InputError(f"{len(problems)} problem(s) in the workbooks", problems)
-    responses = office.with_pmo_name_warning(responses)
+    responses = _without_empty_sheet_warnings(office.with_pmo_name_warning(responses))
     responses = tuple(responses if one_organisation else office.with_organisation_warning(responses))
     return Submission(responses, bank.id, bank.version, tuple(digests[r.source] for r in responses))
+
+
+NO_HOLDERS = "no role has a Holder"
+NO_LETTERS = "the RACI sheet has no letters"
+
+
+def _without_empty_sheet_warnings(responses: list[Response]) -> list[Response]:
+    """A respondent who answered only the questions (a finance partner) has no view on Roles or RACI,
+    and the merge counts none: their empty sheet is worth a warning only when nobody filled it."""
+    filled = {NO_HOLDERS: any(any(r.holders for r in x.roles) for x in responses),
+              NO_LETTERS: any(x.assignments for x in responses)}
+    drop = tuple(m for m, yes in filled.items() if yes)
+    if not drop:
+        return responses
+    return [x if not any(w.message.startswith(drop) for w in x.warnings) else
+            Response(**{**x.__dict__, "warnings": tuple(w for w in x.warnings if not w.message.startswith(drop))})
+            for x in responses]
 
 
 def read_response(path: str | Path, bank: Bank) -> Response:
@@ -171,9 +188,10 @@ def _find_sheets(grids: dict[str, Grid], out: _Collector) -> dict[str, Grid]:
                       ", ".join(others) if others else "", f"a sheet named '{wanted}'")
     read = {id(g) for g in found.values()}
     for name, grid in grids.items():  # Excel's "Move or Copy" names a copy "RACI (2)": its cells are not read
-        copy_of = next((w for w in L.REQUIRED_SHEETS if _norm(name).startswith(_norm(w)) and _norm(name) != _norm(w)), None)
+        copy_of = next((w for w in L.REQUIRED_SHEETS if re.fullmatch(re.escape(_norm(w)) + r"\s*(?:\(\d+\)|_\d+)",
+                                                                      _norm(name))), None)
         if copy_of and id(grid) not in read and any(cells for cells in grid.rows[1:]):
-            out.warn(f"{name}!A1", f"sheet '{name}' looks like a copy of '{copy_of}' and is not read: only "
+            out.warn(f"{name}!A1", f"sheet '{name}' is a copy of '{copy_of}' and is not read: only "
                      f"'{copy_of}' is", name, f"the answers in the sheet named '{copy_of}'")
     return found
 
@@ -437,7 +455,7 @@ def _roles(grid: Grid, bank: Bank, out: _Collector) -> tuple[Role, ...] | None:
         roles.append(Role(rid, role_text, holders, fte, in_pmo, reports_cell.text or None, id_cell.ref,
                           rid in standard, holder_cell.ref, fte_cell.ref, reports_cell.ref, pmo_cell.ref))
     if roles and not any(r.holders for r in roles):
-        out.warn(f"{grid.name}!{_letter(cols['Holder'])}:{_letter(cols['Holder'])}", "no role has a Holder, so the "
+        out.warn(f"{grid.name}!{_letter(cols['Holder'])}:{_letter(cols['Holder'])}", f"{NO_HOLDERS}, so the "
                  "office is read as having nobody in post (every coverage finding follows from that)", "",
                  "the name of each role's holder in the Holder column")
     _reporting_lines(roles, out, bank)  # may normalise "pmo-head" to "PMO-HEAD" in place
@@ -478,7 +496,7 @@ def _reporting_lines(roles: list[Role], out: _Collector, bank: Bank | None = Non
                           expected="each line to lead up to a top role with Reports to blank")
 
 
-_SEVERAL = re.compile(r"\s*(?:,|&|/|\band\b)\s*")
+_SEVERAL = re.compile(r"\s*[,/]\s*")  # not "and", nor "&": "Internal Audit and Risk Assurance" is one team
 
 
 def _check_holders(cell, fte_cell, name: str, holders: tuple[str, ...], fte, body: bool, out: _Collector) -> None:
@@ -494,7 +512,7 @@ def _check_holders(cell, fte_cell, name: str, holders: tuple[str, ...], fte, bod
                  f"each holder's share of a full-time job (1 = full time){share}")
     for holder in holders if not body else ():
         parts = [p for p in _SEVERAL.split(holder) if p]
-        if len(parts) > 1 and all(len(p) > 1 and p[:1].isupper() and " " in p for p in parts):
+        if len(parts) > 1 and all(1 <= p.count(" ") <= 2 and all(w[:1].isupper() for w in p.split()) for p in parts):
             out.warn(cell.ref, f"Holder of {name} is read as one person, {quote(holder)}", holder,
                      f"several people separated by ; ({'; '.join(parts)})")
 
@@ -570,7 +588,7 @@ def _raci(grid: Grid, bank: Bank, role_ids: set[str] | None, out: _Collector):
             if usable:
                 assignments.append(Assignment(resp, rid, letters, cell.ref))
     if rows and not assignments and not out.errors:
-        out.warn(f"{grid.name}!A1", "the RACI sheet has no letters, so no role is read as carrying any "
+        out.warn(f"{grid.name}!A1", f"{NO_LETTERS}, so no role is read as carrying any "
                  "responsibility (every coverage finding follows from that)", "",
                  "R, A, C, I or A/R where each role takes part in each responsibility")
     return tuple(rows), tuple(assignments), tuple((rid, seen_roles[rid]) for rid in role_columns.values())

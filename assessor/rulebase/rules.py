@@ -582,6 +582,9 @@ KNOWN_SETTINGS = {
     "tier_requires": (lambda v: isinstance(v, dict) and all(k in (1, 2, 3, 4) and isinstance(x, list)
                                                               and all(t in (1, 2, 3, 4) for t in x) for k, x in v.items()),
                       "a mapping from tier (1-4) to the list of tiers it needs"),
+    "tier_function_rules": (lambda v: isinstance(v, dict) and set(v) <= {1, 2, 3, 4} and all(
+        isinstance(x, list) and x and all(isinstance(i, str) for i in x) for x in v.values()),
+        "a mapping from tier (1-4) to the list of rule ids one of which must fire for its function"),
     "authority_present": (_number(0, 5), "an answer value from 0 to 5"),
     "authority_absent": (_number(0, 5), "an answer value from 0 to 5"),
     "function_level": (lambda v: v in (1, 2, 3, 4, 5) and not isinstance(v, bool), "a level from 1 to 5"),
@@ -634,8 +637,8 @@ def _rule_references(rules: list[Rule], raw) -> list[Problem]:
         if not isinstance(named, dict):
             continue
         for tier, listed in named.items():
-            for rule_id in listed if isinstance(listed, list) else [listed]:
-                if rule_id not in ids:
+            for rule_id in listed if isinstance(listed, list) else ():  # (a wrong shape: _check_settings says so)
+                if isinstance(rule_id, str) and rule_id not in ids:
                     problems.append(Problem(file, f"settings.tier_function_rules.{tier}", "names no rule of the rule base",
                                             quote(rule_id), "the id of a rule that concludes that tier's tier_evidence"))
     return problems

@@ -169,9 +169,7 @@ def revisions() -> tuple[str, list[str]]:
 
 
 def _bring_up_to_date(engine, url: str, notice, create: bool = True) -> None:
-    from alembic import command
     from alembic.runtime.migration import MigrationContext
-    from sqlalchemy import inspect
     from sqlalchemy.exc import DatabaseError, OperationalError
 
     head, known = revisions()
@@ -179,28 +177,36 @@ def _bring_up_to_date(engine, url: str, notice, create: bool = True) -> None:
         with engine.connect().execution_options(store_write=True) as connection:
             with connection.begin():
                 current = MigrationContext.configure(connection).get_current_revision()
-                if current == head:
-                    return _write_ahead(engine)
-                if current is not None and current not in known:
-                    raise StoreError(f"{shown_url(url)}: this store was written by a newer pmo-assess (schema "
-                                     f"revision {current}; this version knows up to {head}): upgrade pmo-assess "
-                                     "to use it")
-                if current is None and inspect(connection).get_table_names():
-                    raise StoreError(f"{shown_url(url)}: this database holds other tables and no assessment store; "
-                                     "expected an empty database or a pmo-assess store")
-                if current is None and not create:
-                    raise StoreError(f"{shown_url(url)}: no assessment store in this database (it is empty); "
-                                     f"{NO_STORE_HELP}")
-                if notice:
-                    notice(f"creating a new assessment store at {shown_url(url)}" if current is None else
-                           f"migrating the assessment store at {shown_url(url)} from schema revision {current} "
-                           f"to {head}")
-                command.upgrade(_alembic_config(connection), head)
-        _write_ahead(engine)
+                if current != head:  # (a store of this revision: nothing to do in the transaction)
+                    _migrate(connection, url, notice, create, current, head, known)
     except StoreError:
         raise
     except (OperationalError, DatabaseError) as exc:
         raise StoreError(f"{shown_url(url)}: {_reason(exc)}") from None
+    else:
+        _write_ahead(engine)  # only here: the file is a store of ours, and no transaction holds it
+
+
+def _migrate(connection, url: str, notice, create: bool, current, head: str, known: list[str]) -> None:
+    """Create or migrate the store in the open transaction, or say why not."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    if current is not None and current not in known:
+        raise StoreError(f"{shown_url(url)}: this store was written by a newer pmo-assess (schema "
+                         f"revision {current}; this version knows up to {head}): upgrade pmo-assess "
+                         "to use it")
+    if current is None and inspect(connection).get_table_names():
+        raise StoreError(f"{shown_url(url)}: this database holds other tables and no assessment store; "
+                         "expected an empty database or a pmo-assess store")
+    if current is None and not create:
+        raise StoreError(f"{shown_url(url)}: no assessment store in this database (it is empty); "
+                         f"{NO_STORE_HELP}")
+    if notice:
+        notice(f"creating a new assessment store at {shown_url(url)}" if current is None else
+               f"migrating the assessment store at {shown_url(url)} from schema revision {current} "
+               f"to {head}")
+    command.upgrade(_alembic_config(connection), head)
 
 
 def _write_ahead(engine) -> None:
@@ -209,11 +215,15 @@ def _write_ahead(engine) -> None:
     it as it was."""
     if engine.dialect.name != "sqlite":
         return
+    import sqlite3
+
     raw = engine.raw_connection()  # autocommit (isolation_level None): the mode cannot change in a transaction
     try:
         cursor = raw.cursor()
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
+    except sqlite3.Error:
+        pass  # a store on a read-only disk, or held by another program: it works as it is, writers queue
     finally:
         raw.close()
 
